@@ -1,0 +1,27 @@
+using CrisisBot.Features.Channels;
+using CrisisBot.Infrastructure.Cli;
+using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Protocol.Connector;
+using CrisisBot.Protocol.Hosting;
+
+// One executable: with a command it is the CLI (manifest pack, cards export, …); without one it is the server.
+if (CliApp.IsCliInvocation(args))
+{
+    return await CliApp.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddBotProtocol();
+builder.Services.AddBotConnector(builder.Configuration);
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddChannelsFeature(builder.Configuration);
+
+var app = builder.Build();
+await app.Services.MigrateStorageAsync();
+app.MapHealth();
+app.MapBotMessages();
+await app.RunAsync();
+return 0;
+
+public partial class Program;
