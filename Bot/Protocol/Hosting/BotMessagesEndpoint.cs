@@ -71,6 +71,11 @@ internal sealed class BotMessagesDispatcher(
             // The handler's state transition must not be cut short by a client disconnect: own timeout + shutdown only.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.InvokeTimeoutSeconds), timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
+            using var logScope = logger.BeginScope(new Dictionary<string, object?>
+            {
+                ["ActivityId"] = activity.Id,
+                ["ConversationId"] = activity.Conversation?.Id,
+            });
             var turn = new TurnContext(activity, requestServices.GetRequiredService<ITurnReplies>(), requestServices);
             var response = await router.InvokeAsync(turn, linked.Token);
             return Results.Json(response, ProtocolJsonContext.Default.InvokeResponse, statusCode: StatusCodes.Status200OK);
