@@ -77,6 +77,7 @@ public sealed class TestTokenIssuer : IDisposable
     public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["MicrosoftAppId"] = AppId,
+        ["MicrosoftAppPassword"] = "test-only-placeholder-not-a-credential",
         ["MicrosoftAppTenantId"] = TenantId,
         ["MicrosoftAppType"] = "SingleTenant",
         ["Bot:OpenIdMetadataUrl"] = MetadataUrl,
