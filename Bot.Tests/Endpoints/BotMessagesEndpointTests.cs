@@ -233,4 +233,16 @@ public class BotMessagesEndpointTests
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
         Assert.False(factory.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
     }
+
+    [Fact]
+    public async Task Post_BodyLargerThanLimit_Answers413BeforeAuthentication()
+    {
+        using var factory = CrisisBotFactory.LocalMode();
+        var activity = ActivityBuilder.Personal(new string('x', 1024 * 1024)).Build();
+
+        using var response = await factory.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

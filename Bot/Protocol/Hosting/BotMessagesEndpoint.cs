@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Auth;
 using CrisisBot.Protocol.Routing;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace CrisisBot.Protocol.Hosting;
@@ -12,8 +13,21 @@ namespace CrisisBot.Protocol.Hosting;
 /// </summary>
 internal static class BotMessagesEndpoint
 {
+    /// <summary>Teams activities are far smaller (messages are capped around 100 KB); the body is read before authentication.</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+
     public static async Task<IResult> HandleAsync(HttpRequest request, BotMessagesDispatcher dispatcher)
     {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return dispatcher.TooLarge(request.ContentLength.Value);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
         Activity? activity;
         try
         {
@@ -22,6 +36,10 @@ internal static class BotMessagesEndpoint
         catch (JsonException ex)
         {
             return dispatcher.BadRequest($"The request body is not a valid JSON activity: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return dispatcher.TooLarge(null);
         }
 
         if (activity is null)
@@ -56,6 +74,13 @@ internal sealed class BotMessagesDispatcher(
     {
         ProtocolLog.BadRequest(logger, reason);
         return Results.Problem(detail: reason, statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity");
+    }
+
+    public IResult TooLarge(long? length)
+    {
+        var reason = $"The request body{(length is null ? "" : $" ({length} bytes)")} is larger than {BotMessagesEndpoint.MaxBodyBytes} bytes.";
+        ProtocolLog.BadRequest(logger, reason);
+        return Results.Problem(detail: reason, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Activity too large");
     }
 
     public async Task<IResult> DispatchAsync(Activity activity, string? authorization, IServiceProvider requestServices, CancellationToken requestAborted)
