@@ -21,6 +21,15 @@ internal sealed class TurnProcessor(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.TurnWorkers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (queue.Pending > 0)
+        {
+            ProtocolLog.TurnsAbandoned(logger, queue.Pending);
+        }
+    }
+
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
         try
@@ -30,6 +39,11 @@ internal sealed class TurnProcessor(
                 try
                 {
                     await ProcessAsync(activity, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Never let one turn stop the worker (a faulted BackgroundService stops the host).
+                    ProtocolLog.TurnFailed(logger, ex, activity.Id, activity.Type);
                 }
                 finally
                 {
