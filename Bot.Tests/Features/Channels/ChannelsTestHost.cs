@@ -45,9 +45,12 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static async Task<ChannelsTestHost> StartAsync(params string[] admins)
+    public static Task<ChannelsTestHost> StartAsync(params string[] admins) =>
+        StartOnAsync(Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N")), admins);
+
+    /// <summary>A host on an existing data directory: a restart.</summary>
+    public static async Task<ChannelsTestHost> StartOnAsync(string directory, params string[] admins)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Sqlite",

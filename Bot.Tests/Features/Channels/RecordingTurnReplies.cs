@@ -26,4 +26,11 @@ internal sealed class RecordingTurnReplies : ITurnReplies
     }
 
     public OutgoingActivity Single() => Assert.Single(Replies).Reply;
+
+    public OutgoingActivity Last()
+    {
+        var all = Replies.ToArray();
+        Assert.NotEmpty(all);
+        return all[^1].Reply;
+    }
 }
