@@ -192,7 +192,7 @@ public static partial class SafeText
         var last = 0;
         foreach (Match match in UrlPattern().Matches(text))
         {
-            var url = match.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']', '}', '*', '_', '~');
+            var url = TrimUrl(match.Value);
             if (url.Length == 0)
             {
                 continue;
@@ -205,6 +205,25 @@ public static partial class SafeText
 
         EscapeText(sb, text, last, text.Length);
         return sb.ToString();
+    }
+
+    /// <summary>Drops trailing punctuation that belongs to the sentence, and a ')' that closes a markdown link.</summary>
+    private static string TrimUrl(string url)
+    {
+        while (url.Length > 0)
+        {
+            var last = url[^1];
+            if (last is '.' or ',' or ';' or ':' or '!' or '?' or ']' or '}' or '*' or '_' or '~' or '\''
+                || (last == ')' && url.Count(c => c == ')') > url.Count(c => c == '(')))
+            {
+                url = url[..^1];
+                continue;
+            }
+
+            break;
+        }
+
+        return url;
     }
 
     private static void Link(StringBuilder sb, string url, IReadOnlyCollection<string> allowedHosts)
