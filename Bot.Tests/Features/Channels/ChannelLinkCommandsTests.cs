@@ -1,3 +1,4 @@
+using CrisisBot.Cards.Actions;
 using CrisisBot.Features.Channels;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
@@ -51,12 +52,14 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         var create = Assert.Single(Creates);
         Assert.Equal(ServiceUrl, create.ServiceUrl);
         Assert.Equal(AlertsChannelId, create.ConversationId);
-        Assert.Contains("This channel now receives approvers cards from CrisisBot", CardText.Of(create.Activity!), StringComparison.Ordinal);
+        Assert.Equal("This channel now receives approvers cards from CrisisBot", create.Activity!.Summary);
+        Assert.Contains("This channel now receives the **Approvers** cards.", CardText.Of(create.Activity), StringComparison.Ordinal);
         Assert.Equal($"{AlertsChannelId};messageid={binding.AnnouncementActivityId}", binding.AnnouncementConversationId);
 
         var (inbound, reply) = Assert.Single(_host.Replies.Replies);
         Assert.Equal($"{AlertsChannelId};messageid=1795384604119", inbound.Conversation!.Id);
-        Assert.Contains("approvers", CardText.Of(reply), StringComparison.Ordinal);
+        Assert.Contains("Channel linked", CardText.Of(reply), StringComparison.Ordinal);
+        Assert.Contains("Ops Team › Alerts", CardText.Of(reply), StringComparison.Ordinal);
 
         var audit = Assert.Single(await _host.Store.GetAuditAsync());
         Assert.Equal(("channel.link", AliceAad, "approvers"), (audit.Action, audit.ActorId, audit.Subject));
@@ -72,7 +75,9 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
 
         var binding = Assert.Single(await _host.Store.GetBindingsAsync());
         Assert.Null(binding.AnnouncementActivityId);
-        Assert.Contains("could not post", CardText.Of(_host.Replies.Single()), StringComparison.Ordinal);
+        var reply = _host.Replies.Single();
+        Assert.Contains("could not post the announcement", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Channel linked", CardText.Of(reply), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,7 +176,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         var binding = Assert.Single(await _host.Store.GetBindingsAsync());
         Assert.Equal((OpsChannelId, "Ops"), (binding.ChannelId, binding.ChannelName));
         Assert.Equal(_host.Time.GetUtcNow(), binding.LinkedAt);
-        Assert.Contains("Moved from Alerts", CardText.Of(_host.Replies.Last()), StringComparison.Ordinal);
+        Assert.Contains("It replaces Ops Team › Alerts", CardText.Of(_host.Replies.Last()), StringComparison.Ordinal);
         Assert.Equal([AlertsChannelId, OpsChannelId], Creates.Select(c => c.ConversationId));
         var audit = await _host.Store.GetAuditAsync();
         Assert.Equal(["channel.relink", "channel.link"], audit.Select(a => a.Action));
@@ -187,7 +192,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Single(await _host.Store.GetBindingsAsync());
         Assert.Single(Creates);
         Assert.Single(await _host.Store.GetAuditAsync());
-        Assert.Contains("already receives agents", CardText.Of(_host.Replies.Last()), StringComparison.Ordinal);
+        Assert.Contains("already receives the Agents cards; nothing changed", _host.Replies.Last().Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +204,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         var bindings = await _host.Store.GetBindingsAsync();
         Assert.Equal([("contoso-phone", AlertsChannelId), ("contoso-tv", OpsChannelId)], bindings.Select(b => (b.ProductKey, b.ChannelId)));
         Assert.All(bindings, b => Assert.Equal(ChannelRole.Product, b.Role));
-        Assert.Contains("product contoso-phone", CardText.Of(Creates[0].Activity!), StringComparison.Ordinal);
+        Assert.Contains("Product experts · contoso-phone", CardText.Of(Creates[0].Activity!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -219,7 +224,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         await RunAsync(ChannelMessage("unlink product PHONE", AliceId, AliceAad), "unlink product PHONE");
 
         Assert.Empty(await _host.Store.GetBindingsAsync());
-        Assert.Contains("no longer receives product phone", CardText.Of(_host.Replies.Last()), StringComparison.Ordinal);
+        Assert.Contains("Ops Team › Alerts no longer receives the Product experts · phone cards", _host.Replies.Last().Text, StringComparison.Ordinal);
         var audit = await _host.Store.GetAuditAsync();
         Assert.Equal(("channel.unlink", "product:phone"), (audit[0].Action, audit[0].Subject));
     }
@@ -242,10 +247,10 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         await RunAsync(PersonalMessage("links"), "links");
 
         var text = CardText.Of(_host.Replies.Last());
-        Assert.Contains("agents", text, StringComparison.Ordinal);
-        Assert.Contains("Alerts in Ops Team", text, StringComparison.Ordinal);
-        Assert.Contains("leadership", text, StringComparison.Ordinal);
-        Assert.Contains("Ops in Ops Team", text, StringComparison.Ordinal);
+        Assert.Contains("Agents", text, StringComparison.Ordinal);
+        Assert.Contains("Ops Team › Alerts", text, StringComparison.Ordinal);
+        Assert.Contains("Leadership", text, StringComparison.Ordinal);
+        Assert.Contains("Ops Team › Ops", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,13 +265,13 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
     public async Task LinksRefresh_ReturnsCurrentLinksCard()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad), "link agents");
-        var action = new CrisisBot.Protocol.Routing.CardAction(Cards.Actions.CardVerbs.LinksRefresh, default, IsSubmitFallback: false);
+        var action = new CrisisBot.Protocol.Routing.CardAction(CardVerbs.LinksRefresh, default, IsSubmitFallback: false);
 
-        var response = await _routes.Verbs[Cards.Actions.CardVerbs.LinksRefresh](_host.Turn(PersonalMessage("")), action, CancellationToken.None);
+        var response = await _routes.Verbs[CardVerbs.LinksRefresh](_host.Turn(PersonalMessage("")), action, CancellationToken.None);
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(ContentTypes.AdaptiveCard, response.Type);
-        Assert.Contains("Alerts in Ops Team", CardText.Of(response.Value), StringComparison.Ordinal);
+        Assert.Contains("Ops Team › Alerts", CardText.Of(response.Value), StringComparison.Ordinal);
     }
 
     [Fact]

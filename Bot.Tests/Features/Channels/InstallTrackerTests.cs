@@ -1,3 +1,4 @@
+using CrisisBot.Cards.Actions;
 using CrisisBot.Features.Channels;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
@@ -50,7 +51,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
 
         var welcome = _host.Replies.Single();
         Assert.Contains("help", CardText.Of(welcome), StringComparison.Ordinal);
-        Assert.Contains(Cards.Actions.CardVerbs.HelpRefresh, CardText.Verbs(CardText.Card(welcome)));
+        Assert.Contains(CardVerbs.HelpRefresh, CardText.Verbs(CardText.Card(welcome)));
     }
 
     [Fact]
