@@ -128,9 +128,9 @@ public class BotMessagesEndpointTests
     [Fact]
     public async Task Post_ChannelMention_RepliesIntoTheThread()
     {
-        using var factory = CrisisBotFactory.LocalMode().WithRoutes(r => r.OnCommand("status", (turn, command, ct) =>
+        using var factory = CrisisBotFactory.LocalMode().WithRoutes(r => r.OnCommand("threadcheck", (turn, command, ct) =>
             turn.ReplyAsync(OutgoingActivity.Message("ok"), ct)));
-        var activity = ActivityBuilder.Channel("status").Build();
+        var activity = ActivityBuilder.Channel("threadcheck").Build();
 
         using var response = await factory.PostActivityAsync(activity);
         await factory.WaitForQueuedTurnsAsync();
