@@ -10,7 +10,9 @@ if (CliApp.IsCliInvocation(args))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json ships beside Bot.dll: use that folder as the content root, so `dotnet Bot.dll` works from any
+// working directory. Relative data paths (Storage:DataDirectory) still resolve against the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
