@@ -19,7 +19,9 @@ namespace CrisisBot.Infrastructure.Delivery;
 /// Usage: the delivery worker calls <see cref="TryAcquire"/> before each operation; if not granted it leaves that item
 /// for <see cref="RateLimitDecision.RetryAfter"/> and sends other conversations' items. <see cref="AcquireAsync"/> waits
 /// instead. After the call: <see cref="OnSuccess"/> or <see cref="On429"/>. A granted operation counts even if the call
-/// fails later (conservative).
+/// fails later (conservative). Serve conversations fairly (round-robin, one item per conversation per pass): draining
+/// one conversation before the next lets the first ones take the tenant budget and leaves a slow tail (1,000 posts over
+/// 50 channels end at 22 s instead of the 19.95 s minimum).
 /// </para>
 /// <para>
 /// Thread-safe with one lock: each decision is a few array reads, far below the 50/s the tenant limit allows.
