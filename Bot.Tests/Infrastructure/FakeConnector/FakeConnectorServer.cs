@@ -440,7 +440,8 @@ public sealed class FakeConnectorServer : IAsyncDisposable
             var channel = json?["channelData"]?["channel"]?["id"]?.GetValueKind() == JsonValueKind.String
                 ? json["channelData"]!["channel"]!["id"]!.GetValue<string>()
                 : null;
-            return channel is null ? "create:" + (json?["members"]?[0]?["id"]?.ToString() ?? "?") : BaseId(channel);
+            var member = json?["members"] is JsonArray { Count: > 0 } members ? members[0]?["id"]?.ToString() : null;
+            return channel is null ? "create:" + (member ?? "?") : BaseId(channel);
         }
 
         if (route.TeamId is not null)
