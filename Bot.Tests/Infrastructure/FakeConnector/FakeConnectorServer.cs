@@ -73,6 +73,16 @@ public sealed class FakeConnectorServer : IAsyncDisposable
 
     public FakeConnectorOptions Options => _options;
 
+    /// <summary>
+    /// Environment for a bot started as a separate process against this fake: local mode lets the Connector client talk
+    /// to a loopback http serviceUrl without a token. The inbound activities the test sends carry <see cref="ServiceUrl"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> BotEnvironment => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Bot__LocalMode"] = "true",
+        ["CRISISBOT_FAKE_CONNECTOR_URL"] = ServiceUrl,
+    };
+
     public static async Task<FakeConnectorServer> StartAsync(FakeConnectorOptions? options = null, CancellationToken ct = default)
     {
         options ??= new FakeConnectorOptions();
