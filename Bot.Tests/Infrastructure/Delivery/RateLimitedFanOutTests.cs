@@ -34,8 +34,7 @@ public class RateLimitedFanOutTests
             .BuildServiceProvider();
         var client = services.GetRequiredService<IConnectorClient>();
 
-        // A wider margin than the 50 ms default: this machine's 2 shared cores can delay a request between grant and arrival.
-        var options = new TeamsRateLimitOptions { SafetyMargin = TimeSpan.FromMilliseconds(150) };
+        var options = new TeamsRateLimitOptions();
         var limiter = new TeamsRateLimiter(Options.Create(options), TimeProvider.System);
         const int Channels = 10;
         const int PerChannel = 10;
@@ -50,7 +49,8 @@ public class RateLimitedFanOutTests
                 var marker = $"post-{c}-{i}";
                 while (true)
                 {
-                    await limiter.AcquireAsync(Tenant, channel);
+                    // Completed when the answer arrives (dispose): the send then counts at the answer, not the grant.
+                    using var lease = await limiter.AcquireAsync(Tenant, channel);
                     try
                     {
                         var activity = OutgoingActivity.Message($"update {i}") with
@@ -58,6 +58,7 @@ public class RateLimitedFanOutTests
                             ChannelData = JsonSerializer.SerializeToElement(new Dictionary<string, string> { [DeliveryMarker.ChannelDataProperty] = marker }),
                         };
                         await client.CreateConversationAsync(fake.ServiceUrl, ConversationParameters.ChannelPost(channel, Tenant, activity));
+                        lease.Complete();
                         limiter.OnSuccess(channel);
                         break;
                     }

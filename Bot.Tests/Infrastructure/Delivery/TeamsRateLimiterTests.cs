@@ -283,8 +283,57 @@ public class TeamsRateLimiterTests
         Assert.False(waiting.IsCompleted);
 
         time.Advance(TimeSpan.FromSeconds(1));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var lease = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(TeamsRateLimiter.ConversationKey(Channel), lease.ConversationKey);
+        Assert.False(lease.IsCompleted);
         Assert.False(limiter.TryAcquire(Tenant, Channel).Granted);
+    }
+
+    [Fact]
+    public void LeaseComplete_SlowAnswer_CountsSendAtAnswerTime()
+    {
+        var (limiter, time) = Create();
+        var leases = Enumerable.Range(0, 7).Select(i => limiter.TryAcquireLease(Tenant, Channel, out _)!).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.FromMilliseconds(700), limiter.DelayFor(Tenant, Channel));
+
+        // The answers arrive 300 ms after the grants: Teams may have seen the requests that late.
+        leases.ForEach(l => l.Complete());
+
+        Assert.Equal(TimeSpan.FromSeconds(1), limiter.DelayFor(Tenant, Channel));
+        Assert.All(leases, l => Assert.True(l.IsCompleted));
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(limiter.TryAcquire(Tenant, Channel).Granted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(limiter.TryAcquire(Tenant, Channel).Granted);
+    }
+
+    [Fact]
+    public void LeaseComplete_Twice_MovesOnlyOnce()
+    {
+        var (limiter, time) = Create();
+        var first = limiter.TryAcquireLease(Tenant, Channel, out _)!;
+        Assert.Equal(6, GrantMany(limiter, Channel, 6));
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        first.Complete();
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        first.Dispose();
+
+        // Six sends at 0 ms, one at 200 ms: the 7th most recent is still at 0 ms, so the 8th may go at 1 s.
+        Assert.Equal(TimeSpan.FromMilliseconds(600), limiter.DelayFor(Tenant, Channel));
+    }
+
+    [Fact]
+    public void TryAcquireLease_Denied_ReturnsNullWithDecision()
+    {
+        var (limiter, _) = Create();
+        Assert.Equal(7, GrantMany(limiter, Channel, 7));
+
+        var lease = limiter.TryAcquireLease(Tenant, Channel, out var decision);
+
+        Assert.Null(lease);
+        Assert.False(decision.Granted);
+        Assert.Equal(RateLimitReason.ConversationWindow, decision.Reason);
     }
 
     [Fact]

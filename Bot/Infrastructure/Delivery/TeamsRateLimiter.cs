@@ -18,8 +18,10 @@ namespace CrisisBot.Infrastructure.Delivery;
 /// <para>
 /// Usage: the delivery worker calls <see cref="TryAcquire"/> before each operation; if not granted it leaves that item
 /// for <see cref="RateLimitDecision.RetryAfter"/> and sends other conversations' items. <see cref="AcquireAsync"/> waits
-/// instead. After the call: <see cref="OnSuccess"/> or <see cref="On429"/>. A granted operation counts even if the call
-/// fails later (conservative). Serve conversations fairly (round-robin, one item per conversation per pass): draining
+/// instead and returns a <see cref="RateLimitLease"/>: complete it when the Connector answers, so the send counts at the
+/// answer (an upper bound of when Teams saw it) rather than at the grant; a slow request then cannot make the next one
+/// look too early to Teams. After the call: <see cref="OnSuccess"/> or <see cref="On429"/>. A granted operation counts
+/// even if the call fails later (conservative). Serve conversations fairly (round-robin, one item per conversation per pass): draining
 /// one conversation before the next lets the first ones take the tenant budget and leaves a slow tail (1,000 posts over
 /// 50 channels end at 22 s instead of the 19.95 s minimum).
 /// </para>
@@ -121,21 +123,26 @@ public sealed class TeamsRateLimiter
         var key = ConversationKey(conversationId);
         lock (_gate)
         {
-            var now = Now();
-            Sweep(now);
-            var conversation = Conversation(key);
-            var tenant = Tenant(tenantId);
-
-            var (ready, reason) = ReadyAt(conversation, tenant, now);
-            if (ready > now)
-            {
-                return new RateLimitDecision(false, ready - now, reason);
-            }
-
-            conversation.History.Add(now);
-            tenant.History.Add(now);
-            return RateLimitDecision.Grant;
+            return Acquire(tenantId, key, out _);
         }
+    }
+
+    private RateLimitDecision Acquire(string tenantId, string key, out TimeSpan now)
+    {
+        now = Now();
+        Sweep(now);
+        var conversation = Conversation(key);
+        var tenant = Tenant(tenantId);
+
+        var (ready, reason) = ReadyAt(conversation, tenant, now);
+        if (ready > now)
+        {
+            return new RateLimitDecision(false, ready - now, reason);
+        }
+
+        conversation.History.Add(now);
+        tenant.History.Add(now);
+        return RateLimitDecision.Grant;
     }
 
     /// <summary>How long until <see cref="TryAcquire"/> would grant for this conversation (zero = now). Counts nothing.</summary>
@@ -153,19 +160,52 @@ public sealed class TeamsRateLimiter
         }
     }
 
-    /// <summary>Waits (on the injected clock) until an operation is granted, then returns with it counted.</summary>
-    public async Task AcquireAsync(string tenantId, string conversationId, CancellationToken ct = default)
+    /// <summary>
+    /// Waits (on the injected clock) until an operation is granted and returns it counted, as a lease to
+    /// <see cref="RateLimitLease.Complete"/> when the Connector answers.
+    /// </summary>
+    public async Task<RateLimitLease> AcquireAsync(string tenantId, string conversationId, CancellationToken ct = default)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var decision = TryAcquire(tenantId, conversationId);
-            if (decision.Granted)
+            var lease = TryAcquireLease(tenantId, conversationId, out var decision);
+            if (lease is not null)
             {
-                return;
+                return lease;
             }
 
             await Task.Delay(decision.RetryAfter, _time, ct);
+        }
+    }
+
+    /// <summary>Like <see cref="TryAcquire"/>, and when granted returns a lease to complete when the Connector answers.</summary>
+    public RateLimitLease? TryAcquireLease(string tenantId, string conversationId, out RateLimitDecision decision)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        var key = ConversationKey(conversationId);
+        lock (_gate)
+        {
+            decision = Acquire(tenantId, key, out var at);
+            return decision.Granted ? new RateLimitLease(this, tenantId, key, at) : null;
+        }
+    }
+
+    /// <summary>Moves a granted send from its grant time to now (see <see cref="RateLimitLease"/>).</summary>
+    internal void Complete(RateLimitLease lease)
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            if (_conversations.TryGetValue(lease.ConversationKey, out var conversation))
+            {
+                conversation.History.Move(lease.GrantedAt, now);
+            }
+
+            if (_tenants.TryGetValue(lease.TenantId, out var tenant))
+            {
+                tenant.History.Move(lease.GrantedAt, now);
+            }
         }
     }
 
