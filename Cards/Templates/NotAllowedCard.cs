@@ -29,7 +29,7 @@ public static class NotAllowedCard
         {
             Box(
                 input.IsError ? ContainerStyle.Attention : ContainerStyle.Warning,
-                Colored(title, input.IsError ? TextColor.Attention : TextColor.Warning),
+                Colored(title, input.IsError ? TextColor.Attention : TextColor.Default),
                 Para(reason)),
             Heading("What you can do"),
             Para(next),

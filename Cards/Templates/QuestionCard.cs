@@ -119,7 +119,7 @@ public static class QuestionCard
         {
             if (!string.IsNullOrWhiteSpace(input.ChangesRequested))
             {
-                body.Add(Box(ContainerStyle.Warning, Colored("Changes requested", TextColor.Warning), Para(Safe(input.ChangesRequested, Scaled(CardParts.Sentence, scale)))));
+                body.Add(Box(ContainerStyle.Warning, Colored("Changes requested", TextColor.Default), Para(Safe(input.ChangesRequested, Scaled(CardParts.Sentence, scale)))));
             }
 
             body.AddRange(AnswerForm(input.QuestionId, input.Draft, scale));

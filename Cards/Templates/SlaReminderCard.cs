@@ -61,7 +61,7 @@ public static class SlaReminderCard
         {
             Box(
                 overdue ? ContainerStyle.Attention : ContainerStyle.Warning,
-                Colored(escalation ? "Escalated: question unanswered" : "Reminder: question " + when, overdue ? TextColor.Attention : TextColor.Warning),
+                Colored(escalation ? "Escalated: question unanswered" : "Reminder: question " + when, overdue ? TextColor.Attention : TextColor.Default),
                 Para(escalation
                     ? $"{addressed}: the owners did not answer in time. You are their deputies, please answer or reassign."
                     : $"{addressed}: {Plural(input.WaitingAgents, "agent")} are waiting for this answer.")),
