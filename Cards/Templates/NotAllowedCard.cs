@@ -40,6 +40,6 @@ public static class NotAllowedCard
             body.Add(Subtle($"Reference: {Safe(input.Reference, 80)}"));
         }
 
-        return new AdaptiveCard(body) { FallbackText = $"{title}: {reason}" };
+        return new AdaptiveCard(body) { FallbackText = $"{Plain(input.Title, CardParts.Label)}: {Plain(input.Reason, CardParts.Sentence)}" };
     }
 }

@@ -137,7 +137,7 @@ public static class QuestionCard
         {
             Refresh = Refresh(refresh, input.Owners.Select(o => o.UserId).ToArray()),
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = $"Question ({Safe(input.Product, 60)}): {Safe(input.Question, 200)}",
+            FallbackText = $"Question ({Plain(input.Product, 60)}): {Plain(input.Question, 200)}",
         };
     }
 

@@ -96,7 +96,7 @@ public static class SlaReminderCard
         {
             Actions = actions,
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = escalation ? "Escalated question: " + Safe(input.Question, 200) : "Question " + when + ": " + Safe(input.Question, 200),
+            FallbackText = escalation ? "Escalated question: " + Plain(input.Question, 200) : "Question " + when + ": " + Plain(input.Question, 200),
         };
     }
 }
