@@ -196,7 +196,7 @@ public class CardTemplateTests
     {
         var card = Sample("hotTopic.typical.json");
         var chart = All(card, e => IsType(e, "Chart.Line")).Single();
-        Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("type").GetString());
+        Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("items")[1].GetProperty("type").GetString());
         Assert.Equal(12, chart.GetProperty("data")[0].GetProperty("values").GetArrayLength());
         var titles = card.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("title").GetString()!).ToArray();
         Assert.Equal(["Ask an expert (+1, 4 waiting)", "Propose crisis", "Mute", "Resolve"], titles);
@@ -218,7 +218,7 @@ public class CardTemplateTests
         var card = Sample("leadershipSummary.typical.json");
         var chart = All(card, e => IsType(e, "Chart.Line")).Single();
         Assert.Equal(2, chart.GetProperty("data").GetArrayLength());
-        Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("type").GetString());
+        Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("items")[1].GetProperty("type").GetString());
         var json = card.GetRawText();
         Assert.Contains("Alex Morgan (13:30), Chief Customer Officer (13:48)", json, StringComparison.Ordinal);
         Assert.Contains("median 48 min · p90 2 h 5 min", json, StringComparison.Ordinal);
@@ -270,6 +270,19 @@ public class CardTemplateTests
         Assert.Contains("You can't approve this answer", json, StringComparison.Ordinal);
         Assert.Contains("What you can do", json, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => NotAllowedCard.Build(new NotAllowedCardInput("", "r", "n")));
+    }
+
+    [Fact]
+    public void FallbackText_IsPlainAndSafe_ForEverySample()
+    {
+        foreach (var sample in CardSamples.All)
+        {
+            var text = sample.Card.FallbackText;
+            Assert.False(string.IsNullOrWhiteSpace(text), $"{sample.FileName} has no fallbackText");
+            Assert.DoesNotContain("<at>", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("https://phish", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\\*", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -43,10 +43,10 @@ public static class HelpCard
         }
 
         var total = groups.Take(MaxGroups).Sum(g => Math.Min(g.Commands.Count, MaxCommandsPerGroup));
-        return CardBudget.Shrink(total, limit => Render(botName, groups, input.Footer, limit));
+        return CardBudget.Shrink(total, limit => Render(botName, Plain(input.BotName, 60), groups, input.Footer, limit));
     }
 
-    private static AdaptiveCard Render(string botName, IReadOnlyList<HelpCommandGroup> groups, string? footer, int limit)
+    private static AdaptiveCard Render(string botName, string plainBotName, IReadOnlyList<HelpCommandGroup> groups, string? footer, int limit)
     {
         var body = new List<CardElement>
         {
@@ -71,9 +71,15 @@ public static class HelpCard
 
             shown += commands.Length;
             body.Add(Heading(Safe(group.Title)));
-            body.Add(new FactSet(commands
-                .Select(c => new Fact(Safe(c.Usage, 160), Safe(string.IsNullOrWhiteSpace(c.Description) ? c.Name : c.Description, CardParts.Sentence)))
-                .ToArray()));
+            foreach (var c in commands)
+            {
+                // Usage on its own line (it can be long), the description under it: reads well on mobile too.
+                body.Add(new TextBlock(Safe(c.Usage, 160)) { FontType = FontType.Monospace, Weight = TextWeight.Bolder, Wrap = true, Spacing = Spacing.Small });
+                if (!string.IsNullOrWhiteSpace(c.Description))
+                {
+                    body.Add(new TextBlock(Safe(c.Description, CardParts.Sentence)) { Wrap = true, Spacing = Spacing.None });
+                }
+            }
         }
 
         if (shown < total)
@@ -90,7 +96,7 @@ public static class HelpCard
         {
             Actions = [new ActionExecute("Refresh", CardVerbs.HelpRefresh)],
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"{botName} help: {Plural(total, "command")}.",
+            FallbackText = $"{plainBotName} help: {Plural(total, "command")}.",
         };
     }
 }
