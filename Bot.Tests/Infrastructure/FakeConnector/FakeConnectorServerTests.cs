@@ -464,10 +464,18 @@ public sealed class FakeConnectorServerTests : IAsyncLifetime, IDisposable
     public async Task InjectFault_Timeout_HangsUntilClientGivesUp()
     {
         _fake.InjectFault(FaultKind.Timeout);
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(300) };
+        // The client gives up only once the fake has the request (a loaded machine can take longer than any fixed
+        // client timeout just to deliver it), so the test checks the hang, not the scheduler.
+        using var cts = new CancellationTokenSource();
+        using var impatient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var content = new StringContent(PostBody(Channel), Encoding.UTF8, "application/json");
+        var post = impatient.PostAsync(new Uri(_fake.BaseUri, "v3/conversations"), content, cts.Token);
+        Assert.True(await _fake.WaitUntilAsync(f => f.Requests.Count > 0, TimeSpan.FromSeconds(10)), "the fake never saw the request");
+        await Task.Delay(300);
+        Assert.False(post.IsCompleted, "the fake answered instead of hanging");
+        await cts.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync(new Uri(_fake.BaseUri, "v3/conversations"), content));
+        await Assert.ThrowsAnyAsync<TaskCanceledException>(() => post);
 
         var request = Assert.Single(_fake.Requests);
         Assert.Equal(FaultKind.Timeout, request.Fault);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using CrisisBot.Infrastructure.Cli.Cards;
 using CrisisBot.Infrastructure.Cli.Manifest;
 
 namespace CrisisBot.Infrastructure.Cli;
@@ -16,6 +17,7 @@ public static class CliApp
     private static readonly Func<CliHost, Command>[] CommandFactories =
     [
         ManifestCommand.Create,
+        CardsCommand.Create,
     ];
 
     private static readonly HashSet<string> CliOnlyFirstArguments = new(StringComparer.Ordinal)
