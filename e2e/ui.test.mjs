@@ -1,0 +1,108 @@
+// UI smoke test: the real Playground page in headless Debian Chromium, driven by playwright-core (playground.md §10.3).
+// Personal chat → type "help" → the help card renders → click its Refresh (Action.Execute) → the card is replaced.
+// Screenshots go to $ARTIFACTS/*.png. Chromium runs with the offline flags of playground.md §1.1 rule 2, and every
+// request to a host other than localhost/127.0.0.1 is aborted in the browser context.
+// Usage: PG_URL=http://localhost:56150 ARTIFACTS=e2e/artifacts node ui.test.mjs
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { TestRun, check } from './lib/harness.mjs';
+
+const PG_URL = process.env.PG_URL;
+const ARTIFACTS = process.env.ARTIFACTS ?? join(import.meta.dirname, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const UI_TIMEOUT_MS = Number(process.env.E2E_UI_TIMEOUT_MS ?? 30_000);
+
+if (!PG_URL || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(PG_URL)) {
+  console.error(`PG_URL must be a loopback http URL such as http://localhost:56150 (got ${PG_URL ?? 'nothing'})`);
+  process.exit(2);
+}
+
+const OFFLINE_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+];
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+const run = new TestRun();
+let context;
+let page;
+let userDataDir;
+const blocked = new Set();
+
+async function shot(name) {
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  console.log(`# screenshot ${path}`);
+}
+
+const cardsWithRefresh = () => page.locator('.ac-adaptiveCard')
+  .filter({ has: page.getByRole('button', { name: 'Refresh', exact: true }) });
+
+run.test('UI: personal "help" renders the help card and its Refresh button updates it in place', async () => {
+  await page.goto(PG_URL, { waitUntil: 'domcontentloaded' });
+  // Ready signal: the log panel shows the install events the page sends once its config is loaded.
+  await page.getByText('conversationUpdate').first().waitFor({ timeout: UI_TIMEOUT_MS })
+    .catch(() => { throw new Error(`the Playground UI did not show "conversationUpdate" in its log panel within ${UI_TIMEOUT_MS} ms`); });
+  await page.getByRole('treeitem', { name: 'Personal Chat' }).click();
+  await shot('ui-1-personal-chat');
+
+  const before = await cardsWithRefresh().count();
+  const box = page.getByRole('textbox').last();
+  await box.click();
+  await box.pressSequentially('help');
+  await box.press('Enter');
+
+  const helpCard = cardsWithRefresh().nth(before);
+  await helpCard.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS })
+    .catch(async () => {
+      await shot('ui-2-help-card-missing');
+      throw new Error(`no adaptive card with a "Refresh" button appeared within ${UI_TIMEOUT_MS} ms after sending "help" (see ui-2-help-card-missing.png)`);
+    });
+  const text = await helpCard.innerText();
+  check(/help/i.test(text) && /status/i.test(text), `the rendered card does not look like the help card: ${text.slice(0, 300)}`);
+  await helpCard.scrollIntoViewIfNeeded();
+  await shot('ui-2-help-card');
+
+  await helpCard.getByRole('button', { name: 'Refresh', exact: true }).click();
+  // A card-type invoke response replaces the card in place and shows this banner (playground.md §7).
+  await page.getByText('Your response was sent to the app').first().waitFor({ timeout: UI_TIMEOUT_MS })
+    .catch(async () => {
+      await shot('ui-3-refresh-failed');
+      throw new Error(`clicking Refresh did not update the card within ${UI_TIMEOUT_MS} ms (no "Your response was sent to the app" banner; see ui-3-refresh-failed.png)`);
+    });
+  const errorCount = await page.getByText(/invoke 5\d\d/).count();
+  check(errorCount === 0, 'the Playground log panel shows an invoke 5xx after clicking Refresh');
+  const after = cardsWithRefresh().nth(before);
+  await after.waitFor({ state: 'visible', timeout: 5_000 });
+  check(/help/i.test(await after.innerText()), 'after Refresh the card no longer shows the help content');
+  await shot('ui-3-help-card-refreshed');
+});
+
+process.exitCode = await run.run({
+  before: async () => {
+    check(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does it)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    userDataDir = mkdtempSync(join(tmpdir(), 'crisisbot-e2e-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: OFFLINE_FLAGS,
+    });
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (LOCAL_HOSTS.has(url.hostname)) return route.continue();
+      blocked.add(url.hostname);
+      return route.abort();
+    });
+    page = context.pages()[0] ?? await context.newPage();
+  },
+  after: async () => {
+    if (blocked.size > 0) console.log(`# aborted requests to: ${[...blocked].sort().join(', ')}`);
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  },
+});
