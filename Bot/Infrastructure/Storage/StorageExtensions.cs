@@ -1,25 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
 namespace CrisisBot.Infrastructure.Storage;
 
 public static class StorageExtensions
 {
     /// <summary>EF Core on SQLite (default) or PostgreSQL, chosen by Storage:Provider.</summary>
+    /// <remarks>
+    /// Options are read lazily (when the first context is created), so configuration added later—tests, environment—wins,
+    /// and validation errors surface at startup from <see cref="MigrateStorageAsync"/> with the key to fix.
+    /// </remarks>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .Configure<IConfiguration>((options, config) => options.PostgresConnectionString = config.GetConnectionString("Postgres"))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddDbContextFactory<SqliteCrisisDbContext>((sp, db) =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            db.UseSqlite(SqliteConnectionSetup.BuildConnectionString(options))
+                .AddInterceptors(new SqliteConnectionSetup(options.BusyTimeoutSeconds));
+        });
+        services.AddDbContextFactory<PostgresCrisisDbContext>((sp, db) =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            db.UseNpgsql(options.PostgresConnectionString);
+        });
+        services.AddSingleton<IDbContextFactory<CrisisDbContext>>(sp =>
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ParsedProvider switch
+            {
+                StorageProvider.Postgres => new CrisisDbContextFactory<PostgresCrisisDbContext>(
+                    sp.GetRequiredService<IDbContextFactory<PostgresCrisisDbContext>>()),
+                _ => new CrisisDbContextFactory<SqliteCrisisDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteCrisisDbContext>>()),
+            });
+        services.AddSingleton<StorageHealth>();
         return services;
     }
 
     /// <summary>Applies EF Core migrations at startup.</summary>
-    public static Task MigrateStorageAsync(this IServiceProvider services, CancellationToken ct = default)
+    /// <exception cref="OptionsValidationException">The Storage options are invalid; the message names the key to fix.</exception>
+    public static async Task MigrateStorageAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return Task.CompletedTask;
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StorageExtensions).FullName!);
+        var provider = options.ParsedProvider;
+
+        if (provider == StorageProvider.Sqlite)
+        {
+            var directory = Path.GetDirectoryName(options.SqliteDatabasePath)!;
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException(
+                    $"Storage:DataDirectory '{options.DataDirectory}' (resolved to '{directory}') cannot be created: {ex.Message}", ex);
+            }
+
+            StorageLog.Migrating(logger, "sqlite", options.SqliteDatabasePath);
+        }
+        else
+        {
+            StorageLog.Migrating(logger, "postgres", "ConnectionStrings:Postgres");
+        }
+
+        var factory = services.GetRequiredService<IDbContextFactory<CrisisDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (provider == StorageProvider.Sqlite)
+        {
+            // WAL is a property of the database file: set once, it persists. Readers then never block the writer.
+            var journalMode = await ExecuteScalarAsync(db, "PRAGMA journal_mode=WAL;", ct);
+            StorageLog.JournalMode(logger, journalMode ?? "unknown");
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        if (pending.Count > 0)
+        {
+            StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
+        }
     }
 
     /// <summary>GET /healthz: 200 when storage is reachable, 503 otherwise. No auth.</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/healthz", async (StorageHealth health, CancellationToken ct) =>
+            {
+                var reachable = await health.IsReachableAsync(ct);
+                return Results.Json(
+                    new HealthResponse(reachable ? "healthy" : "unhealthy", health.ProviderName),
+                    StorageJsonContext.Default.HealthResponse,
+                    statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            })
+            .AllowAnonymous()
+            .WithName("Health");
         return app;
+    }
+
+    private static async Task<string?> ExecuteScalarAsync(CrisisDbContext db, string sql, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // constant SQL, no user input
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            return (await command.ExecuteScalarAsync(ct))?.ToString();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

@@ -16,9 +16,18 @@ public static class ServiceUrlPolicy
         "*.botframework.com",
     ];
 
-    public static bool IsAllowed(string? serviceUrl, IReadOnlyCollection<string> allowedHosts, bool localMode)
+    public static bool IsAllowed(string? serviceUrl, IReadOnlyCollection<string> allowedHosts, bool localMode) =>
+        Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && IsAllowed(uri, allowedHosts, localMode);
+
+    /// <summary>
+    /// True when <paramref name="uri"/> may receive the bot's requests: no user info ever; loopback http(s) only in local
+    /// mode; otherwise https and a host in <paramref name="allowedHosts"/> (exact, or <c>*.</c> for any subdomain).
+    /// </summary>
+    public static bool IsAllowed(Uri uri, IReadOnlyCollection<string> allowedHosts, bool localMode)
     {
-        if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri))
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(allowedHosts);
+        if (!uri.IsAbsoluteUri || !string.IsNullOrEmpty(uri.UserInfo))
         {
             return false;
         }
@@ -28,7 +37,7 @@ public static class ServiceUrlPolicy
             return true;
         }
 
-        if (uri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(uri.UserInfo))
+        if (uri.Scheme != Uri.UriSchemeHttps)
         {
             return false;
         }

@@ -1,0 +1,243 @@
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisBot.Features.Channels;
+
+/// <summary>
+/// Conversation references, channel bindings and their audit trail. Every method uses its own short-lived context,
+/// so the store is a stateless singleton and safe for concurrent turns.
+/// </summary>
+public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, TimeProvider time)
+{
+    /// <summary>Inserts or merges a conversation reference. Idempotent; a concurrent insert of the same id is retried as an update.</summary>
+    public async Task<UpsertOutcome> UpsertAsync(ConversationSnapshot snapshot, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var now = time.GetUtcNow();
+            var existing = await db.Set<ConversationReference>().FindAsync([snapshot.ConversationId], ct);
+            UpsertOutcome outcome;
+            if (existing is null)
+            {
+                db.Add(ConversationReference.Create(snapshot, now));
+                outcome = UpsertOutcome.Created;
+            }
+            else
+            {
+                outcome = existing.Apply(snapshot, now) ? UpsertOutcome.Reactivated : UpsertOutcome.Updated;
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return outcome;
+            }
+            catch (DbUpdateException) when (attempt < 3 && outcome == UpsertOutcome.Created)
+            {
+                // Another turn inserted the same conversation first (the Playground sends installationUpdate and
+                // conversationUpdate together); merge into its row instead.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Atomically marks the welcome as sent for an active conversation that has not been welcomed since it was
+    /// (re)installed. Exactly one caller gets true, however many install events race.
+    /// </summary>
+    public async Task<bool> TryClaimWelcomeAsync(string conversationId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var claimed = await db.Set<ConversationReference>()
+            .Where(r => r.ConversationId == conversationId && r.IsActive && r.WelcomedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.WelcomedAt, now), ct);
+        return claimed == 1;
+    }
+
+    /// <summary>Marks one conversation inactive (uninstalled, bot removed, channel deleted).</summary>
+    /// <returns>Number of references that changed.</returns>
+    public Task<int> DeactivateAsync(string conversationId, CancellationToken ct = default) =>
+        DeactivateWhereAsync(r => r.ConversationId == conversationId, ct);
+
+    /// <summary>Marks every channel of a team inactive (uninstalled from the team, bot removed, team deleted).</summary>
+    public Task<int> DeactivateTeamAsync(string teamId, CancellationToken ct = default) =>
+        DeactivateWhereAsync(r => r.TeamId == teamId || r.ConversationId == teamId, ct);
+
+    /// <summary>Renames a channel in its reference and in any binding pointing at it.</summary>
+    /// <returns>False when the channel is unknown.</returns>
+    public async Task<bool> RenameChannelAsync(string channelId, string name, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var reference = await db.Set<ConversationReference>().FindAsync([channelId], ct);
+        reference?.RenameChannel(name, now);
+        await db.Set<ChannelBinding>().Where(b => b.ChannelId == channelId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.ChannelName, name), ct);
+        await db.SaveChangesAsync(ct);
+        return reference is not null;
+    }
+
+    /// <summary>Renames a team on all its channel references and bindings.</summary>
+    /// <returns>Number of references renamed.</returns>
+    public async Task<int> RenameTeamAsync(string teamId, string name, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var references = await db.Set<ConversationReference>().Where(r => r.TeamId == teamId).ToListAsync(ct);
+        foreach (var reference in references)
+        {
+            reference.RenameTeam(name, now);
+        }
+
+        await db.Set<ChannelBinding>().Where(b => b.TeamId == teamId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.TeamName, name), ct);
+        await db.SaveChangesAsync(ct);
+        return references.Count;
+    }
+
+    public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<ConversationReference>().AsNoTracking().SingleOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+    }
+
+    /// <summary>All references of a team's channels.</summary>
+    public async Task<IReadOnlyList<ConversationReference>> ListTeamAsync(string teamId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<ConversationReference>().AsNoTracking()
+            .Where(r => r.TeamId == teamId).OrderBy(r => r.ConversationId).ToListAsync(ct);
+    }
+
+    /// <summary>Every binding, ordered by role then product key.</summary>
+    public async Task<IReadOnlyList<ChannelBinding>> GetBindingsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var bindings = await db.Set<ChannelBinding>().AsNoTracking().ToListAsync(ct);
+        return [.. bindings.OrderBy(b => b.Role).ThenBy(b => b.ProductKey, StringComparer.Ordinal)];
+    }
+
+    public async Task<ChannelBinding?> FindBindingAsync(ChannelBindingKey key, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<ChannelBinding>().AsNoTracking()
+            .SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
+    }
+
+    /// <summary>
+    /// Links <paramref name="key"/> to <paramref name="target"/>, moving it when it pointed elsewhere, and writes the
+    /// audit entry in the same transaction. Linking to the channel it already points at changes nothing.
+    /// </summary>
+    public async Task<LinkResult> LinkAsync(ChannelBindingKey key, ChannelTarget target, ChannelActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(actor);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var now = time.GetUtcNow();
+            var binding = await db.Set<ChannelBinding>().SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
+            ChannelTarget? previous = null;
+            string action;
+            if (binding is null)
+            {
+                binding = ChannelBinding.Create(key, target, actor, now);
+                db.Add(binding);
+                action = "channel.link";
+            }
+            else if (string.Equals(binding.ChannelId, target.ChannelId, StringComparison.Ordinal))
+            {
+                return new LinkResult(binding, null, AlreadyLinkedHere: true);
+            }
+            else
+            {
+                previous = new ChannelTarget(binding.ChannelId, binding.ChannelName, binding.TeamId, binding.TeamName, binding.ServiceUrl, binding.TenantId);
+                binding.MoveTo(target, actor, now);
+                action = "channel.relink";
+            }
+
+            var details = $"to {Describe(target)}" + (previous is null ? "" : $", previously {Describe(previous)}");
+            db.Add(AuditEntry.Create(now, action, actor.Id, actor.Name, key.Subject, details));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new LinkResult(binding, previous, AlreadyLinkedHere: false);
+            }
+            catch (DbUpdateException) when (attempt < 3 && previous is null)
+            {
+                // A concurrent link of the same key won the insert; try again as a move.
+            }
+        }
+    }
+
+    /// <summary>Stores the ids of the announcement post, if the binding still points at <paramref name="channelId"/>.</summary>
+    public async Task RecordAnnouncementAsync(ChannelBindingKey key, string channelId, string? conversationId, string? activityId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var binding = await db.Set<ChannelBinding>().SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
+        if (binding is null || !string.Equals(binding.ChannelId, channelId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        binding.RecordAnnouncement(conversationId, activityId);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Removes a binding and audits it.</summary>
+    /// <returns>The removed binding, or null when nothing was linked for <paramref name="key"/>.</returns>
+    public async Task<ChannelBinding?> UnlinkAsync(ChannelBindingKey key, ChannelActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var binding = await db.Set<ChannelBinding>().SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
+        if (binding is null)
+        {
+            return null;
+        }
+
+        db.Remove(binding);
+        var target = new ChannelTarget(binding.ChannelId, binding.ChannelName, binding.TeamId, binding.TeamName, binding.ServiceUrl, binding.TenantId);
+        db.Add(AuditEntry.Create(time.GetUtcNow(), "channel.unlink", actor.Id, actor.Name, key.Subject, $"from {Describe(target)}"));
+        await db.SaveChangesAsync(ct);
+        return binding;
+    }
+
+    /// <summary>Active installs by kind, plus the number of bindings.</summary>
+    public async Task<InstallCounts> CountAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var active = db.Set<ConversationReference>().AsNoTracking().Where(r => r.IsActive);
+        var byKind = await active.GroupBy(r => r.Kind).Select(g => new { Kind = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var teams = await active.Where(r => r.Kind == ConversationKinds.Channel && r.TeamId != null).Select(r => r.TeamId).Distinct().CountAsync(ct);
+        var bindings = await db.Set<ChannelBinding>().CountAsync(ct);
+        int Of(string kind) => byKind.FirstOrDefault(k => k.Kind == kind)?.Count ?? 0;
+        return new InstallCounts(Of(ConversationKinds.Personal), Of(ConversationKinds.GroupChat), teams, Of(ConversationKinds.Channel), bindings);
+    }
+
+    /// <summary>The audit trail, newest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(int take = 100, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Id).Take(take).ToListAsync(ct);
+    }
+
+    private async Task<int> DeactivateWhereAsync(System.Linq.Expressions.Expression<Func<ConversationReference, bool>> predicate, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var references = await db.Set<ConversationReference>().Where(predicate).Where(r => r.IsActive).ToListAsync(ct);
+        foreach (var reference in references)
+        {
+            reference.Deactivate(now);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return references.Count;
+    }
+
+    private static string Describe(ChannelTarget target) =>
+        $"channel {target.ChannelName ?? "?"} ({target.ChannelId}) in team {target.TeamName ?? "?"} ({target.TeamId})";
+}

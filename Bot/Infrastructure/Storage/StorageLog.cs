@@ -1,0 +1,17 @@
+namespace CrisisBot.Infrastructure.Storage;
+
+/// <summary>Storage log messages; event ids 560–579.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 560, Level = LogLevel.Information, Message = "Storage: {Provider} at {Location}; applying migrations")]
+    public static partial void Migrating(ILogger logger, string provider, string location);
+
+    [LoggerMessage(EventId = 561, Level = LogLevel.Information, Message = "Storage: applied {Count} migration(s): {Migrations}")]
+    public static partial void Migrated(ILogger logger, int count, string migrations);
+
+    [LoggerMessage(EventId = 562, Level = LogLevel.Warning, Message = "Storage ({Provider}) is unreachable: {Reason}")]
+    public static partial void StorageUnreachable(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(EventId = 563, Level = LogLevel.Information, Message = "Storage: SQLite journal mode is {JournalMode}")]
+    public static partial void JournalMode(ILogger logger, string journalMode);
+}
