@@ -171,6 +171,24 @@ inside() {
   if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - UI test crashed (see e2e/artifacts/ui-tests.log)"; fi
 
   stop_children
+
+  # 5. The bot's own log: no error from CrisisBot code or ASP.NET Core (a failed queued turn never shows in the
+  #    Playground, since the HTTP 200 was already sent). EF Core's own "fail:" lines are not counted: the channel store
+  #    retries a unique-key race on purpose and EF logs the first attempt.
+  if [[ "${E2E_EXTERNAL_BOT:-0}" != "1" ]]; then
+    local errors
+    errors="$(grep -nE '^(fail|crit): (CrisisBot\.|Microsoft\.AspNetCore\.)' "$ARTIFACTS/bot.log" || true)"
+    if [[ -z "$errors" ]]; then
+      passed=$((passed + 1)); echo "ok - bot log: no errors from CrisisBot or ASP.NET Core"
+    else
+      failed=$((failed + 1)); echo "not ok - bot log: errors from CrisisBot or ASP.NET Core (e2e/artifacts/bot.log):"
+      while IFS= read -r line; do
+        local n="${line%%:*}"
+        sed -n "${n},$((n + 1))p" "$ARTIFACTS/bot.log" | sed 's/^/    /'
+      done <<< "$errors"
+    fi
+  fi
+
   summary "$passed" "$failed" | tee "$ARTIFACTS/stage.txt"
   [[ $failed -eq 0 ]]
 }

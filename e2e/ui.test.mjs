@@ -30,6 +30,7 @@ const run = new TestRun();
 let context;
 let page;
 let userDataDir;
+let botName;
 const blocked = new Set();
 
 async function shot(name) {
@@ -81,10 +82,40 @@ run.test('UI: personal "help" renders the help card and its Refresh button updat
   await shot('ui-3-help-card-refreshed');
 });
 
+run.test('UI: channel post @mentioning the bot with "status" gets the status card in that thread', async () => {
+  await page.getByRole('treeitem', { name: /Agents/ }).first().click();
+  const before = await cardsWithRefresh().count();
+  // The new-post composer is the first textbox; its placeholder intercepts clicks, so click the textbox itself.
+  const composer = page.getByRole('textbox').first();
+  await composer.click();
+  await composer.pressSequentially(`@${botName.slice(0, 3)}`);
+  await page.getByRole('menuitem', { name: new RegExp(botName) }).first().click({ timeout: UI_TIMEOUT_MS })
+    .catch(async () => {
+      await shot('ui-4-mention-picker-failed');
+      throw new Error(`the @mention picker did not offer ${botName} (see ui-4-mention-picker-failed.png)`);
+    });
+  await composer.pressSequentially(' status');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  const statusCard = cardsWithRefresh().nth(before);
+  await statusCard.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS })
+    .catch(async () => {
+      await shot('ui-4-status-card-missing');
+      throw new Error(`no status card appeared in the Agents channel within ${UI_TIMEOUT_MS} ms (see ui-4-status-card-missing.png)`);
+    });
+  const text = await statusCard.innerText();
+  check(/status/i.test(text) || /version/i.test(text), `the card in the thread does not look like the status card: ${text.slice(0, 300)}`);
+  await statusCard.scrollIntoViewIfNeeded();
+  await shot('ui-4-channel-status-card');
+});
+
 process.exitCode = await run.run({
   before: async () => {
     check(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does it)`);
     mkdirSync(ARTIFACTS, { recursive: true });
+    const response = await fetch(`${PG_URL}/_internal/v1/config`);
+    check(response.ok, `GET /_internal/v1/config answered ${response.status}`);
+    botName = (await response.json()).config?.bot?.name;
+    check(botName, 'the Playground config has no bot name');
     userDataDir = mkdtempSync(join(tmpdir(), 'crisisbot-e2e-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
