@@ -34,7 +34,7 @@ npm_ci() {
         && "$ROOT/$dir/node_modules/.package-lock.json" -nt "$ROOT/$dir/package-lock.json" ]]; then
     return 0
   fi
-  echo "== npm ci $* in $dir"
+  echo "== npm ci ${*:+$* }in $dir"
   (cd "$ROOT/$dir" && npm ci --no-audit --no-fund "$@" < /dev/null) || { echo "npm ci in $dir failed"; return 1; }
 }
 
@@ -64,11 +64,12 @@ stage_dotnet() {
 # End-to-end in the real Agents Playground, inside a loopback-only network namespace (e2e/run-e2e.sh).
 stage_e2e() {
   echo "== e2e (Agents Playground)"
-  local log="$ROOT/e2e/artifacts/e2e-stage.log"
-  mkdir -p "$ROOT/e2e/artifacts"
+  local log line
+  log="$(mktemp)"
   bash "$ROOT/e2e/run-e2e.sh" < /dev/null 2>&1 | tee "$log"
-  local line
   line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
+  mkdir -p "$ROOT/e2e/artifacts" && cp "$log" "$ROOT/e2e/artifacts/e2e-stage.log"
+  rm -f "$log"
   if [[ -z "$line" ]]; then record e2e 0 1; return; fi
   record e2e "$(awk '{print $1}' <<< "$line")" "$(awk '{print $3}' <<< "$line")"
 }
