@@ -257,6 +257,18 @@ run.test('an unknown card verb gets a message-type invoke response, never an err
   check(errors.length === 0, `the Playground log shows a server error for the unknown verb: ${brief(errors)}`);
 });
 
+run.test('"unlink agents" by the admin removes the binding', async () => {
+  check(seen.linksBefore, 'no links card from before the link was captured (the non-admin test failed)');
+  const mark = pg.mark();
+  const posted = await pg.say(agentsChannel.id, admin.id, 'unlink agents', { mentionBot: true });
+  const thread = posted.postConversationId ?? `${agentsChannel.id};messageid=${posted.messageId}`;
+  const reply = await waitForAnyMessage(mark, thread, 'unlink confirmation in the thread');
+  check(/unlink/i.test(visibleText(reply.message)), `the reply to "unlink agents" is not an unlink confirmation: ${brief(visibleText(reply.message))}`);
+  const after = await linksCard('the state after the admin unlinked Agents');
+  check(shape(after) === shape(seen.linksBefore),
+    `the links card after unlinking differs from the one before linking.\n  before link: ${brief(textsOf(seen.linksBefore))}\n  after unlink: ${brief(textsOf(after))}`);
+});
+
 process.exitCode = await run.run({
   before: async () => {
     await pg.connect();

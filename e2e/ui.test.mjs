@@ -108,6 +108,29 @@ run.test('UI: channel post @mentioning the bot with "status" gets the status car
   await shot('ui-4-channel-status-card');
 });
 
+run.test('UI: "link agents" by the admin shows the proactive "channel linked" post in the channel', async () => {
+  // Continues in the Agents channel of the previous test. The API tests unlinked it again, so this is a fresh link.
+  const composer = page.getByRole('textbox').first();
+  await composer.click();
+  await composer.pressSequentially(`@${botName.slice(0, 3)}`);
+  await page.getByRole('menuitem', { name: new RegExp(botName) }).first().click({ timeout: UI_TIMEOUT_MS });
+  await composer.pressSequentially(' link agents');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  // Two cards say so: the confirmation in the thread and the new post made through POST /v3/conversations, which the
+  // Playground's log panel lists as "createConversation 201".
+  const linkedCards = page.locator('.ac-adaptiveCard').filter({ hasText: /receives agents cards/i });
+  const ok = await page.waitForFunction(
+    () => /createConversation\s*201/.test(document.body.innerText),
+    undefined, { timeout: UI_TIMEOUT_MS },
+  ).then(() => linkedCards.nth(1).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS })).then(() => true, () => false);
+  if (!ok) {
+    await shot('ui-5-channel-linked-missing');
+    throw new Error(`no proactive "channel linked" post (createConversation 201 plus a second "receives agents cards" card) appeared within ${UI_TIMEOUT_MS} ms; ${await linkedCards.count()} such card(s) shown (see ui-5-channel-linked-missing.png)`);
+  }
+  await linkedCards.first().scrollIntoViewIfNeeded();
+  await shot('ui-5-channel-linked');
+});
+
 process.exitCode = await run.run({
   before: async () => {
     check(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does it)`);
