@@ -24,6 +24,61 @@ internal static class CardParts
     public static string SafeParagraphs(string? text, int max = Answer) =>
         SafeText.Clean(text, max, new SafeTextOptions { KeepLineBreaks = true });
 
+    /// <summary>Plain safe text for a TextRun (no markdown escapes).</summary>
+    public static string SafePlain(string? text, int max = Answer) =>
+        SafeText.Clean(text, max, new SafeTextOptions { KeepLineBreaks = true, PlainText = true });
+
+    /// <summary>A cap scaled by the budget level (100 = full), never below 24 characters.</summary>
+    public static int Scaled(int cap, int scale) => Math.Max(24, (int)((long)cap * scale / 100));
+
+    /// <summary>A list length scaled by the budget level (100 = full), never below <paramref name="min"/>.</summary>
+    public static int ScaledCount(int max, int scale, int min = 1) => Math.Max(min, max * scale / 100);
+
+    /// <summary>Mentions for people with a user id; returns the text ("&lt;at&gt;A&lt;/at&gt;, B") and the entities.</summary>
+    public static (string Text, IReadOnlyList<CardMention> Mentions) Mention(IReadOnlyList<Person> people, int max = 10)
+    {
+        var mentions = new List<CardMention>();
+        var parts = new List<string>();
+        foreach (var person in people.Take(max))
+        {
+            if (!string.IsNullOrWhiteSpace(person.UserId) && !string.IsNullOrWhiteSpace(person.Name)
+                && !mentions.Any(m => m.Mentioned.Id == person.UserId))
+            {
+                var mention = new CardMention(person.UserId, Safe(person.Name, 60));
+                mentions.Add(mention);
+                parts.Add(mention.Text);
+            }
+            else
+            {
+                parts.Add(Safe(person.Name, 60));
+            }
+        }
+
+        if (people.Count > max)
+        {
+            parts.Add($"{Plural(people.Count - max, "other")}");
+        }
+
+        return (parts.Count == 0 ? "nobody yet" : string.Join(", ", parts), mentions);
+    }
+
+    /// <summary>"Ana, Ben and 3 others".</summary>
+    public static string Names(IReadOnlyList<string> names, int max = 3)
+    {
+        var shown = names.Take(max).Select(n => Safe(n, 60)).ToList();
+        if (shown.Count == 0)
+        {
+            return "nobody";
+        }
+
+        if (names.Count > max)
+        {
+            return string.Join(", ", shown) + " and " + Plural(names.Count - max, "other");
+        }
+
+        return shown.Count == 1 ? shown[0] : string.Join(", ", shown.Take(shown.Count - 1)) + " and " + shown[^1];
+    }
+
     public static string Required(string? value, string name)
     {
         if (string.IsNullOrWhiteSpace(value))

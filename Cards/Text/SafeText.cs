@@ -12,6 +12,12 @@ public sealed record SafeTextOptions
     /// <summary>Keep paragraph breaks (expert answers); otherwise every line break becomes a space (posts, names).</summary>
     public bool KeepLineBreaks { get; init; }
 
+    /// <summary>
+    /// For a RichTextBlock TextRun, which is never read as markdown: no backslash escapes are added (links are still
+    /// defanged and tags neutralised, and allow-listed links are shown as plain URLs).
+    /// </summary>
+    public bool PlainText { get; init; }
+
     /// <summary>Hosts whose https links stay clickable (a host matches itself and its subdomains). Empty: no link is clickable.</summary>
     public IReadOnlyCollection<string> AllowedLinkHosts { get; init; } = [];
 }
@@ -198,12 +204,12 @@ public static partial class SafeText
                 continue;
             }
 
-            EscapeText(sb, text, last, match.Index);
-            Link(sb, url, options.AllowedLinkHosts);
+            EscapeText(sb, text, last, match.Index, options.PlainText);
+            Link(sb, url, options);
             last = match.Index + url.Length;
         }
 
-        EscapeText(sb, text, last, text.Length);
+        EscapeText(sb, text, last, text.Length, options.PlainText);
         return sb.ToString();
     }
 
@@ -226,16 +232,25 @@ public static partial class SafeText
         return url;
     }
 
-    private static void Link(StringBuilder sb, string url, IReadOnlyCollection<string> allowedHosts)
+    private static void Link(StringBuilder sb, string url, SafeTextOptions options)
     {
+        var allowedHosts = options.AllowedLinkHosts;
+        var plain = options.PlainText;
         var absolute = url.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? "https://" + url : url;
         if (Uri.TryCreate(absolute, UriKind.Absolute, out var uri)
             && uri.Scheme == Uri.UriSchemeHttps
             && string.IsNullOrEmpty(uri.UserInfo)
             && allowedHosts.Any(h => HostMatches(uri.IdnHost, h)))
         {
+            if (plain)
+            {
+                sb.Append(uri.AbsoluteUri);
+                return;
+            }
+
+            var shown = uri.Host + uri.PathAndQuery.TrimEnd('/');
             var display = new StringBuilder();
-            EscapeText(display, uri.Host + uri.PathAndQuery.TrimEnd('/'), 0, uri.Host.Length + uri.PathAndQuery.TrimEnd('/').Length);
+            EscapeText(display, shown, 0, shown.Length, plain: false);
             var target = uri.AbsoluteUri.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal);
             sb.Append('[').Append(display).Append("](").Append(target).Append(')');
             return;
@@ -262,13 +277,13 @@ public static partial class SafeText
         {
             if (i > 0)
             {
-                sb.Append(@"\[.\]");
+                sb.Append(plain ? "[.]" : @"\[.\]");
             }
 
-            EscapeText(sb, labels[i], 0, labels[i].Length, lineStartAware: false);
+            EscapeText(sb, labels[i], 0, labels[i].Length, plain, lineStartAware: false);
         }
 
-        EscapeText(sb, path, 0, path.Length, lineStartAware: false);
+        EscapeText(sb, path, 0, path.Length, plain, lineStartAware: false);
     }
 
     private static bool HostMatches(string host, string allowed)
@@ -279,18 +294,27 @@ public static partial class SafeText
                 || host.EndsWith("." + allowed, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static void EscapeText(StringBuilder sb, string text, int start, int end, bool lineStartAware = true)
+    private static void EscapeText(StringBuilder sb, string text, int start, int end, bool plain, bool lineStartAware = true)
     {
         var inTag = false;
         for (var i = start; i < end; i++)
         {
             var c = text[i];
             var atLineStart = lineStartAware && (i == 0 || text[i - 1] == '\n');
+            if (plain && c is not ('<' or '>'))
+            {
+                sb.Append(c);
+                continue;
+            }
+
             switch (c)
             {
                 case '>' when inTag:
                     sb.Append('\u203A');
                     inTag = false;
+                    break;
+                case '>' when plain:
+                    sb.Append(c);
                     break;
                 case '\\' or '*' or '_' or '~' or '`' or '[' or ']' or '(' or ')' or '|' or '>' or '{' or '}':
                     sb.Append('\\').Append(c);

@@ -264,4 +264,27 @@ public class ConnectorRetryTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         Assert.Single(host.Handler.List);
     }
+
+    [Fact]
+    public async Task SendAsync_FailureAndRetry_LoggedWithMsCvAndWithoutToken()
+    {
+        using var host = ConnectorTestHost.Create(s => s["Connector:MaxRetries"] = "1");
+        host.Handler.Default = _ =>
+        {
+            var response = FakeConnectorHandler.Json(HttpStatusCode.BadGateway, """{"error":{"code":"BadGateway","message":"x"}}""");
+            response.Headers.Add("MS-CV", "cv-123.4");
+            return response;
+        };
+
+        await Assert.ThrowsAsync<ConnectorException>(() => host.Client.SendAsync(Base, "19:c@thread.tacv2", OutgoingActivity.Message("x")));
+
+        var entries = host.Logs.Entries.ToList();
+        var failure = Assert.Single(entries, e => e.EventId.Id == 150);
+        Assert.Contains("cv-123.4", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("SendToConversation", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("BadGateway", failure.Message, StringComparison.Ordinal);
+        var retry = Assert.Single(entries, e => e.EventId.Id == 151);
+        Assert.Contains("cv-123.4", retry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(entries, e => e.Message.Contains("fake-token", StringComparison.Ordinal));
+    }
 }

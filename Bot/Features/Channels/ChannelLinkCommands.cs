@@ -34,14 +34,33 @@ public sealed class ChannelLinkCommands(
             team.TenantId!);
         var actor = Actor(turn.Activity);
         var result = await store.LinkAsync(key, target, actor, ct);
-        var announced = true;
-        if (!result.AlreadyLinkedHere)
+        var role = ChannelsCards.RoleLabel(key);
+        if (result.AlreadyLinkedHere)
         {
-            ChannelsLog.Linked(logger, key.Subject, target.ChannelId, actor.Id, result.PreviousTarget?.ChannelId);
-            announced = await AnnounceAsync(key, target, actor, ct);
+            await turn.ReplyAsync(
+                OutgoingActivity.WithCard(cards.Linked(result.Binding), $"Already linked: {key}") with
+                {
+                    Text = $"This channel already receives the {role} cards; nothing changed.",
+                    TextFormat = "plain",
+                },
+                ct);
+            return;
         }
 
-        await turn.ReplyAsync(OutgoingActivity.WithCard(cards.LinkConfirmation(result, announced), $"Linked {key}"), ct);
+        ChannelsLog.Linked(logger, key.Subject, target.ChannelId, actor.Id, result.PreviousTarget?.ChannelId);
+        var card = cards.Linked(result.Binding, result.PreviousTarget);
+        var announced = await AnnounceAsync(key, target, card, ct);
+        var confirmation = OutgoingActivity.WithCard(card, $"Linked {key}");
+        if (!announced)
+        {
+            confirmation = confirmation with
+            {
+                Text = "The link is saved, but I could not post the announcement in this channel.",
+                TextFormat = "plain",
+            };
+        }
+
+        await turn.ReplyAsync(confirmation, ct);
     }
 
     /// <summary><c>unlink &lt;role&gt; [key]</c>: admins only, in a team channel.</summary>
@@ -64,7 +83,9 @@ public sealed class ChannelLinkCommands(
         }
 
         ChannelsLog.Unlinked(logger, key.Subject, removed.ChannelId, actor.Id);
-        await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Unlinked(removed), $"Unlinked {key}"), ct);
+        await turn.ReplyAsync(PlainText(
+            $"Unlinked: {removed.TeamName ?? removed.TeamId} › {removed.ChannelName ?? removed.ChannelId} no longer receives the " +
+            $"{ChannelsCards.RoleLabel(key)} cards. Link another channel with 'link {key}'."), ct);
     }
 
     /// <summary><c>links</c>: the bindings card, anywhere.</summary>
@@ -117,9 +138,10 @@ public sealed class ChannelLinkCommands(
         return (team, key);
     }
 
-    private async Task<bool> AnnounceAsync(ChannelBindingKey key, ChannelTarget target, ChannelActor actor, CancellationToken ct)
+    /// <summary>A new post in the linked channel (create conversation); its ids are stored with the binding.</summary>
+    private async Task<bool> AnnounceAsync(ChannelBindingKey key, ChannelTarget target, System.Text.Json.JsonElement card, CancellationToken ct)
     {
-        var post = OutgoingActivity.WithCard(cards.LinkedAnnouncement(key, actor), $"This channel now receives {key} cards from CrisisBot");
+        var post = OutgoingActivity.WithCard(card, $"This channel now receives {key} cards from CrisisBot");
         try
         {
             var created = await connector.CreateConversationAsync(target.ServiceUrl, ConversationParameters.ChannelPost(target.ChannelId, target.TenantId, post), ct);

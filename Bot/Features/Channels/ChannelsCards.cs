@@ -1,167 +1,98 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CrisisBot.Cards;
-using CrisisBot.Cards.Actions;
+using CrisisBot.Cards.Templates;
+using CardBinding = CrisisBot.Cards.Templates.ChannelBinding;
 
 namespace CrisisBot.Features.Channels;
 
-/// <summary>Builds the Channels feature's cards (help, status, links, linked, not allowed) as Adaptive Card JSON.</summary>
-public sealed class ChannelsCards
+/// <summary>
+/// Maps the Channels feature's state onto the card templates (help, status, links, linked, not allowed) and returns the
+/// validated card JSON. All user-visible text goes through the templates' safe-text handling.
+/// </summary>
+public sealed class ChannelsCards(TimeProvider time)
 {
-    public static readonly IReadOnlyList<(string Command, string Description)> Commands =
+    public const string BotName = "CrisisBot";
+
+    /// <summary>The commands this feature answers, as the help card lists them.</summary>
+    public static readonly IReadOnlyList<HelpCommandGroup> CommandGroups =
     [
-        ("help", "Show this list of commands."),
-        ("status", "Version, storage, installs and channel links."),
-        ("links", "Which channel receives which cards."),
-        ("link agents | leadership | approvers | crisis | product <key>", "Admins, in a team channel: this channel receives those cards."),
-        ("unlink agents | leadership | approvers | crisis | product <key>", "Admins, in a team channel: remove that link."),
+        new("Everyone",
+        [
+            new HelpCommand("help", "help", "Show this list of commands."),
+            new HelpCommand("status", "status", "Version, storage, installs and channel links."),
+            new HelpCommand("links", "links", "Which channel receives which cards."),
+        ]),
+        new("Channel set-up (admins, in a team channel)",
+        [
+            new HelpCommand("link", "link agents | leadership | approvers | crisis | product <key>", "This channel receives those cards from now on."),
+            new HelpCommand("unlink", "unlink agents | leadership | approvers | crisis | product <key>", "Stop sending those cards to their channel."),
+        ]),
     ];
 
-    public JsonElement Help(string? unknownCommand = null)
-    {
-        var body = new JsonArray { Text("CrisisBot", "Large", bold: true) };
-        if (unknownCommand is not null)
-        {
-            body.Add(Text($"I don't know the command '{unknownCommand}'. Here is what I can do:", wrap: true));
-        }
-
-        body.Add(Facts(Commands.Select(c => (c.Command, c.Description))));
-        body.Add(Text("In a channel or group chat, @mention me first.", subtle: true));
-        return Card(body, Action("Refresh", CardVerbs.HelpRefresh));
-    }
+    public JsonElement Help() => CardJson.ToElement(HelpCard.Build(new HelpCardInput(BotName, CommandGroups)));
 
     public JsonElement Status(StatusReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var facts = new List<(string, string)>
-        {
-            ("Version", report.Version),
-            ("Storage", $"{report.StorageProvider} ({(report.StorageReachable ? "reachable" : "unreachable")})"),
-            ("Local mode", report.LocalMode ? "on" : "off"),
-        };
-        if (report.Counts is { } c)
-        {
-            facts.Add(("Personal chats", c.PersonalChats.ToString(CultureInfo.InvariantCulture)));
-            facts.Add(("Group chats", c.GroupChats.ToString(CultureInfo.InvariantCulture)));
-            facts.Add(("Teams", c.Teams.ToString(CultureInfo.InvariantCulture)));
-            facts.Add(("Channels", c.Channels.ToString(CultureInfo.InvariantCulture)));
-            facts.Add(("Channel links", c.Bindings.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        return Card(new JsonArray { Text("CrisisBot status", "Large", bold: true), Facts(facts) }, Action("Refresh", CardVerbs.StatusRefresh));
+        var counts = report.Counts ?? new InstallCounts(0, 0, 0, 0, 0);
+        return CardJson.ToElement(StatusCard.Build(new StatusCardInput(
+            report.Version,
+            ProviderLabel(report.StorageProvider),
+            report.StorageReachable,
+            counts.Teams,
+            counts.Channels,
+            counts.PersonalChats,
+            counts.Bindings,
+            report.LocalMode,
+            time.GetUtcNow())));
     }
 
     public JsonElement Links(IReadOnlyList<ChannelBinding> bindings)
     {
         ArgumentNullException.ThrowIfNull(bindings);
-        var body = new JsonArray { Text("Channel links", "Large", bold: true) };
-        body.Add(bindings.Count == 0
-            ? Text("No channel is linked yet. An admin can type 'link agents' (or leadership, approvers, crisis, product <key>) in a team channel.", wrap: true)
-            : Facts(bindings.Select(b => (b.Key.ToString(),
-                $"{b.ChannelName ?? b.ChannelId} in {b.TeamName ?? b.TeamId} (by {b.LinkedByName ?? b.LinkedById}, {b.LinkedAt:yyyy-MM-dd HH:mm} UTC)"))));
-        return Card(body, Action("Refresh", CardVerbs.LinksRefresh));
+        return CardJson.ToElement(ChannelLinksCard.Build(new ChannelLinksCardInput([.. bindings.Select(ToCard)], time.GetUtcNow())));
     }
 
-    /// <summary>The proactive post in the linked channel.</summary>
-    public JsonElement LinkedAnnouncement(ChannelBindingKey key, ChannelActor actor) =>
-        Card(new JsonArray
-        {
-            Text($"This channel now receives {key} cards from CrisisBot", "Medium", bold: true),
-            Text($"Linked by {actor.Name ?? actor.Id}.", subtle: true),
-        });
-
-    /// <summary>The reply in the thread where the admin typed <c>link</c>.</summary>
-    public JsonElement LinkConfirmation(LinkResult result, bool announced)
+    /// <summary>The "channel linked" card: posted in the linked channel, and the confirmation in the admin's thread.</summary>
+    /// <param name="previous">Where the binding pointed before, when it moved.</param>
+    public JsonElement Linked(ChannelBinding binding, ChannelTarget? previous = null)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        var binding = result.Binding;
-        var body = new JsonArray();
-        if (result.AlreadyLinkedHere)
+        ArgumentNullException.ThrowIfNull(binding);
+        return CardJson.ToElement(ChannelLinkedCard.Build(new ChannelLinkedCardInput(ToCard(binding))
         {
-            body.Add(Text($"This channel already receives {binding.Key} cards.", bold: true));
-        }
-        else
-        {
-            body.Add(Text($"Linked: this channel now receives {binding.Key} cards.", bold: true));
-            if (result.PreviousTarget is { } previous)
-            {
-                body.Add(Text($"Moved from {previous.ChannelName ?? previous.ChannelId} in {previous.TeamName ?? previous.TeamId}.", wrap: true));
-            }
-
-            if (!announced)
-            {
-                body.Add(Text("I could not post the announcement in the channel; the link is saved.", subtle: true));
-            }
-        }
-
-        return Card(body, Action("Show links", CardVerbs.LinksRefresh));
+            PreviousChannel = previous is null ? null : $"{previous.TeamName ?? previous.TeamId} › {previous.ChannelName ?? previous.ChannelId}",
+        }));
     }
 
-    public JsonElement Unlinked(ChannelBinding removed)
+    /// <summary>A refusal: <paramref name="what"/> is e.g. "link channels".</summary>
+    public JsonElement NotAllowed(string what) => CardJson.ToElement(NotAllowedCard.Build(new NotAllowedCardInput(
+        $"Not allowed: only admins can {what}",
+        $"Only CrisisBot admins (listed in the bot's Bot:Admins setting) can {what}. Nothing was changed.",
+        "Ask an admin to send the command in this channel, or ask the bot's operator to add you to Bot:Admins.")));
+
+    /// <summary>How a binding's role reads in messages, matching the cards: <c>Approvers</c>, <c>Product experts · phone</c>.</summary>
+    public static string RoleLabel(ChannelBindingKey key) => key.Role switch
     {
-        ArgumentNullException.ThrowIfNull(removed);
-        return Card(
-            new JsonArray { Text($"Unlinked: {removed.ChannelName ?? removed.ChannelId} no longer receives {removed.Key} cards.", bold: true) },
-            Action("Show links", CardVerbs.LinksRefresh));
-    }
-
-    public JsonElement NotAllowed(string what) =>
-        Card(new JsonArray
-        {
-            Text("Not allowed", "Medium", bold: true),
-            Text($"Only CrisisBot admins can {what}. Ask an admin (Bot:Admins) to do it.", wrap: true),
-        });
-
-    private static JsonElement Card(JsonArray body, JsonObject? action = null)
-    {
-        var card = new JsonObject
-        {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-            ["version"] = CardSchema.Version,
-            ["body"] = body,
-        };
-        if (action is not null)
-        {
-            card["actions"] = new JsonArray { action };
-        }
-
-        return JsonSerializer.SerializeToElement(card, ChannelsJsonContext.Default.JsonObject);
-    }
-
-    private static JsonObject Text(string text, string? size = null, bool bold = false, bool wrap = true, bool subtle = false)
-    {
-        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = wrap };
-        if (size is not null)
-        {
-            block["size"] = size;
-        }
-
-        if (bold)
-        {
-            block["weight"] = "Bolder";
-        }
-
-        if (subtle)
-        {
-            block["isSubtle"] = true;
-        }
-
-        return block;
-    }
-
-    private static JsonObject Facts(IEnumerable<(string Title, string Value)> facts) => new()
-    {
-        ["type"] = "FactSet",
-        ["facts"] = new JsonArray([.. facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Title, ["value"] = f.Value })]),
+        ChannelRole.Agents => "Agents",
+        ChannelRole.Leadership => "Leadership",
+        ChannelRole.Approvers => "Approvers",
+        ChannelRole.Crisis => "Crisis room",
+        ChannelRole.Product => $"Product experts · {key.ProductKey}",
+        _ => key.ToString(),
     };
 
-    private static JsonObject Action(string title, string verb) => new()
+    private static CardBinding ToCard(ChannelBinding binding) => new(
+        binding.Role.ToString().ToLowerInvariant(),
+        binding.Role == ChannelRole.Product ? binding.ProductKey : null,
+        binding.TeamName ?? binding.TeamId,
+        binding.ChannelName ?? binding.ChannelId,
+        binding.LinkedByName ?? binding.LinkedById,
+        binding.LinkedAt);
+
+    private static string ProviderLabel(string provider) => provider switch
     {
-        ["type"] = "Action.Execute",
-        ["title"] = title,
-        ["verb"] = verb,
-        ["fallback"] = new JsonObject { ["type"] = "Action.Submit", ["title"] = title, ["data"] = new JsonObject { ["verb"] = verb } },
+        "sqlite" => "SQLite",
+        "postgres" => "PostgreSQL",
+        _ => provider,
     };
 }

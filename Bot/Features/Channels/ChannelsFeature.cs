@@ -11,7 +11,7 @@ public static class ChannelsFeature
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ChannelsOptions>()
-            .BindConfiguration(ChannelsOptions.SectionName)
+            .Bind(configuration.GetSection(ChannelsOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChannelsOptions>, ChannelsOptionsValidator>();
 

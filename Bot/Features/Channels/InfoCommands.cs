@@ -17,8 +17,14 @@ public sealed class InfoCommands(StatusService status, ChannelsCards cards)
     {
         ArgumentNullException.ThrowIfNull(turn);
         ArgumentNullException.ThrowIfNull(command);
-        var typed = string.IsNullOrWhiteSpace(command.Name) ? null : command.Name;
-        return turn.ReplyAsync(OutgoingActivity.WithCard(cards.Help(typed), "CrisisBot commands"), ct);
+        var reply = OutgoingActivity.WithCard(cards.Help(), "CrisisBot commands");
+        if (!string.IsNullOrWhiteSpace(command.Name))
+        {
+            var typed = command.Name.Length <= 40 ? command.Name : command.Name[..40] + "…";
+            reply = reply with { Text = $"I don't know the command '{typed}'. Here is what I can do:", TextFormat = "plain" };
+        }
+
+        return turn.ReplyAsync(reply, ct);
     }
 
     public async Task StatusAsync(TurnContext turn, Command command, CancellationToken ct)

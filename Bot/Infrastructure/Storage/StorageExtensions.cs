@@ -15,8 +15,8 @@ public static class StorageExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptions<StorageOptions>()
-            .BindConfiguration(StorageOptions.SectionName)
-            .Configure<IConfiguration>((options, config) => options.PostgresConnectionString = config.GetConnectionString("Postgres"))
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Configure(options => options.PostgresConnectionString = configuration.GetConnectionString("Postgres"))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 

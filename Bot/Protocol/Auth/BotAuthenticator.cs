@@ -92,6 +92,11 @@ internal sealed class BotAuthenticator(
             return AuthResult.Unauthorized("the bearer token is not a well-formed JWT");
         }
 
+        if (!IssuerRules.IsAllowedAlgorithm(jwt.Alg))
+        {
+            return AuthResult.Unauthorized($"signing algorithm '{jwt.Alg}' not allowed (RS256/384/512 only)");
+        }
+
         var appId = _options.MicrosoftAppId!;
         switch (IssuerRules.Classify(jwt.Issuer, _options.MicrosoftAppTenantId))
         {

@@ -55,6 +55,10 @@ internal static class IssuerRules
         return IssuerKind.Untrusted;
     }
 
+    /// <summary>Only RSA PKCS#1 signatures (RS256/384/512): never <c>none</c>, HMAC or anything a key confusion could use.</summary>
+    public static bool IsAllowedAlgorithm(string? algorithm) =>
+        algorithm is not null && AllowedAlgorithms.Contains(algorithm, StringComparer.Ordinal);
+
     /// <summary>The signing key must be endorsed for the activity's channel (<c>msteams</c>).</summary>
     public static bool IsEndorsed(IReadOnlyList<string>? endorsements, string? channelId) =>
         !string.IsNullOrEmpty(channelId) && endorsements is not null &&

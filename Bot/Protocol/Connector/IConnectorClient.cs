@@ -5,6 +5,9 @@ namespace CrisisBot.Protocol.Connector;
 /// <summary>
 /// Bot Connector REST client (teams-protocol.md §4). <c>serviceUrl</c> is the one stored with the conversation
 /// reference. Ids are URL-escaped by the implementation. Failures throw <see cref="ConnectorException"/>.
+/// A serviceUrl whose host may not receive the bot's token is refused before sending
+/// (<see cref="ConnectorRequestRefusedException"/>); network errors that outlast the retries surface as
+/// <see cref="HttpRequestException"/> or Polly's <c>TimeoutRejectedException</c>.
 /// </summary>
 public interface IConnectorClient
 {

@@ -47,7 +47,7 @@ public sealed class BotOptions
 
     /// <summary>Queued (non-invoke) turns waiting for processing; a full queue answers 503. <value>Default 1000.</value></summary>
     [Range(1, 100_000)]
-    public int TurnBacklogCapacity { get; set; } = 1000;
+    public int TurnQueueCapacity { get; set; } = 1000;
 
     /// <summary>Turns processed in parallel by the background processor. <value>Default 4.</value></summary>
     [Range(1, 64)]

@@ -17,7 +17,7 @@ public sealed class TurnBacklog
     public TurnBacklog(IOptions<BotOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Capacity = options.Value.TurnBacklogCapacity;
+        Capacity = options.Value.TurnQueueCapacity;
         _channel = Channel.CreateBounded<Activity>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,

@@ -1,0 +1,111 @@
+using CrisisBot.Features.Channels;
+using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Protocol.Activities;
+using CrisisBot.Protocol.Connector;
+using CrisisBot.Protocol.Routing;
+using CrisisBot.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CrisisBot.Tests.Features.Channels;
+
+/// <summary>
+/// The Channels feature wired as in Program.cs, on its own temporary SQLite file, with a recording Connector and a fake
+/// clock. Turns are run directly against the handlers; replies are captured by <see cref="Replies"/>.
+/// </summary>
+internal sealed class ChannelsTestHost : IAsyncDisposable
+{
+    public const string AdminAadObjectId = "AAAAAAAA-0000-0000-0000-000000000001";
+    public const string AdminUpn = "carol@contoso.test";
+
+    private readonly ServiceProvider _services;
+
+    private ChannelsTestHost(ServiceProvider services, string directory, RecordingConnectorClient connector, MemberDirectoryConnector members)
+    {
+        _services = services;
+        DataDirectory = directory;
+        Connector = connector;
+        Members = members;
+    }
+
+    public string DataDirectory { get; }
+
+    public RecordingConnectorClient Connector { get; }
+
+    public MemberDirectoryConnector Members { get; }
+
+    public FakeTimeProvider Time => (FakeTimeProvider)_services.GetRequiredService<TimeProvider>();
+
+    public RecordingTurnReplies Replies { get; } = new();
+
+    public ChannelStore Store => _services.GetRequiredService<ChannelStore>();
+
+    public IServiceProvider Services => _services;
+
+    public static Task<ChannelsTestHost> StartAsync(params string[] admins) =>
+        StartOnAsync(Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N")), admins);
+
+    /// <summary>A host on an existing data directory: a restart.</summary>
+    public static async Task<ChannelsTestHost> StartOnAsync(string directory, params string[] admins)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:DataDirectory"] = directory,
+            ["Bot:LocalMode"] = "true",
+        };
+        var adminList = admins.Length == 0 ? [AdminAadObjectId, AdminUpn] : admins;
+        for (var i = 0; i < adminList.Length; i++)
+        {
+            settings[$"Bot:Admins:{i}"] = adminList[i];
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var connector = new RecordingConnectorClient();
+        var members = new MemberDirectoryConnector(connector);
+        var services = new ServiceCollection()
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
+            .AddSingleton<IConnectorClient>(members)
+            .AddStorage(configuration)
+            .AddChannelsFeature(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await services.MigrateStorageAsync();
+        return new ChannelsTestHost(services, directory, connector, members);
+    }
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
+    public TurnContext Turn(Activity activity) => new(activity, Replies, _services);
+
+    /// <summary>Runs an activity through the feature's routes, as the router would.</summary>
+    public RouteTable Routes()
+    {
+        var table = new RouteTable();
+        foreach (var routes in _services.GetServices<IBotRoutes>())
+        {
+            routes.Register(table);
+        }
+
+        return table;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: temp folder
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using CrisisBot.Cards.Actions;
+using CrisisBot.Cards.Model;
+using CrisisBot.Cards.Text;
+using static CrisisBot.Cards.Templates.CardParts;
+
+namespace CrisisBot.Cards.Templates;
+
+public enum HotTopicState
+{
+    Emerging = 0,
+    Hot = 1,
+    Cooling = 2,
+    Resolved = 3,
+}
+
+/// <summary>A sample post (untrusted: every field goes through SafeText).</summary>
+public sealed record TopicPost(string Author, string Text, DateTimeOffset PostedAt)
+{
+    /// <summary>e.g. "X", "Facebook".</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>Followers/impressions of this post, if known.</summary>
+    public long? Reach { get; init; }
+}
+
+/// <summary>Input of <see cref="HotTopicCard"/>.</summary>
+/// <param name="TopicId">Topic id (action data).</param>
+/// <param name="Product">Product display name.</param>
+/// <param name="Title">Topic title (derived from posts, so untrusted).</param>
+/// <param name="State">Emerging, hot, cooling or resolved.</param>
+/// <param name="Keywords">Top keywords.</param>
+/// <param name="VolumeNow">Posts in the current window.</param>
+/// <param name="Baseline">Usual posts in such a window.</param>
+/// <param name="Window">The window in words, e.g. "last hour".</param>
+/// <param name="Trend">Volume per bucket, oldest first.</param>
+/// <param name="Reach">Estimated people reached.</param>
+/// <param name="SamplePosts">Recent posts; at most 3 are shown.</param>
+/// <param name="FirstSeen">First post of the topic.</param>
+/// <param name="LastSeen">Latest post.</param>
+/// <param name="GeneratedAt">When the card was built.</param>
+public sealed record HotTopicCardInput(
+    string TopicId,
+    string Product,
+    string Title,
+    HotTopicState State,
+    IReadOnlyList<string> Keywords,
+    int VolumeNow,
+    double Baseline,
+    string Window,
+    IReadOnlyList<VolumePoint> Trend,
+    long Reach,
+    IReadOnlyList<TopicPost> SamplePosts,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    DateTimeOffset GeneratedAt)
+{
+    /// <summary>Agents already waiting on an open question about this topic (0 = none).</summary>
+    public int WaitingAgents { get; init; }
+
+    /// <summary>True when an open question exists: "Ask an expert" then joins it.</summary>
+    public bool HasOpenQuestion { get; init; }
+
+    /// <summary>Until when alerts are muted, if muted.</summary>
+    public DateTimeOffset? MutedUntil { get; init; }
+
+    /// <summary>Hosts whose links in posts may stay clickable.</summary>
+    public IReadOnlyCollection<string> AllowedLinkHosts { get; init; } = [];
+
+    /// <summary>Users whose client refreshes the card automatically (at most 60 kept).</summary>
+    public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
+}
+
+/// <summary>
+/// The hot-topic card: state, volume against baseline with a trend chart (FactSet fallback), reach, up to three
+/// sample posts, and Ask an expert / Propose crisis / Mute / Resolve. Single column, so it reads well on mobile.
+/// </summary>
+public static class HotTopicCard
+{
+    public const int MaxSamplePosts = 3;
+    public const int MaxTrendPoints = 24;
+    public const int PostLength = 280;
+
+    public static AdaptiveCard Build(HotTopicCardInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Required(input.TopicId, nameof(input.TopicId));
+        Required(input.Title, nameof(input.Title));
+        Required(input.Product, nameof(input.Product));
+        List(input.Keywords, nameof(input.Keywords));
+        List(input.Trend, nameof(input.Trend));
+        List(input.SamplePosts, nameof(input.SamplePosts));
+        NonNegative(input.VolumeNow, nameof(input.VolumeNow));
+        NonNegative(input.WaitingAgents, nameof(input.WaitingAgents));
+        if (input.Baseline < 0 || double.IsNaN(input.Baseline) || input.Reach < 0)
+        {
+            throw new ArgumentException("Baseline and reach must be non-negative numbers.", nameof(input));
+        }
+
+        return CardBudget.Shrink(100, scale => Render(input, scale));
+    }
+
+    internal static (string Label, TextColor Color) StateLabel(HotTopicState state) => state switch
+    {
+        HotTopicState.Emerging => ("Emerging", TextColor.Warning),
+        HotTopicState.Hot => ("Hot", TextColor.Attention),
+        HotTopicState.Cooling => ("Cooling", TextColor.Accent),
+        HotTopicState.Resolved => ("Resolved", TextColor.Good),
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown topic state."),
+    };
+
+    internal static string Factor(int now, double baseline) =>
+        baseline <= 0 ? (now > 0 ? "new" : "-") : "×" + Num(now / baseline, "0.0");
+
+    private static AdaptiveCard Render(HotTopicCardInput input, int scale)
+    {
+        var (stateLabel, stateColor) = StateLabel(input.State);
+        var title = Safe(input.Title, Scaled(CardParts.Label, scale));
+        var keywords = input.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Take(8).Select(k => Safe(k, 40)).ToArray();
+        var factor = Factor(input.VolumeNow, input.Baseline);
+        var body = new List<CardElement>
+        {
+            TitleWithState(title, stateLabel, stateColor),
+            Subtle(Safe(input.Product, 60) + (keywords.Length > 0 ? " · " + string.Join(", ", keywords) : string.Empty)),
+            new ColumnSet([
+                Stat("Posts " + Safe(input.Window, 40), Num(input.VolumeNow)),
+                Stat("vs baseline " + Num(input.Baseline, "0"), factor),
+                Stat("Reach", Compact(input.Reach)),
+            ]) { Spacing = Spacing.Medium },
+        };
+
+        var trend = input.Trend.TakeLast(MaxTrendPoints).ToArray();
+        if (trend.Length > 0)
+        {
+            var fallback = Facts(trend.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray());
+            body.Add(new ChartLine(
+                [new ChartSeries("Posts", trend.Select(p => new ChartPoint(ClockTime(p.At), p.Posts)).ToArray())],
+                fallback)
+            {
+                Title = "Posts per interval",
+                XAxisTitle = "Time",
+                YAxisTitle = "Posts",
+            });
+        }
+
+        var posts = input.SamplePosts.OrderByDescending(p => p.PostedAt).Take(ScaledCount(MaxSamplePosts, scale, 0)).ToArray();
+        if (posts.Length > 0)
+        {
+            body.Add(Heading("Sample posts"));
+            var linkOptions = new SafeTextOptions { AllowedLinkHosts = input.AllowedLinkHosts };
+            foreach (var post in posts)
+            {
+                var meta = $"{Safe(post.Author, 60)} · {Time(post.PostedAt)}"
+                    + (string.IsNullOrWhiteSpace(post.Platform) ? string.Empty : " · " + Safe(post.Platform, 30))
+                    + (post.Reach is > 0 ? " · reach " + Compact(post.Reach.Value) : string.Empty);
+                body.Add(Box(
+                    ContainerStyle.Emphasis,
+                    Subtle(meta),
+                    new TextBlock(SafeText.Clean(post.Text, Scaled(PostLength, scale), linkOptions)) { Wrap = true, Spacing = Spacing.Small, MaxLines = 6 }));
+            }
+        }
+        else
+        {
+            body.Add(Subtle("No sample posts yet."));
+        }
+
+        body.Add(Facts(
+            ("First seen", Time(input.FirstSeen)),
+            ("Last seen", $"{Time(input.LastSeen)} ({Relative(input.LastSeen, input.GeneratedAt)})"),
+            ("Waiting agents", input.WaitingAgents == 0 ? "none" : Num(input.WaitingAgents))));
+
+        if (input.MutedUntil is { } muted && muted > input.GeneratedAt)
+        {
+            body.Add(Colored($"Alerts muted until {Time(muted)}", TextColor.Warning, bold: false));
+        }
+
+        var refresh = Execute("Refresh", CardVerbs.TopicRefresh, new TopicActionData(input.TopicId));
+        var actions = new List<CardAction>
+        {
+            Execute(input.HasOpenQuestion ? $"Ask an expert (+1, {Num(input.WaitingAgents)} waiting)" : "Ask an expert", CardVerbs.TopicAskExpert, new AskExpertData(input.TopicId)) with { Style = ActionStyle.Positive },
+        };
+
+        if (input.State != HotTopicState.Resolved)
+        {
+            actions.Add(Execute("Propose crisis", CardVerbs.TopicProposeCrisis, new ProposeCrisisData(input.TopicId)));
+            actions.Add(new ActionShowCard("Mute", new AdaptiveCard([
+                new InputChoiceSet(InputIds.MuteHours, "Mute alerts for", [new Choice("1 hour", "1"), new Choice("4 hours", "4"), new Choice("24 hours", "24")])
+                {
+                    Value = "1",
+                    Style = ChoiceInputStyle.Compact,
+                },
+                Buttons(Execute("Mute alerts", CardVerbs.TopicMute, new MuteTopicData(input.TopicId))),
+            ])));
+            actions.Add(Execute("Resolve", CardVerbs.TopicResolve, new TopicActionData(input.TopicId)));
+        }
+
+        return new AdaptiveCard(body)
+        {
+            Actions = actions,
+            Refresh = Refresh(refresh, input.RefreshUserIds),
+            MsTeams = TeamsCardProperties.FullWidth(),
+            FallbackText = $"{stateLabel} topic ({Safe(input.Product, 60)}): {title}. {Num(input.VolumeNow)} posts {Safe(input.Window, 40)}, {factor}.",
+        };
+    }
+
+    private static Column Stat(string label, string value) =>
+        new([
+            new TextBlock(label) { IsSubtle = true, Size = TextSize.Small, Wrap = true },
+            new TextBlock(value) { Size = TextSize.Large, Weight = TextWeight.Bolder, Spacing = Spacing.None },
+        ])
+        { Width = "stretch" };
+
+    /// <summary>12.3k, 4.5M.</summary>
+    internal static string Compact(long value) => value switch
+    {
+        >= 1_000_000 => Num(value / 1_000_000d, "0.#") + "M",
+        >= 10_000 => Num(value / 1_000d, "0") + "k",
+        >= 1_000 => Num(value / 1_000d, "0.#") + "k",
+        _ => Num(value),
+    };
+}

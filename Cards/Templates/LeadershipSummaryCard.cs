@@ -1,0 +1,160 @@
+using CrisisBot.Cards.Actions;
+using CrisisBot.Cards.Model;
+using static CrisisBot.Cards.Templates.CardParts;
+
+namespace CrisisBot.Cards.Templates;
+
+/// <summary>One row of the top-topics table.</summary>
+public sealed record SummaryTopic(string Title, string Product, int Posts, double Baseline, HotTopicState State);
+
+/// <summary>Questions in the period.</summary>
+public sealed record SummaryQuestions(int Asked, int Answered, int Pending, int Overdue);
+
+/// <summary>Timings in the period; null when there is no data yet.</summary>
+public sealed record SummaryTimings(TimeSpan? ApprovedAnswerMedian, TimeSpan? ApprovedAnswerP90, TimeSpan? FirstResponseMedian)
+{
+    /// <summary>e.g. "back under 1 h by Tuesday"; free text from the summary builder.</summary>
+    public string? RecoveryEstimate { get; init; }
+}
+
+/// <summary>FAQ entries changed in the period.</summary>
+public sealed record SummaryFaqChanges(int Added, int Updated, int Withdrawn);
+
+/// <summary>Who acknowledged the summary, and when.</summary>
+public sealed record Acknowledgement(string Name, DateTimeOffset At);
+
+/// <summary>Input of <see cref="LeadershipSummaryCard"/>.</summary>
+public sealed record LeadershipSummaryCardInput(
+    string SummaryId,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    DateTimeOffset GeneratedAt,
+    int Posts,
+    double BaselinePosts,
+    IReadOnlyList<VolumePoint> Volume,
+    IReadOnlyList<SummaryTopic> TopTopics,
+    SummaryQuestions Questions,
+    SummaryTimings Timings,
+    SummaryFaqChanges FaqChanges,
+    IReadOnlyList<string> DecisionsNeeded,
+    IReadOnlyList<Acknowledgement> Acknowledgements)
+{
+    /// <summary>Usual posts per bucket, drawn as a second series.</summary>
+    public double? BaselinePerBucket { get; init; }
+
+    /// <summary>Crisis name when a crisis is active.</summary>
+    public string? CrisisName { get; init; }
+
+    /// <summary>Users whose client refreshes the card automatically (at most 60 kept), e.g. the leadership channel members.</summary>
+    public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
+}
+
+/// <summary>
+/// The leadership summary: period, volume against baseline (Chart.Line with a FactSet fallback), top topics,
+/// questions, time to approved answer (median/p90), first response and recovery, FAQ changes, decisions needed,
+/// and Acknowledge with the list of who acknowledged.
+/// </summary>
+public static class LeadershipSummaryCard
+{
+    public const int MaxTopics = 8;
+    public const int MaxDecisions = 8;
+    public const int MaxAcknowledgements = 30;
+    public const int MaxChartPoints = 48;
+
+    public static AdaptiveCard Build(LeadershipSummaryCardInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Required(input.SummaryId, nameof(input.SummaryId));
+        List(input.Volume, nameof(input.Volume));
+        List(input.TopTopics, nameof(input.TopTopics));
+        List(input.DecisionsNeeded, nameof(input.DecisionsNeeded));
+        List(input.Acknowledgements, nameof(input.Acknowledgements));
+        ArgumentNullException.ThrowIfNull(input.Questions);
+        ArgumentNullException.ThrowIfNull(input.Timings);
+        ArgumentNullException.ThrowIfNull(input.FaqChanges);
+        NonNegative(input.Posts, nameof(input.Posts));
+        if (input.PeriodEnd < input.PeriodStart)
+        {
+            throw new ArgumentException("PeriodEnd is before PeriodStart.", nameof(input));
+        }
+
+        return CardBudget.Shrink(100, scale => Render(input, scale));
+    }
+
+    private static AdaptiveCard Render(LeadershipSummaryCardInput input, int scale)
+    {
+        var factor = HotTopicCard.Factor(input.Posts, input.BaselinePosts);
+        var body = new List<CardElement>
+        {
+            TitleWithState("Crisis summary", string.IsNullOrWhiteSpace(input.CrisisName) ? "Routine" : "Crisis active", string.IsNullOrWhiteSpace(input.CrisisName) ? TextColor.Accent : TextColor.Attention),
+            Subtle((string.IsNullOrWhiteSpace(input.CrisisName) ? string.Empty : Safe(input.CrisisName, 80) + " · ")
+                + $"{Time(input.PeriodStart)} to {Time(input.PeriodEnd)}"),
+            Facts(
+                ("Posts", $"{Num(input.Posts)} ({factor} baseline of {Num(input.BaselinePosts, "0")})"),
+                ("Questions", $"{Num(input.Questions.Asked)} asked · {Num(input.Questions.Answered)} answered · {Num(input.Questions.Pending)} pending · {Num(input.Questions.Overdue)} overdue"),
+                ("Time to approved answer", $"median {Span(input.Timings.ApprovedAnswerMedian)} · p90 {Span(input.Timings.ApprovedAnswerP90)}"),
+                ("Customer first response", $"median {Span(input.Timings.FirstResponseMedian)}"
+                    + (string.IsNullOrWhiteSpace(input.Timings.RecoveryEstimate) ? string.Empty : " · " + Safe(input.Timings.RecoveryEstimate, 120))),
+                ("FAQ changes", $"{Num(input.FaqChanges.Added)} added · {Num(input.FaqChanges.Updated)} updated · {Num(input.FaqChanges.Withdrawn)} withdrawn")),
+        };
+
+        var points = input.Volume.TakeLast(MaxChartPoints).ToArray();
+        if (points.Length > 0)
+        {
+            var series = new List<ChartSeries> { new("Posts", points.Select(p => new ChartPoint(ClockTime(p.At), p.Posts)).ToArray()) };
+            if (input.BaselinePerBucket is { } baseline)
+            {
+                series.Add(new ChartSeries("Baseline", points.Select(p => new ChartPoint(ClockTime(p.At), Math.Round(baseline, 1))).ToArray()));
+            }
+
+            var fallback = Facts(points.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray());
+            body.Add(new ChartLine(series, fallback) { Title = "Volume against baseline", XAxisTitle = "Time", YAxisTitle = "Posts" });
+        }
+
+        var topics = input.TopTopics.OrderByDescending(t => t.Posts).Take(ScaledCount(MaxTopics, scale, 0)).ToArray();
+        body.Add(Heading("Top topics"));
+        if (topics.Length == 0)
+        {
+            body.Add(Subtle("No hot topics in this period."));
+        }
+        else
+        {
+            var rows = new List<TableRow> { new([Cell("Topic", bold: true), Cell("Posts", bold: true), Cell("State", bold: true)]) { Style = ContainerStyle.Emphasis } };
+            rows.AddRange(topics.Select(t => new TableRow([
+                Cell($"{Safe(t.Title, Scaled(80, scale))} ({Safe(t.Product, 40)})"),
+                Cell($"{Num(t.Posts)} · {HotTopicCard.Factor(t.Posts, t.Baseline)}"),
+                Cell(HotTopicCard.StateLabel(t.State).Label),
+            ])));
+            body.Add(new Table([new(5), new(2), new(2)], rows) { FirstRowAsHeader = true, ShowGridLines = false });
+        }
+
+        var decisions = input.DecisionsNeeded.Where(d => !string.IsNullOrWhiteSpace(d)).Take(ScaledCount(MaxDecisions, scale, 0)).ToArray();
+        body.Add(Heading("Decisions needed"));
+        body.Add(decisions.Length == 0
+            ? Subtle("None right now.")
+            : Box(ContainerStyle.Warning, [.. decisions.Select(d => Para("• " + Safe(d, Scaled(CardParts.Sentence, scale))))]));
+
+        var acks = input.Acknowledgements.OrderBy(a => a.At).ToArray();
+        var shownAcks = acks.Take(ScaledCount(MaxAcknowledgements, scale, 0)).ToArray();
+        body.Add(Heading("Acknowledged by"));
+        body.Add(Subtle(acks.Length == 0
+            ? "Nobody yet."
+            : string.Join(", ", shownAcks.Select(a => $"{Safe(a.Name, 60)} ({ClockTime(a.At)})"))
+              + (acks.Length > shownAcks.Length ? $" and {Plural(acks.Length - shownAcks.Length, "other")}" : string.Empty)));
+        body.Add(Subtle($"Generated {Time(input.GeneratedAt)}"));
+
+        var data = new SummaryActionData(input.SummaryId);
+        return new AdaptiveCard(body)
+        {
+            Actions = [Execute("Acknowledge", CardVerbs.SummaryAcknowledge, data) with { Style = ActionStyle.Positive }],
+            Refresh = Refresh(Execute("Refresh", CardVerbs.SummaryRefresh, data), input.RefreshUserIds),
+            MsTeams = TeamsCardProperties.FullWidth(),
+            FallbackText = $"Crisis summary: {Num(input.Posts)} posts ({factor}), {Num(input.Questions.Pending)} questions pending, {Plural(decisions.Length, "decision")} needed.",
+        };
+    }
+
+    private static string Span(TimeSpan? span) => span is { } s ? Duration(s) : "n/a";
+
+    private static TableCell Cell(string safeText, bool bold = false) =>
+        new([new TextBlock(safeText) { Wrap = true, Weight = bold ? TextWeight.Bolder : null }]);
+}
