@@ -116,16 +116,16 @@ run.test('UI: "link agents" by the admin shows the proactive "channel linked" po
   await page.getByRole('menuitem', { name: new RegExp(botName) }).first().click({ timeout: UI_TIMEOUT_MS });
   await composer.pressSequentially(' link agents');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
-  // Two cards say so: the confirmation in the thread and the new post made through POST /v3/conversations, which the
-  // Playground's log panel lists as "createConversation 201".
-  const linkedCards = page.locator('.ac-adaptiveCard').filter({ hasText: /receives agents cards/i });
+  // Two cards say "linked" and "agents": the confirmation in the thread and the new post made through
+  // POST /v3/conversations, which the Playground's log panel lists as "createConversation 201".
+  const linkedCards = page.locator('.ac-adaptiveCard').filter({ hasText: /linked/i }).filter({ hasText: /agents/i });
   const ok = await page.waitForFunction(
     () => /createConversation\s*201/.test(document.body.innerText),
     undefined, { timeout: UI_TIMEOUT_MS },
   ).then(() => linkedCards.nth(1).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS })).then(() => true, () => false);
   if (!ok) {
     await shot('ui-5-channel-linked-missing');
-    throw new Error(`no proactive "channel linked" post (createConversation 201 plus a second "receives agents cards" card) appeared within ${UI_TIMEOUT_MS} ms; ${await linkedCards.count()} such card(s) shown (see ui-5-channel-linked-missing.png)`);
+    throw new Error(`no proactive "channel linked" post (createConversation 201 plus a second card saying "linked" and "agents") appeared within ${UI_TIMEOUT_MS} ms; ${await linkedCards.count()} such card(s) shown (see ui-5-channel-linked-missing.png)`);
   }
   await linkedCards.first().scrollIntoViewIfNeeded();
   await shot('ui-5-channel-linked');
