@@ -10,6 +10,8 @@
 # APPLICATION_INSIGHTS_NO_STATSBEAT=true AND TEAMSAPPTESTER_BROWSER=none; no Entra credentials; Chromium with the
 # offline flags (ui.test.mjs). Logs and screenshots go to e2e/artifacts/ (git-ignored).
 # The last line is always "N passed, N failed" (a setup failure counts as one failed test).
+# Harness development only: E2E_EXTERNAL_BOT=1 with --inside uses a bot already listening on 127.0.0.1:3978 inside the
+# same namespace instead of starting Bot.dll.
 set -uo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +21,7 @@ BOT_OUT="${E2E_BOT_OUT:-$ROOT/out/e2e-bot}"
 CONFIG="$E2E_DIR/playground.yml"
 BOT_URL="http://127.0.0.1:3978"
 PG_PORT_WANTED=56150
+TEST_TIMEOUT_S="${E2E_TEST_TIMEOUT_S:-300}"   # watchdog per test file; a hung run counts as a failure
 
 summary() { echo "$1 passed, $2 failed"; }
 fail_setup() {
@@ -161,14 +164,14 @@ inside() {
   ws_flag="$(node_ws_flag)"
   echo "== e2e: API tests"
   # shellcheck disable=SC2086
-  (cd "$E2E_DIR" && PG_URL="$pg_url" node $ws_flag api.test.mjs) 2>&1 | tee "$ARTIFACTS/api-tests.log"
+  (cd "$E2E_DIR" && PG_URL="$pg_url" timeout -k 10 "$TEST_TIMEOUT_S" node $ws_flag api.test.mjs) 2>&1 | tee "$ARTIFACTS/api-tests.log"
   counts="$(counts_of "$ARTIFACTS/api-tests.log")"
-  if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - API tests crashed (see e2e/artifacts/api-tests.log)"; fi
+  if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - API tests crashed or timed out (see e2e/artifacts/api-tests.log)"; fi
 
   echo "== e2e: UI smoke test"
-  (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" node ui.test.mjs) 2>&1 | tee "$ARTIFACTS/ui-tests.log"
+  (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" timeout -k 10 "$TEST_TIMEOUT_S" node ui.test.mjs) 2>&1 | tee "$ARTIFACTS/ui-tests.log"
   counts="$(counts_of "$ARTIFACTS/ui-tests.log")"
-  if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - UI test crashed (see e2e/artifacts/ui-tests.log)"; fi
+  if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - UI test crashed or timed out (see e2e/artifacts/ui-tests.log)"; fi
 
   stop_children
 

@@ -135,7 +135,7 @@ process.exitCode = await run.run({
   before: async () => {
     check(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does it)`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    const response = await fetch(`${PG_URL}/_internal/v1/config`);
+    const response = await fetch(`${PG_URL}/_internal/v1/config`, { signal: AbortSignal.timeout(30_000) });
     check(response.ok, `GET /_internal/v1/config answered ${response.status}`);
     botName = (await response.json()).config?.bot?.name;
     check(botName, 'the Playground config has no bot name');

@@ -57,6 +57,9 @@ export function check(condition, message) {
 
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every HTTP call to the Playground gives up after this long (an invoke waits for the bot's synchronous answer). */
+export const HTTP_TIMEOUT_MS = 30_000;
+
 /** A short, single-line rendering of a value for failure messages. */
 export function brief(value, max = 600) {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -126,7 +129,7 @@ export class Playground {
   }
 
   async connect() {
-    const response = await fetch(`${this.baseUrl}/_internal/v1/config`);
+    const response = await fetch(`${this.baseUrl}/_internal/v1/config`, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
     check(response.ok, `GET /_internal/v1/config answered ${response.status}`);
     this.config = (await response.json()).config;
     check(this.config?.bot?.id, `the Playground config has no bot: ${brief(this.config)}`);
@@ -210,6 +213,7 @@ export class Playground {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body ?? {}),
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     });
     const text = await response.text();
     let json;
@@ -251,7 +255,8 @@ export class Playground {
    */
   async sayAsUser(user, channelId, threadRootId, text) {
     const query = `conversationId=${encodeURIComponent(channelId)}&type=userAdded`;
-    const response = await fetch(`${this.baseUrl}/_internal/v1/customActivities/template?${query}`);
+    const response = await fetch(`${this.baseUrl}/_internal/v1/customActivities/template?${query}`,
+      { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
     check(response.ok, `GET /_internal/v1/customActivities/template answered ${response.status}`);
     const template = await response.json();
     check(template?.serviceUrl && template?.channelData?.team?.id,
