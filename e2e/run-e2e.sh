@@ -94,7 +94,7 @@ counts_of() {
 inside() {
   # Refuse to run anywhere but in a namespace that has no interface besides loopback.
   local others
-  others="$(ip -o link show | awk -F': ' '$2 != "lo" {print $2}')"
+  others="$(ip -o link show | awk -F': ' '$2 != "lo" {printf "%s ", $2}')"
   [[ -z "$others" ]] || fail_setup "--inside must run in a loopback-only network namespace; found interfaces: $others"
 
   trap stop_children EXIT
