@@ -73,6 +73,11 @@ function visibleText(message) {
   return [message?.text ?? '', ...cardsOf(message).flatMap(textsOf)].join('\n');
 }
 
+/** All the bot said in a conversation since `mark` (the Playground may split text and card into two messages). */
+function threadText(mark, conversationId) {
+  return pg.messagesSince(mark, conversationId).map((m) => visibleText(m.message)).join('\n');
+}
+
 const hasVerb = (verb) => (card) => verbsOf(card).includes(verb);
 
 /** The texts of a card with digits masked, so two renderings compare equal unless their content changed. */
@@ -168,11 +173,11 @@ run.test('"link agents" by a non-admin is refused and changes no binding', async
   const root = await pg.say(agentsChannel.id, admin.id, `Thread for ${nonAdmin.name}`);
   const mark = pg.mark();
   const { threadId: thread } = await pg.sayAsUser(nonAdmin, agentsChannel.id, root.messageId, 'link agents');
-  const reply = await waitForAnyMessage(mark, thread, 'refusal reply in the thread');
-  const text = visibleText(reply.message);
+  await waitForAnyMessage(mark, thread, 'refusal reply in the thread');
+  await settle();
+  const text = threadText(mark, thread);
   check(/admin|not allowed|permission|not authori[sz]ed/i.test(text),
     `the reply to a non-admin "link agents" is not a refusal: ${brief(text)}`);
-  await settle();
   const proactive = pg.messagesSince(mark, agentsChannel.id);
   check(proactive.length === 0, `a refused link still made a new channel post: ${brief(proactive.map(summary))}`);
   const after = await linksCard('the state after the non-admin attempt');
@@ -262,8 +267,10 @@ run.test('"unlink agents" by the admin removes the binding', async () => {
   const mark = pg.mark();
   const posted = await pg.say(agentsChannel.id, admin.id, 'unlink agents', { mentionBot: true });
   const thread = posted.postConversationId ?? `${agentsChannel.id};messageid=${posted.messageId}`;
-  const reply = await waitForAnyMessage(mark, thread, 'unlink confirmation in the thread');
-  check(/unlink/i.test(visibleText(reply.message)), `the reply to "unlink agents" is not an unlink confirmation: ${brief(visibleText(reply.message))}`);
+  await waitForAnyMessage(mark, thread, 'unlink confirmation in the thread');
+  await settle();
+  const text = threadText(mark, thread);
+  check(/unlink/i.test(text), `the reply to "unlink agents" is not an unlink confirmation: ${brief(text)}`);
   const after = await linksCard('the state after the admin unlinked Agents');
   check(shape(after) === shape(seen.linksBefore),
     `the links card after unlinking differs from the one before linking.\n  before link: ${brief(textsOf(seen.linksBefore))}\n  after unlink: ${brief(textsOf(after))}`);
