@@ -139,6 +139,14 @@ public class SafeTextTests
     }
 
     [Fact]
+    public void Clean_PlainText_NoEscapesButStillDefangedAndNeutralised()
+    {
+        var options = new SafeTextOptions { PlainText = true, AllowedLinkHosts = ["contoso.com"] };
+        var result = SafeText.Clean("**Hi** <at>CEO</at> https://phish.example/a_b https://contoso.com/x", 200, options);
+        Assert.Equal("**Hi** \u2039at\u203ACEO\u2039/at\u203A hxxps://phish[.]example/a_b https://contoso.com/x", result);
+    }
+
+    [Fact]
     public void Clean_NullOrEmpty_ReturnsEmpty()
     {
         Assert.Equal(string.Empty, SafeText.Clean(null, 10));

@@ -5,6 +5,8 @@ using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Routing;
 using CrisisBot.Tests.Infrastructure;
 using CrisisBot.Tests.TestData;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CrisisBot.Tests.Endpoints;
 
@@ -196,5 +198,51 @@ public class BotMessagesEndpointTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), third.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task Post_MessageHandlerThrows_SendsErrorNoticeAndKeepsProcessing()
+    {
+        var calls = 0;
+        using var factory = CrisisBotFactory.LocalMode().WithRoutes(r => r.OnCommand("fail", (turn, command, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("boom");
+        }));
+
+        using var first = await factory.PostActivityAsync(ActivityBuilder.Personal("fail").Build());
+        using var second = await factory.PostActivityAsync(ActivityBuilder.Personal("fail").Build());
+        await factory.WaitForQueuedTurnsAsync();
+
+        Assert.Equal(2, calls);
+        Assert.Equal(2, factory.Connector.Sent.Count(c => c.Activity!.Text!.StartsWith("Sorry, something went wrong", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Post_TurnSetupFails_WorkerSurvivesAndHostKeepsRunning()
+    {
+        using var factory = CrisisBotFactory.LocalMode()
+            .WithServices(s => s.AddScoped<ITurnReplies>(_ => throw new InvalidOperationException("no connector")));
+
+        using var first = await factory.PostActivityAsync(ActivityBuilder.Personal("help").Build());
+        using var second = await factory.PostActivityAsync(ActivityBuilder.Personal("help").Build());
+        await factory.WaitForQueuedTurnsAsync();
+        using var third = await factory.PostActivityAsync(ActivityBuilder.Personal("help").Build());
+        await factory.WaitForQueuedTurnsAsync();
+
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        Assert.False(factory.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Post_BodyLargerThanLimit_Answers413BeforeAuthentication()
+    {
+        using var factory = CrisisBotFactory.LocalMode();
+        var activity = ActivityBuilder.Personal(new string('x', 1024 * 1024)).Build();
+
+        using var response = await factory.PostActivityAsync(activity);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -49,10 +49,13 @@ public sealed class TestTokenIssuer : IDisposable
     /// <summary>Key id of the Entra tenant's signing key.</summary>
     public const string EntraKeyId = "entra-key";
 
-    private readonly RSA _teamsKey = RSA.Create(2048);
-    private readonly RSA _unendorsedKey = RSA.Create(2048);
-    private readonly RSA _unknownKey = RSA.Create(2048);
-    private readonly RSA _entraKey = RSA.Create(2048);
+    // RSA key generation is slow on a busy machine: the keys are generated once per test run and shared.
+    private static readonly Lazy<RSA[]> SharedKeys = new(() => [RSA.Create(2048), RSA.Create(2048), RSA.Create(2048), RSA.Create(2048)]);
+
+    private readonly RSA _teamsKey = SharedKeys.Value[0];
+    private readonly RSA _unendorsedKey = SharedKeys.Value[1];
+    private readonly RSA _unknownKey = SharedKeys.Value[2];
+    private readonly RSA _entraKey = SharedKeys.Value[3];
     private readonly TimeProvider _time;
 
     public TestTokenIssuer(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
@@ -74,6 +77,7 @@ public sealed class TestTokenIssuer : IDisposable
     public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["MicrosoftAppId"] = AppId,
+        ["MicrosoftAppPassword"] = "test-only-placeholder-not-a-credential",
         ["MicrosoftAppTenantId"] = TenantId,
         ["MicrosoftAppType"] = "SingleTenant",
         ["Bot:OpenIdMetadataUrl"] = MetadataUrl,
@@ -141,12 +145,9 @@ public sealed class TestTokenIssuer : IDisposable
         return $"{signingInput}.{Base64UrlEncoder.Encode(signature)}";
     }
 
+    /// <summary>Nothing to release today (keys are shared); kept so callers can scope an issuer with <c>using</c>.</summary>
     public void Dispose()
     {
-        _teamsKey.Dispose();
-        _unendorsedKey.Dispose();
-        _unknownKey.Dispose();
-        _entraKey.Dispose();
     }
 
     private JsonObject ValidPayload()

@@ -76,7 +76,7 @@ public static class ChannelLinksCard
         }
         else
         {
-            var header = new TableRow([Cell("Role"), Cell("Channel"), Cell("Linked by")]) { Style = ContainerStyle.Emphasis };
+            var header = new TableRow([Cell("Role", bold: true), Cell("Channel", bold: true), Cell("Linked by", bold: true)]) { Style = ContainerStyle.Emphasis };
             var rows = new List<TableRow> { header };
             rows.AddRange(bindings.Take(limit).Select(b => new TableRow([
                 Cell(RoleLabel(b.Role, b.ProductKey)),
@@ -99,5 +99,6 @@ public static class ChannelLinksCard
         };
     }
 
-    private static TableCell Cell(string safeText) => new([new TextBlock(safeText) { Wrap = true }]);
+    private static TableCell Cell(string safeText, bool bold = false) =>
+        new([new TextBlock(safeText) { Wrap = true, Weight = bold ? TextWeight.Bolder : null }]);
 }

@@ -71,9 +71,15 @@ public static class HelpCard
 
             shown += commands.Length;
             body.Add(Heading(Safe(group.Title)));
-            body.Add(new FactSet(commands
-                .Select(c => new Fact(Safe(c.Usage, 160), Safe(string.IsNullOrWhiteSpace(c.Description) ? c.Name : c.Description, CardParts.Sentence)))
-                .ToArray()));
+            foreach (var c in commands)
+            {
+                // Usage on its own line (it can be long), the description under it: reads well on mobile too.
+                body.Add(new TextBlock(Safe(c.Usage, 160)) { FontType = FontType.Monospace, Weight = TextWeight.Bolder, Wrap = true, Spacing = Spacing.Small });
+                if (!string.IsNullOrWhiteSpace(c.Description))
+                {
+                    body.Add(new TextBlock(Safe(c.Description, CardParts.Sentence)) { Wrap = true, Spacing = Spacing.None });
+                }
+            }
         }
 
         if (shown < total)

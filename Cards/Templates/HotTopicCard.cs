@@ -131,7 +131,10 @@ public static class HotTopicCard
         var trend = input.Trend.TakeLast(MaxTrendPoints).ToArray();
         if (trend.Length > 0)
         {
-            var fallback = Facts(trend.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray());
+            var fallback = new Container([
+                Subtle("Posts per interval (latest)"),
+                Facts(trend.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray()),
+            ]);
             body.Add(new ChartLine(
                 [new ChartSeries("Posts", trend.Select(p => new ChartPoint(ClockTime(p.At), p.Posts)).ToArray())],
                 fallback)

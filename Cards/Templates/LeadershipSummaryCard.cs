@@ -107,7 +107,10 @@ public static class LeadershipSummaryCard
                 series.Add(new ChartSeries("Baseline", points.Select(p => new ChartPoint(ClockTime(p.At), Math.Round(baseline, 1))).ToArray()));
             }
 
-            var fallback = Facts(points.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray());
+            var fallback = new Container([
+                Subtle(input.BaselinePerBucket is { } usual ? $"Posts per interval (latest; baseline {Num(usual, "0")})" : "Posts per interval (latest)"),
+                Facts(points.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray()),
+            ]);
             body.Add(new ChartLine(series, fallback) { Title = "Volume against baseline", XAxisTitle = "Time", YAxisTitle = "Posts" });
         }
 

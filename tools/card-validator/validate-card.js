@@ -354,4 +354,6 @@ function main() {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-main();
+if (require.main === module) main();
+
+module.exports = { substituteCharts };

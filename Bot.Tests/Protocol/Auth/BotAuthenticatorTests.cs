@@ -5,6 +5,7 @@ using CrisisBot.Protocol.Hosting;
 using CrisisBot.Tests.Infrastructure;
 using CrisisBot.Tests.TestData;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -164,9 +165,35 @@ public sealed class BotAuthenticatorTests : IDisposable
         Assert.Equal(401, result.StatusCode);
     }
 
+    [Fact]
+    public async Task AuthenticateAsync_Rejection_LogsWarningWithReasonButNeverTheToken()
+    {
+        var logger = new ListLogger<BotAuthenticator>();
+        var token = _issuer.CreateToken(new TokenSpec { Audience = Guid.NewGuid().ToString() });
+
+        await Authenticator(logger: logger).AuthenticateAsync($"Bearer {token}", Personal());
+
+        var entry = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(101, entry.EventId.Id);
+        Assert.Contains("401: wrong audience", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Entries, e => e.Message.Contains(token.Split('.')[1], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_AcceptedToken_LogsIssuerAtDebug()
+    {
+        var logger = new ListLogger<BotAuthenticator>();
+
+        await Authenticator(logger: logger).AuthenticateAsync($"Bearer {_issuer.CreateToken()}", Personal());
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Debug, entry.Level);
+        Assert.Contains(TestTokenIssuer.BotFrameworkIssuer, entry.Message, StringComparison.Ordinal);
+    }
+
     private static Activity Personal() => ActivityBuilder.Personal("ping").Build();
 
-    private BotAuthenticator Authenticator(Action<BotOptions>? configure = null)
+    private BotAuthenticator Authenticator(Action<BotOptions>? configure = null, ILogger<BotAuthenticator>? logger = null)
     {
         var options = new BotOptions
         {
@@ -180,6 +207,6 @@ public sealed class BotAuthenticatorTests : IDisposable
         configure?.Invoke(options);
         var wrapped = Options.Create(options);
         var documents = new OpenIdDocumentRetriever(_services.GetRequiredService<IHttpClientFactory>());
-        return new BotAuthenticator(wrapped, new OpenIdMetadataCache(wrapped, documents), _time, NullLogger<BotAuthenticator>.Instance);
+        return new BotAuthenticator(wrapped, new OpenIdMetadataCache(wrapped, documents), _time, logger ?? NullLogger<BotAuthenticator>.Instance);
     }
 }

@@ -103,12 +103,12 @@ public class LocalModeStartupTests
     [Fact]
     public async Task LocalModeGuard_ServerListeningOnAllInterfaces_FailsStartup()
     {
-        var guard = Guard(localMode: true, out _, "http://127.0.0.1:3978", "http://0.0.0.0:3979");
+        var guard = Guard(localMode: true, out _, "http://127.0.0.1:4000", "http://0.0.0.0:3979");
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => guard.StartedAsync(CancellationToken.None));
 
         Assert.Contains("http://0.0.0.0:3979", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("127.0.0.1:3978", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1:4000", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -141,7 +141,8 @@ public sealed class ChannelLinkCommands(
     /// <summary>A new post in the linked channel (create conversation); its ids are stored with the binding.</summary>
     private async Task<bool> AnnounceAsync(ChannelBindingKey key, ChannelTarget target, System.Text.Json.JsonElement card, CancellationToken ct)
     {
-        var post = OutgoingActivity.WithCard(card, $"This channel now receives {key} cards from CrisisBot");
+        var announcement = $"This channel now receives {ChannelsCards.RoleLabel(key)} cards from CrisisBot.";
+        var post = OutgoingActivity.WithCard(card, announcement) with { Text = announcement, TextFormat = "plain" };
         try
         {
             var created = await connector.CreateConversationAsync(target.ServiceUrl, ConversationParameters.ChannelPost(target.ChannelId, target.TenantId, post), ct);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Auth;
 using CrisisBot.Protocol.Routing;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace CrisisBot.Protocol.Hosting;
@@ -12,8 +13,21 @@ namespace CrisisBot.Protocol.Hosting;
 /// </summary>
 internal static class BotMessagesEndpoint
 {
+    /// <summary>Teams activities are far smaller (messages are capped around 100 KB); the body is read before authentication.</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+
     public static async Task<IResult> HandleAsync(HttpRequest request, BotMessagesDispatcher dispatcher)
     {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return dispatcher.TooLarge(request.ContentLength.Value);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
         Activity? activity;
         try
         {
@@ -22,6 +36,10 @@ internal static class BotMessagesEndpoint
         catch (JsonException ex)
         {
             return dispatcher.BadRequest($"The request body is not a valid JSON activity: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return dispatcher.TooLarge(null);
         }
 
         if (activity is null)
@@ -58,6 +76,13 @@ internal sealed class BotMessagesDispatcher(
         return Results.Problem(detail: reason, statusCode: StatusCodes.Status400BadRequest, title: "Invalid activity");
     }
 
+    public IResult TooLarge(long? length)
+    {
+        var reason = $"The request body{(length is null ? "" : $" ({length} bytes)")} is larger than {BotMessagesEndpoint.MaxBodyBytes} bytes.";
+        ProtocolLog.BadRequest(logger, reason);
+        return Results.Problem(detail: reason, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Activity too large");
+    }
+
     public async Task<IResult> DispatchAsync(Activity activity, string? authorization, IServiceProvider requestServices, CancellationToken requestAborted)
     {
         var auth = await authenticator.AuthenticateAsync(authorization, activity, requestAborted);
@@ -71,6 +96,11 @@ internal sealed class BotMessagesDispatcher(
             // The handler's state transition must not be cut short by a client disconnect: own timeout + shutdown only.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.InvokeTimeoutSeconds), timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
+            using var logScope = logger.BeginScope(new Dictionary<string, object?>
+            {
+                ["ActivityId"] = activity.Id,
+                ["ConversationId"] = activity.Conversation?.Id,
+            });
             var turn = new TurnContext(activity, requestServices.GetRequiredService<ITurnReplies>(), requestServices);
             var response = await router.InvokeAsync(turn, linked.Token);
             return Results.Json(response, ProtocolJsonContext.Default.InvokeResponse, statusCode: StatusCodes.Status200OK);

@@ -31,6 +31,11 @@ internal sealed class TurnProcessor(
                 {
                     await ProcessAsync(activity, stoppingToken);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Never let one turn stop the worker (a faulted BackgroundService stops the host).
+                    ProtocolLog.TurnFailed(logger, ex, activity.Id, activity.Type);
+                }
                 finally
                 {
                     queue.MarkCompleted();
