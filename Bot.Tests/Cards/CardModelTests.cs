@@ -171,4 +171,42 @@ public class CardModelTests
         Assert.Equal(CardJson.Utf8Size(ascii) - 4 + 18, CardJson.Utf8Size(arabic));
         Assert.DoesNotContain("\\u", CardJson.Serialize(arabic), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void CardsAssembly_ReferencesOnlyTheFramework()
+    {
+        var references = typeof(CardJson).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        Assert.NotEmpty(references);
+        Assert.All(references, name => Assert.True(
+            name.StartsWith("System", StringComparison.Ordinal) || name is "netstandard" or "mscorlib",
+            $"Cards must depend only on the framework (System.Text.Json), but references {name}"));
+    }
+
+    [Fact]
+    public void Image_RequiresHttpsAndAltText_SerializesInImageSet()
+    {
+        Assert.Throws<ArgumentException>(() => new Image(new Uri("http://example.com/a.png"), "alt"));
+        Assert.Throws<ArgumentException>(() => new Image(new Uri("https://example.com/a.png"), " "));
+        var set = new ImageSet([new Image(new Uri("https://example.com/a.png"), "Logo") { Size = ImageSize.Small }]);
+        using var doc = JsonDocument.Parse(CardJson.Serialize(new AdaptiveCard([set])));
+        var image = doc.RootElement.GetProperty("body")[0].GetProperty("images")[0];
+        Assert.Equal("Image", image.GetProperty("type").GetString());
+        Assert.Equal("https://example.com/a.png", image.GetProperty("url").GetString());
+        Assert.Equal("Small", image.GetProperty("size").GetString());
+    }
+
+    [Fact]
+    public void InputDateAndToggle_SerializeWithIdsAndLabels()
+    {
+        var card = new AdaptiveCard([
+            new InputDate("due", "Due date") { Min = "2026-11-22" },
+            new InputToggle("faq", "FAQ", "Add to FAQ") { Value = "true" },
+        ]);
+        using var doc = JsonDocument.Parse(CardJson.Serialize(card));
+        var body = doc.RootElement.GetProperty("body");
+        Assert.Equal("Input.Date", body[0].GetProperty("type").GetString());
+        Assert.Equal("due", body[0].GetProperty("id").GetString());
+        Assert.Equal("Input.Toggle", body[1].GetProperty("type").GetString());
+        Assert.Equal("Add to FAQ", body[1].GetProperty("title").GetString());
+    }
 }

@@ -273,6 +273,19 @@ public class CardTemplateTests
     }
 
     [Fact]
+    public void FallbackText_IsPlainAndSafe_ForEverySample()
+    {
+        foreach (var sample in CardSamples.All)
+        {
+            var text = sample.Card.FallbackText;
+            Assert.False(string.IsNullOrWhiteSpace(text), $"{sample.FileName} has no fallbackText");
+            Assert.DoesNotContain("<at>", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("https://phish", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\\*", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Shrink_OverBudgetEvenAtZero_Throws()
     {
         var huge = new AdaptiveCard([new TextBlock(new string('x', 40_000))]);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using CrisisBot.Cards;
+using CrisisBot.Cards.Actions;
+using CrisisBot.Cards.Model;
 using CrisisBot.Cards.Samples;
 
 namespace CrisisBot.Tests.Cards;
@@ -26,6 +29,48 @@ public sealed class OfficialParserTests : IDisposable
         var problems = output.Split('\n').Where(l => l.StartsWith("  error", StringComparison.Ordinal) || l.StartsWith("  warning", StringComparison.Ordinal)).ToArray();
         Assert.True(exitCode == 0 && problems.Length == 0, $"validate-card.js exit {exitCode}:\n{output}");
         Assert.Contains($"cards: {paths.Count} passed, 0 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateCard_EveryModelType_PassesWithNoErrorsOrWarnings()
+    {
+        var submit = new ActionExecute("Ask", CardVerbs.TopicAskExpert) { Data = CardJson.Data(new AskExpertData("t-1")) }.WithSubmitFallback();
+        var mention = new CardMention("29:dana", "Dana");
+        var card = new AdaptiveCard([
+            new TextBlock($"Hello {mention.Text}") { Id = "hello", Size = TextSize.Large, Weight = TextWeight.Bolder, Color = TextColor.Accent, Style = TextBlockStyle.Heading, FontType = FontType.Monospace, MaxLines = 2, Wrap = true },
+            new RichTextBlock([new TextRun("plain "), new TextRun("struck") { Strikethrough = true, Italic = true, Highlight = true, Color = TextColor.Attention }]),
+            new Container([new TextBlock("in a box")]) { Style = ContainerStyle.Emphasis, Bleed = true, VerticalContentAlignment = VerticalAlignment.Center, Separator = true, Spacing = Spacing.Large },
+            new ColumnSet([new Column([new TextBlock("a")]) { Width = "auto" }, new Column([new TextBlock("b")]) { Width = "80px", Style = ContainerStyle.Good }]),
+            new FactSet([new Fact("k", "v")]),
+            new Image(new Uri("https://example.com/logo.png"), "Logo") { Size = ImageSize.Small, Style = ImageStyle.Person },
+            new ImageSet([new Image(new Uri("https://example.com/a.png"), "A")]) { ImageSize = ImageSize.Medium },
+            new Table([new(1), new(2)], [new TableRow([new TableCell([new TextBlock("h1")]), new TableCell([new TextBlock("h2")])])]) { FirstRowAsHeader = true, ShowGridLines = true, GridStyle = ContainerStyle.Accent },
+            new InputText("t", "Text") { IsRequired = true, ErrorMessage = "Required", MaxLength = 10, IsMultiline = true, Placeholder = "p", Regex = "^a", Style = TextInputStyle.Email },
+            new InputChoiceSet("c", "Choice", [new Choice("One", "1"), new Choice("Two", "2")]) { Style = ChoiceInputStyle.Expanded, IsMultiSelect = false, Value = "1" },
+            new InputToggle("g", "Toggle", "On?") { Value = "true", ValueOn = "true", ValueOff = "false" },
+            new InputDate("d", "Date") { Min = "2026-01-01", Max = "2026-12-31" },
+            new ChartLine([new ChartSeries("s", [new ChartPoint("x", 1)])], new TextBlock("line fallback")) { Title = "Line", XAxisTitle = "x", YAxisTitle = "y" },
+            new ChartVerticalBar([new ChartPoint("x", 1) { Color = "good" }], new TextBlock("bar fallback")),
+            new ChartPie([new ChartSlice("a", 1)], new TextBlock("pie fallback")) { ColorSet = "categorical" },
+            new ChartDonut([new ChartSlice("a", 1) { Color = "warning" }], new FactSet([new Fact("a", "1")])),
+            new ActionSet([submit, new ActionToggleVisibility("Toggle", ["hello"]), new ActionOpenUrl("Open", new Uri("https://example.com"))]),
+        ])
+        {
+            Actions =
+            [
+                new ActionShowCard("More", new AdaptiveCard([new InputText("note", "Note")]) { Actions = [new ActionExecute("Send", "x.send") { AssociatedInputs = AssociatedInputs.Auto }] }),
+                new ActionExecute("Go", "x.go") { Style = ActionStyle.Positive, Mode = ActionMode.Secondary, Tooltip = "tip", IsEnabled = true },
+            ],
+            Refresh = CardRefresh.For(new ActionExecute("Refresh", "x.refresh"), ["29:a"]),
+            MsTeams = TeamsCardProperties.FullWidth([mention]),
+            FallbackText = "fallback",
+        };
+        File.WriteAllText(Path.Combine(dir, "every-model-type.json"), CardJson.SerializeIndented(card));
+
+        var (exitCode, output) = RunValidator(dir);
+
+        Assert.True(exitCode == 0, $"validate-card.js exit {exitCode}:\n{output}");
+        Assert.Contains("cards: 1 passed, 0 failed", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class ActivityBuilder
     public static ActivityBuilder Submit(string verb, IReadOnlyDictionary<string, object?>? data = null)
     {
         var value = new Dictionary<string, object?>(data ?? new Dictionary<string, object?>()) { ["verb"] = verb };
-        var builder = new ActivityBuilder(ActivityTypes.Message, "personal", PersonalConversationId) { };
+        var builder = new ActivityBuilder(ActivityTypes.Message, "personal", PersonalConversationId);
         builder._activity.ReplyToId = CardMessageId;
         return builder.WithValue(value);
     }

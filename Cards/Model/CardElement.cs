@@ -192,7 +192,12 @@ public sealed record ImageSet : CardElement
 {
     public ImageSet(IReadOnlyList<Image> images) => Images = images;
 
+    [JsonIgnore]
     public IReadOnlyList<Image> Images { get; init => field = Guard.NotEmpty(value, nameof(Images)); }
+
+    /// <summary>Written as the base type so each image carries its <c>"type": "Image"</c>.</summary>
+    [JsonPropertyName("images")]
+    public IReadOnlyList<CardElement> ImageElements => Images;
 
     public ImageSize? ImageSize { get; init; }
 }

@@ -105,6 +105,9 @@ public static class CardValidation
                     }
 
                     break;
+                case ImageSet images:
+                    Elements(images.Images);
+                    break;
                 case FactSet f:
                     texts.AddRange(f.Facts.SelectMany(x => new[] { x.Title, x.Value }));
                     break;

@@ -31,6 +31,7 @@ public enum ActionMode { Primary, Secondary }
 
 public enum AssociatedInputs { Auto, None }
 
-public enum ChoiceInputStyle { Compact, Expanded, Filtered }
+/// <summary>Choice set styles of the 1.5 schema. Teams also knows "filtered" (typeahead), but the official 1.5 schema rejects it, so it is left out.</summary>
+public enum ChoiceInputStyle { Compact, Expanded }
 
 public enum TextInputStyle { Text, Tel, Url, Email, Password }

@@ -150,7 +150,7 @@ public static class AnswerReviewCard
             Actions = actions,
             Refresh = Refresh(refresh, input.Approvers.Select(a => a.UserId).ToArray()),
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = $"Answer for review ({Safe(input.Product, 60)}), version {Num(input.Version)}.",
+            FallbackText = $"Answer for review ({Plain(input.Product, 60)}), version {Num(input.Version)}.",
         };
     }
 }

@@ -94,7 +94,7 @@ public static class ApprovedAnswerCard
         {
             Actions = actions,
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"Approved answer ({Safe(input.Product, 60)}): {shortReply}",
+            FallbackText = $"Approved answer ({Plain(input.Product, 60)}): {shortReply}",
         };
     }
 }

@@ -24,6 +24,9 @@ internal static class CardParts
     public static string SafeParagraphs(string? text, int max = Answer) =>
         SafeText.Clean(text, max, new SafeTextOptions { KeepLineBreaks = true });
 
+    /// <summary>Plain safe text on one line, for fallback/notification text (not markdown).</summary>
+    public static string Plain(string? text, int max = Label) => SafeText.Clean(text, max, new SafeTextOptions { PlainText = true });
+
     /// <summary>Plain safe text for a TextRun (no markdown escapes).</summary>
     public static string SafePlain(string? text, int max = Answer) =>
         SafeText.Clean(text, max, new SafeTextOptions { KeepLineBreaks = true, PlainText = true });

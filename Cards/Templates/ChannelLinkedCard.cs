@@ -40,7 +40,7 @@ public static class ChannelLinkedCard
         return new AdaptiveCard(body)
         {
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"Channel linked: {role} → {channel}.",
+            FallbackText = $"Channel linked: {Plain(b.Role, 40)}{(string.IsNullOrWhiteSpace(b.ProductKey) ? string.Empty : " " + Plain(b.ProductKey, 60))} → {Plain(b.TeamName, 60)} › {Plain(b.ChannelName, 60)}.",
         };
     }
 }

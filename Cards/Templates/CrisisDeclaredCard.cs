@@ -101,7 +101,7 @@ public static class CrisisDeclaredCard
             Actions = actions,
             Refresh = Refresh(Execute("Refresh", CardVerbs.CrisisRefresh, new CrisisActionData(input.CrisisId)), input.RefreshUserIds),
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = $"Crisis declared: {Safe(input.Name, 120)}.",
+            FallbackText = $"Crisis declared: {Plain(input.Name, 120)}.",
         };
     }
 }

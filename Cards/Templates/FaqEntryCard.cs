@@ -79,7 +79,7 @@ public static class FaqEntryCard
         {
             Actions = actions,
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"FAQ entry {(input.IsPublished ? "published" : "preview")}: {Safe(input.Question, 200)}",
+            FallbackText = $"FAQ entry {(input.IsPublished ? "published" : "preview")}: {Plain(input.Question, 200)}",
         };
     }
 }

@@ -43,10 +43,10 @@ public static class HelpCard
         }
 
         var total = groups.Take(MaxGroups).Sum(g => Math.Min(g.Commands.Count, MaxCommandsPerGroup));
-        return CardBudget.Shrink(total, limit => Render(botName, groups, input.Footer, limit));
+        return CardBudget.Shrink(total, limit => Render(botName, Plain(input.BotName, 60), groups, input.Footer, limit));
     }
 
-    private static AdaptiveCard Render(string botName, IReadOnlyList<HelpCommandGroup> groups, string? footer, int limit)
+    private static AdaptiveCard Render(string botName, string plainBotName, IReadOnlyList<HelpCommandGroup> groups, string? footer, int limit)
     {
         var body = new List<CardElement>
         {
@@ -96,7 +96,7 @@ public static class HelpCard
         {
             Actions = [new ActionExecute("Refresh", CardVerbs.HelpRefresh)],
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"{botName} help: {Plural(total, "command")}.",
+            FallbackText = $"{plainBotName} help: {Plural(total, "command")}.",
         };
     }
 }

@@ -201,7 +201,7 @@ public static class HotTopicCard
             Actions = actions,
             Refresh = Refresh(refresh, input.RefreshUserIds),
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"{stateLabel} topic ({Safe(input.Product, 60)}): {title}. {Num(input.VolumeNow)} posts {Safe(input.Window, 40)}, {factor}.",
+            FallbackText = $"{stateLabel} topic ({Plain(input.Product, 60)}): {Plain(input.Title, 200)}. {Num(input.VolumeNow)} posts {Plain(input.Window, 40)}, {factor}.",
         };
     }
 

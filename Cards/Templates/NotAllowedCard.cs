@@ -29,7 +29,7 @@ public static class NotAllowedCard
         {
             Box(
                 input.IsError ? ContainerStyle.Attention : ContainerStyle.Warning,
-                Colored(title, input.IsError ? TextColor.Attention : TextColor.Warning),
+                Colored(title, input.IsError ? TextColor.Attention : TextColor.Default),
                 Para(reason)),
             Heading("What you can do"),
             Para(next),
@@ -40,6 +40,6 @@ public static class NotAllowedCard
             body.Add(Subtle($"Reference: {Safe(input.Reference, 80)}"));
         }
 
-        return new AdaptiveCard(body) { FallbackText = $"{title}: {reason}" };
+        return new AdaptiveCard(body) { FallbackText = $"{Plain(input.Title, CardParts.Label)}: {Plain(input.Reason, CardParts.Sentence)}" };
     }
 }

@@ -119,7 +119,7 @@ public static class QuestionCard
         {
             if (!string.IsNullOrWhiteSpace(input.ChangesRequested))
             {
-                body.Add(Box(ContainerStyle.Warning, Colored("Changes requested", TextColor.Warning), Para(Safe(input.ChangesRequested, Scaled(CardParts.Sentence, scale)))));
+                body.Add(Box(ContainerStyle.Warning, Colored("Changes requested", TextColor.Default), Para(Safe(input.ChangesRequested, Scaled(CardParts.Sentence, scale)))));
             }
 
             body.AddRange(AnswerForm(input.QuestionId, input.Draft, scale));
@@ -137,7 +137,7 @@ public static class QuestionCard
         {
             Refresh = Refresh(refresh, input.Owners.Select(o => o.UserId).ToArray()),
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = $"Question ({Safe(input.Product, 60)}): {Safe(input.Question, 200)}",
+            FallbackText = $"Question ({Plain(input.Product, 60)}): {Plain(input.Question, 200)}",
         };
     }
 

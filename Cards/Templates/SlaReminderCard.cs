@@ -61,7 +61,7 @@ public static class SlaReminderCard
         {
             Box(
                 overdue ? ContainerStyle.Attention : ContainerStyle.Warning,
-                Colored(escalation ? "Escalated: question unanswered" : "Reminder: question " + when, overdue ? TextColor.Attention : TextColor.Warning),
+                Colored(escalation ? "Escalated: question unanswered" : "Reminder: question " + when, overdue ? TextColor.Attention : TextColor.Default),
                 Para(escalation
                     ? $"{addressed}: the owners did not answer in time. You are their deputies, please answer or reassign."
                     : $"{addressed}: {Plural(input.WaitingAgents, "agent")} are waiting for this answer.")),
@@ -96,7 +96,7 @@ public static class SlaReminderCard
         {
             Actions = actions,
             MsTeams = TeamsCardProperties.FullWidth(mentions),
-            FallbackText = escalation ? "Escalated question: " + Safe(input.Question, 200) : "Question " + when + ": " + Safe(input.Question, 200),
+            FallbackText = escalation ? "Escalated question: " + Plain(input.Question, 200) : "Question " + when + ": " + Plain(input.Question, 200),
         };
     }
 }

@@ -91,7 +91,7 @@ public static class StandDownReportCard
         {
             Actions = input.AuditExportUrl is { } url ? [new ActionOpenUrl("Download audit export", url)] : null,
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"Crisis stood down: {Safe(input.Name, 120)}.",
+            FallbackText = $"Crisis stood down: {Plain(input.Name, 120)}.",
         };
     }
 

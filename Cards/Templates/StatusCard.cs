@@ -74,7 +74,7 @@ public static class StatusCard
             Actions = [refresh],
             Refresh = Refresh(refresh, input.RefreshUserIds),
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"CrisisBot {version}: storage {(healthy ? "reachable" : "unreachable")}, {Plural(input.Bindings, "channel link")}.",
+            FallbackText = $"CrisisBot {Plain(input.Version, 60)}: storage {(healthy ? "reachable" : "unreachable")}, {Plural(input.Bindings, "channel link")}.",
         };
     }
 }

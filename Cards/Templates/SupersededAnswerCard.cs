@@ -36,7 +36,7 @@ public static class SupersededAnswerCard
         {
             Box(
                 ContainerStyle.Warning,
-                Colored("An answer you used has changed", TextColor.Warning),
+                Colored("An answer you used has changed", TextColor.Default),
                 Subtle($"{Safe(input.Product, 60)} · {Safe(input.Question, Scaled(CardParts.Sentence, scale))}")),
             Heading("Why"),
             Para(Safe(input.Reason, Scaled(CardParts.Sentence, scale))),
@@ -57,7 +57,7 @@ public static class SupersededAnswerCard
                 Execute("I used the new reply", CardVerbs.AnswerUsed, new AnswerUsedData(input.NewAnswerId)) with { Style = ActionStyle.Positive },
             ],
             MsTeams = TeamsCardProperties.FullWidth(),
-            FallbackText = $"An answer you used has changed ({Safe(input.Product, 60)}).",
+            FallbackText = $"An answer you used has changed ({Plain(input.Product, 60)}).",
         };
     }
 }

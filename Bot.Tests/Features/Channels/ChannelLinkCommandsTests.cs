@@ -52,8 +52,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         var create = Assert.Single(Creates);
         Assert.Equal(ServiceUrl, create.ServiceUrl);
         Assert.Equal(AlertsChannelId, create.ConversationId);
-        Assert.Equal("This channel now receives Approvers cards from CrisisBot.", create.Activity!.Text);
-        Assert.Equal(create.Activity.Text, create.Activity.Summary);
+        Assert.Equal("This channel now receives Approvers cards from CrisisBot.", create.Activity!.Summary);
         Assert.Contains("This channel now receives the **Approvers** cards.", CardText.Of(create.Activity), StringComparison.Ordinal);
         Assert.Equal($"{AlertsChannelId};messageid={binding.AnnouncementActivityId}", binding.AnnouncementConversationId);
 

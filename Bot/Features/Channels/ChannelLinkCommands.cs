@@ -141,8 +141,9 @@ public sealed class ChannelLinkCommands(
     /// <summary>A new post in the linked channel (create conversation); its ids are stored with the binding.</summary>
     private async Task<bool> AnnounceAsync(ChannelBindingKey key, ChannelTarget target, System.Text.Json.JsonElement card, CancellationToken ct)
     {
-        var announcement = $"This channel now receives {ChannelsCards.RoleLabel(key)} cards from CrisisBot.";
-        var post = OutgoingActivity.WithCard(card, announcement) with { Text = announcement, TextFormat = "plain" };
+        // Card only: the Agents Playground shows just the text of a created post when it has both. The summary carries the
+        // sentence for notifications and clients that cannot render the card.
+        var post = OutgoingActivity.WithCard(card, $"This channel now receives {ChannelsCards.RoleLabel(key)} cards from CrisisBot.");
         try
         {
             var created = await connector.CreateConversationAsync(target.ServiceUrl, ConversationParameters.ChannelPost(target.ChannelId, target.TenantId, post), ct);

@@ -64,4 +64,7 @@ internal static partial class ProtocolLog
 
     [LoggerMessage(123, LogLevel.Debug, "Channel message {ActivityId} does not mention the bot; ignored")]
     public static partial void NotMentioned(ILogger logger, string? activityId);
+
+    [LoggerMessage(124, LogLevel.Warning, "Shutting down with {Count} queued turn(s) not processed; Teams will not resend them")]
+    public static partial void TurnsAbandoned(ILogger logger, int count);
 }

@@ -21,6 +21,15 @@ internal sealed class TurnProcessor(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.TurnWorkers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (queue.Pending > 0)
+        {
+            ProtocolLog.TurnsAbandoned(logger, queue.Pending);
+        }
+    }
+
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
         try
