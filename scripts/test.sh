@@ -10,6 +10,43 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 record() { echo "$1 $2 $3" >> "$COUNTS"; }   # stage passed failed
 
+# Prerequisites for a fresh machine (CI runs as root, CI=true, no stdin). Everything is installed here, before the
+# e2e stage enters its network namespace (playground.md §1.1 rule 3).
+install_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  echo "== installing Debian chromium (for the e2e UI smoke test)"
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      echo "warning: /usr/bin/chromium is missing and installing it needs root (apt-get install -y chromium)"; return 1
+    fi
+  fi
+  "${sudo[@]}" apt-get update -q < /dev/null \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 chromium < /dev/null
+}
+
+# npm ci from the committed lock file, only where a lock file exists (folders land with their branches). Locally an
+# install newer than the lock file is kept; in CI it is always reinstalled.
+npm_ci() {
+  local dir="$1"; shift
+  [[ -f "$ROOT/$dir/package-lock.json" ]] || return 0
+  if [[ "${CI:-}" != "true" && -f "$ROOT/$dir/node_modules/.package-lock.json" \
+        && "$ROOT/$dir/node_modules/.package-lock.json" -nt "$ROOT/$dir/package-lock.json" ]]; then
+    return 0
+  fi
+  echo "== npm ci ${*:+$* }in $dir"
+  (cd "$ROOT/$dir" && npm ci --no-audit --no-fund "$@" < /dev/null) || { echo "npm ci in $dir failed"; return 1; }
+}
+
+install_prerequisites() {
+  local ok=0
+  install_chromium || ok=1
+  npm_ci tools/card-validator --omit=peer || ok=1
+  npm_ci tools/manifest-validator || ok=1
+  npm_ci e2e || ok=1
+  return $ok
+}
+
 stage_dotnet() {
   echo "== dotnet test"
   local trx_dir="$ROOT/TestResults"
@@ -24,7 +61,24 @@ stage_dotnet() {
   record dotnet "${passed:-0}" "${failed:-1}"
 }
 
+# End-to-end in the real Agents Playground, inside a loopback-only network namespace (e2e/run-e2e.sh).
+stage_e2e() {
+  echo "== e2e (Agents Playground)"
+  local log line
+  log="$(mktemp)"
+  bash "$ROOT/e2e/run-e2e.sh" < /dev/null 2>&1 | tee "$log"
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)"
+  mkdir -p "$ROOT/e2e/artifacts" && cp "$log" "$ROOT/e2e/artifacts/e2e-stage.log"
+  rm -f "$log"
+  if [[ -z "$line" ]]; then record e2e 0 1; return; fi
+  record e2e "$(awk '{print $1}' <<< "$line")" "$(awk '{print $3}' <<< "$line")"
+}
+
+if ! install_prerequisites; then
+  echo "warning: some prerequisites could not be installed; the stages that need them will fail"
+fi
 stage_dotnet
+stage_e2e
 
 total_passed=0; total_failed=0
 while read -r stage p f; do
