@@ -24,7 +24,7 @@ var evalSettings = new EvalSetGenerator.Settings(start, Days: 14, PostsPerDay: 1
 if (args.Length >= 2 && args[0] == "demo")
 {
     var demo = new EvalSetGenerator(seed: 20260324).Generate(new EvalSetGenerator.Settings(
-        new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero), Days: 10, PostsPerDay: 110, NoiseShare: 0.15, Spikes: 7,
+        new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero), Days: 10, PostsPerDay: 130, NoiseShare: 0.15, Spikes: 7,
         MinPeakPerHour: 25, MaxPeakPerHour: 60, QuietDays: 2));
     await WriteNdjsonAsync(args[1], demo.Posts.Select(p => p.Post), labels: null);
     Console.WriteLine($"wrote {demo.Posts.Count} posts, {demo.Spikes.Count} spikes to {args[1]}");

@@ -157,3 +157,33 @@ public class TopicEngineTests
         Assert.NotEmpty(first.Alarms);
     }
 }
+
+public class DemoCrisisTests
+{
+    [Fact]
+    public void DemoFile_ShipsWithBuild_ParsesCleanlyAndRaisesHotTopics()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Demo", "demo-crisis.jsonl");
+        Assert.True(File.Exists(path), path);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+        var engine = new HotTopicEngine(new ProductRouter(ProductCatalog.Load(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml"))));
+        var count = 0;
+        using (var stream = File.OpenRead(path))
+        {
+            foreach (var item in new JsonPostReader(clock).Read(stream))
+            {
+                Assert.Null(item.Error);
+                engine.Process(item.Post!);
+                count++;
+            }
+        }
+
+        Assert.InRange(count, 1_800, 2_400);
+        var span = engine.Watermark!.Value - engine.Topics().Min(t => t.FirstSeen);
+        Assert.InRange(span.TotalDays, 9, 10.01);
+        var hot = engine.Alarms.Where(a => a.Scope == AlarmScope.Topic && a.Transition == AlarmTransition.Onset).ToList();
+        Assert.InRange(hot.Count, 5, 12);
+        Assert.True(hot.Select(a => a.Product).Distinct().Count(p => p != ProductCatalog.TriageKey) >= 4,
+            string.Join(", ", hot.Select(a => a.Product)));
+    }
+}
