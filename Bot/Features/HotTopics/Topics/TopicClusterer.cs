@@ -21,13 +21,15 @@ namespace CrisisBot.Features.HotTopics.Topics;
 /// mean similarity to the topic's posts (dot product with the summed centroid divided by the size) of at least
 /// <see cref="ClusteringOptions.MinMeanSimilarity"/>: tight topics pass easily, diffuse ones stop growing.</para>
 /// <para><b>Merge.</b> Early posts of one issue can found two topics before either centroid has learnt the other's
-/// wording. When a topic reaches 2, 4, 8, 16… posts (and every 64 after) it is compared with its candidates centroid
+/// wording. When a topic reaches 2, 4, 8, 16… posts (and every 256 after) it is compared with its candidates centroid
 /// to centroid, and merges into the older one if the cosine reaches <see cref="ClusteringOptions.MergeThreshold"/>.</para>
 /// <para><b>Determinism.</b> No randomness, ties broken by topic order, so the same posts in the same order give the
 /// same topics.</para>
 /// </remarks>
 internal sealed class TopicClusterer(ClusteringOptions options, int products)
 {
+    private const int MaxPostingScan = 2048;
+    private const int MaxLookupWords = 48;
     private readonly List<Topic> _topics = [];
     private readonly Dictionary<int, List<int>> _postings = [];
     private int[] _overlap = new int[1024];
@@ -91,7 +93,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         return best;
     }
 
-    private static bool IsCheckpoint(int size) => size >= 2 && ((size & (size - 1)) == 0 || size % 64 == 0);
+    private static bool IsCheckpoint(int size) => size >= 2 && ((size & (size - 1)) == 0 || size % 256 == 0);
 
     private void Add(Topic t, FeatureVector v)
     {
@@ -228,9 +230,12 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
 
         _touched.Clear();
+        var used = 0;
         foreach (var w in words)
         {
-            if (!_postings.TryGetValue(w, out var list))
+            // Words shared by very many topics say little about which one fits (an adaptive stop list), and scanning
+            // them would dominate the cost; merge checks look at a topic's first words only.
+            if (!_postings.TryGetValue(w, out var list) || list.Count > MaxPostingScan || ++used > MaxLookupWords)
             {
                 continue;
             }
