@@ -195,7 +195,7 @@ public sealed class HotTopicEngine
 
         topic.Series.Observe(at, reach, _signals);
         if (_signals.Exists(static s => s.Transition == AlarmTransition.Onset)
-            && _clusterer.FindMergePartner(topic, OnsetMergeFactor) is { } partner)
+            && _clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) is { } partner)
         {
             // Before a topic raises a new alarm (and so a new card), fold it into a similar topic: during a spike new
             // wordings can start a sibling topic, and one spike should mean one card.
@@ -216,6 +216,9 @@ public sealed class HotTopicEngine
 
     /// <summary>Merge threshold factor applied when a topic is about to raise an onset.</summary>
     private const float OnsetMergeFactor = 0.8f;
+
+    /// <summary>Mean-similarity factor applied when a topic is about to raise an onset.</summary>
+    private const float OnsetMeanFactor = 1f;
 
     private void ApplyTopicSignals(Topic topic)
     {

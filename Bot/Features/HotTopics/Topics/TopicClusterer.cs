@@ -275,12 +275,12 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private Topic TryMerge(Topic t, DateTimeOffset at)
     {
         _ = at;
-        var partner = FindMergePartner(t, 1f);
+        var partner = FindMergePartner(t, 1f, 1f);
         return partner is null ? t : Merge(t, partner);
     }
 
-    /// <summary>The most similar live topic that passes the merge rules (threshold × <paramref name="factor"/>), if any.</summary>
-    public Topic? FindMergePartner(Topic t, float factor)
+    /// <summary>The most similar live topic that passes the merge rules (cosine threshold × <paramref name="factor"/>, mean similarity × <paramref name="meanFactor"/>), if any.</summary>
+    public Topic? FindMergePartner(Topic t, float factor, float meanFactor)
     {
         if (t.Centroid is null)
         {
@@ -294,7 +294,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         {
             var u = _topics[slot];
             var (sim, mean) = Compare(t, u);
-            if (sim > bestSim && mean >= options.MinMeanSimilarity)
+            if (sim > bestSim && mean >= options.MinMeanSimilarity * meanFactor)
             {
                 best = u;
                 bestSim = sim;
