@@ -111,3 +111,22 @@ public class ProductRoutingTests
     public void WithinOneEdit_Cases(string a, string b, bool expected) =>
         Assert.Equal(expected, ProductRouter.WithinOneEdit(a, b));
 }
+
+public class ProductsOptionsTests
+{
+    [Fact]
+    public void LoadCatalog_DefaultPath_LoadsShippedSample()
+    {
+        var options = new ProductsOptions();
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml"), options.ResolvePath());
+        Assert.Equal(6, options.LoadCatalog().Products.Count);
+    }
+
+    [Fact]
+    public void LoadCatalog_MissingFile_ThrowsClearError()
+    {
+        var options = new ProductsOptions { Path = "does-not-exist.yaml" };
+        var ex = Assert.Throws<ProductCatalogException>(() => options.LoadCatalog());
+        Assert.Contains("does not exist", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
+}
