@@ -282,6 +282,7 @@ public sealed class HotTopicEngine
 
     private void Sweep(DateTimeOffset watermark)
     {
+        _clusterer.Retire(watermark);
         foreach (var t in _clusterer.Topics)
         {
             if (!t.Alive)
@@ -294,9 +295,22 @@ public sealed class HotTopicEngine
             {
                 t.State = TopicState.Resolved;
             }
-        }
 
-        _clusterer.Retire(watermark);
+            if (!t.Indexed)
+            {
+                // Retired from clustering: keep a summary, free the heavy parts (bounded memory on long runs).
+                if (t.Series is { Active: false })
+                {
+                    t.Series = null;
+                }
+
+                if (t.Exemplars.Count > 2)
+                {
+                    t.Exemplars.RemoveRange(2, t.Exemplars.Count - 2);
+                    t.Exemplars.TrimExcess();
+                }
+            }
+        }
     }
 
     private void OnMerged(Topic from, Topic into)
@@ -370,7 +384,7 @@ public sealed class HotTopicEngine
         var recentBuckets = 6;
         return new TopicSnapshot(
             t.Id,
-            TopicTitles.Build(t),
+            t.RetiredTitle ?? TopicTitles.Build(t),
             MajorityProduct(t),
             t.State,
             t.Series?.Severity ?? AlarmSeverity.None,

@@ -45,5 +45,8 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
 
     public DateTimeOffset CoolingSince { get; set; }
 
+    /// <summary>The title computed when the topic left the candidate index (its centroid is freed then).</summary>
+    public string? RetiredTitle { get; set; }
+
     public bool Alive => MergedInto < 0;
 }

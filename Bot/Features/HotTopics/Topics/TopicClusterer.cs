@@ -384,6 +384,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             var quiet = watermark - t.LastSeen;
             if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
             {
+                t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
                 Unindex(t);
                 t.Centroid = null;
                 t.Terms.Clear();
