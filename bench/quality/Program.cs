@@ -36,7 +36,9 @@ if (args.Length >= 2 && args[0] == "demo")
     return 0;
 }
 
-var set = new EvalSetGenerator(seed: 42).Generate(evalSettings);
+var seedArg = args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault();
+var seed = seedArg is null ? 42 : int.Parse(seedArg, inv);
+var set = new EvalSetGenerator(seed).Generate(evalSettings);
 if (args.Length >= 2 && args[0] == "dataset")
 {
     await WriteNdjsonAsync(args[1], set.Posts.Select(p => p.Post), set.Posts.Select(p => p.Label).ToList());
@@ -79,7 +81,7 @@ if (Arg("--mincount") is { } minCount)
 
 var skipThroughput = args.Contains("--no-throughput");
 var sb = new StringBuilder();
-sb.AppendLine(inv, $"Evaluation set: seed 42, {set.Days} days from {start:yyyy-MM-dd}, {set.Posts.Count:N0} posts "
+sb.AppendLine(inv, $"Evaluation set: seed {seed}, {set.Days} days from {start:yyyy-MM-dd}, {set.Posts.Count:N0} posts "
     + $"({set.Posts.Count / (double)set.Days:F0}/day), {set.TopicNames.Count} true topics, "
     + $"{set.Posts.Count(p => p.Label < 0):N0} noise posts, {set.Spikes.Count} injected spikes.");
 sb.AppendLine();
