@@ -1,0 +1,252 @@
+using System.Text;
+using CrisisBot.Features.HotTopics.Intake;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CrisisBot.Tests.Features.HotTopics;
+
+public class PostParserTests
+{
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 3, 24, 12, 0, 0, TimeSpan.Zero));
+
+    private static List<PostParseResult> ParseJson(string body, int maxItemBytes = JsonPostReader.DefaultMaxItemBytes) =>
+        [.. new JsonPostReader(Clock, maxItemBytes).Read(new MemoryStream(Encoding.UTF8.GetBytes(body)))];
+
+    private static List<PostParseResult> ParseCsv(string body) =>
+        [.. new CsvPostReader(Clock).Read(new MemoryStream(Encoding.UTF8.GetBytes(body)))];
+
+    private const string Good = """{"id":"1","source":"twitter","text":"my claim is not paid","createdAt":"2026-03-24T09:15:00Z"}""";
+
+    [Fact]
+    public void Read_SingleObjectWithAllFields_ParsesEveryField()
+    {
+        var body = """
+            { "id": "1776312345", "source": "twitter",
+              "author": { "handle": "@jane", "name": "Jane", "followers": 1200, "verified": false },
+              "text": "Still no refund", "createdAt": "2026-03-24T10:15:00+01:00",
+              "url": "https://x.example/1", "language": "en",
+              "metrics": { "likes": 3, "shares": 1, "replies": 0, "impressions": 25000 },
+              "inReplyTo": null, "tags": ["refund"], "somethingNew": {"deep": [1, 2]} }
+            """;
+        var item = Assert.Single(ParseJson(body));
+        var post = Assert.IsType<SocialPost>(item.Post);
+        Assert.Equal("1776312345", post.Id);
+        Assert.Equal(new DateTimeOffset(2026, 3, 24, 9, 15, 0, TimeSpan.Zero), post.CreatedAt);
+        Assert.Equal(TimeSpan.Zero, post.CreatedAt.Offset);
+        Assert.Equal("@jane", post.Author!.Handle);
+        Assert.Equal(1200, post.Author.Followers);
+        Assert.Equal(25000, post.Metrics!.Impressions);
+        Assert.Equal(25000, post.Reach);
+        Assert.Equal(["refund"], post.Tags!);
+        Assert.Null(post.InReplyTo);
+    }
+
+    [Fact]
+    public void Read_Array_ReturnsItemsInOrderWithIndexes()
+    {
+        var body = $"[{Good}, {Good.Replace("\"1\"", "\"2\"", StringComparison.Ordinal)}]";
+        var items = ParseJson(body);
+        Assert.Equal([0, 1], items.Select(i => i.Index));
+        Assert.Equal(["1", "2"], items.Select(i => i.Post!.Id));
+    }
+
+    [Fact]
+    public void Read_EmptyArray_ReturnsNothing() => Assert.Empty(ParseJson(" [ ] "));
+
+    [Fact]
+    public void Read_Ndjson_OneBadLineDoesNotBlockOthers()
+    {
+        var body = $"{Good}\n{{\"id\":\"2\",\"source\":\"tw\",\"text\": oops}}\n{Good.Replace("\"1\"", "\"3\"", StringComparison.Ordinal)}\n";
+        var items = ParseJson(body);
+        Assert.Equal(3, items.Count);
+        Assert.True(items[0].IsSuccess);
+        Assert.Equal(PostErrorKind.Malformed, items[1].Error!.Kind);
+        Assert.Equal(1, items[1].Error!.Index);
+        Assert.Equal(2, items[1].Error!.Line);
+        Assert.Contains("line 2", items[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("3", items[2].Post!.Id);
+        Assert.Equal(2, items[2].Index);
+    }
+
+    [Fact]
+    public void Read_MalformedArray_StopsWithPosition()
+    {
+        var items = ParseJson("[\n" + Good + ",\n{\"id\": }\n]");
+        Assert.Equal(2, items.Count);
+        Assert.True(items[0].IsSuccess);
+        var error = items[1].Error!;
+        Assert.Equal(PostErrorKind.Malformed, error.Kind);
+        Assert.Equal(3, error.Line);
+        Assert.Equal(8, error.Column);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   \n ", "empty")]
+    [InlineData("hello", "expected '{' or '['")]
+    [InlineData("[" + Good, "not closed")]
+    [InlineData("[" + Good + " " + Good + "]", "expected ',' or ']'")]
+    [InlineData("[" + Good + "] x", "after the end of the array")]
+    [InlineData("{\"id\":\"1\"", "malformed JSON at line 1")]
+    public void Read_BrokenBody_ReportsMalformed(string body, string expected)
+    {
+        var error = ParseJson(body).Last().Error!;
+        Assert.Equal(PostErrorKind.Malformed, error.Kind);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z"}""", "missing required field 'id'")]
+    [InlineData("""{"id":"1","text":"x","createdAt":"2026-03-24T09:15:00Z"}""", "missing required field 'source'")]
+    [InlineData("""{"id":"1","source":"t","createdAt":"2026-03-24T09:15:00Z"}""", "missing required field 'text'")]
+    [InlineData("""{"id":"1","source":"t","text":"x"}""", "missing required field 'createdAt'")]
+    [InlineData("""{"id":"1","source":"t","text":"","createdAt":"2026-03-24T09:15:00Z"}""", "1 to 10,000 characters")]
+    [InlineData("""{"id":" ","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z"}""", "'id' must not be empty")]
+    [InlineData("""{"id":true,"source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z"}""", "'id' must be a string")]
+    [InlineData("""{"id":"1","source":"t","text":42,"createdAt":"2026-03-24T09:15:00Z"}""", "'text' must be a string, got a number")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"yesterday"}""", "ISO-8601")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00"}""", "with an offset")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-25T12:00:01Z"}""", "more than one day in the future")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","author":{"followers":-5}}""", "'author.followers' must be a non-negative integer")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","metrics":[]}""", "'metrics' must be an object")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","tags":"a"}""", "'tags' must be an array")]
+    [InlineData("""[1]""", "must be a JSON object")]
+    public void Read_InvalidItem_ReportsClearPerItemError(string body, string expected)
+    {
+        var error = Assert.Single(ParseJson(body)).Error!;
+        Assert.Equal(PostErrorKind.Invalid, error.Kind);
+        Assert.Equal(0, error.Index);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TextAtLimits_AcceptsTenThousandRejectsMore()
+    {
+        string Body(int n) => $$"""{"id":"1","source":"t","text":"{{new string('a', n)}}","createdAt":"2026-03-24T09:15:00Z"}""";
+        Assert.True(Assert.Single(ParseJson(Body(10_000))).IsSuccess);
+        Assert.Contains("got 10,001", Assert.Single(ParseJson(Body(10_001))).Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_TextOfEmojiCountsCharactersNotUtf16Units()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("😀", 6_000)); // 12,000 UTF-16 units, 6,000 characters
+        var body = $$"""{"id":"1","source":"t","text":"{{emoji}}","createdAt":"2026-03-24T09:15:00Z"}""";
+        Assert.True(Assert.Single(ParseJson(body)).IsSuccess);
+    }
+
+    [Fact]
+    public void Read_CreatedAtWithinOneDay_IsAccepted()
+    {
+        var body = """{"id":"1","source":"t","text":"x","createdAt":"2026-03-25T11:59:59Z"}""";
+        Assert.True(Assert.Single(ParseJson(body)).IsSuccess);
+    }
+
+    [Fact]
+    public void Read_NumericId_BecomesString()
+    {
+        var body = """{"id":1776312345,"source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z"}""";
+        Assert.Equal("1776312345", Assert.Single(ParseJson(body)).Post!.Id);
+    }
+
+    [Fact]
+    public void Read_ItemLargerThanLimit_IsRejectedAndNextLineStillParsed()
+    {
+        var big = $$"""{"id":"1","source":"t","text":"{{new string('a', 5000)}}","createdAt":"2026-03-24T09:15:00Z","pad":"{{new string('b', 5000)}}"}""";
+        var items = ParseJson(big + "\n" + Good + "\n", maxItemBytes: 4096);
+        Assert.Equal(PostErrorKind.TooLarge, items[0].Error!.Kind);
+        Assert.Equal("1", items[1].Post!.Id);
+    }
+
+    [Fact]
+    public void Read_ManyItemsAcrossChunkBoundaries_ParsesAll()
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < 5_000; i++)
+        {
+            sb.Append("{\"id\":\"").Append(i).Append("\",\"source\":\"t\",\"text\":\"post number ").Append(i)
+              .Append(" with some text ü\",\"createdAt\":\"2026-03-24T09:15:00Z\"}\n");
+        }
+
+        var items = ParseJson(sb.ToString());
+        Assert.Equal(5_000, items.Count);
+        Assert.All(items, i => Assert.True(i.IsSuccess));
+        Assert.Equal("4999", items[^1].Post!.Id);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Ndjson_MatchesSyncResult()
+    {
+        var body = $"{Good}\n{Good.Replace("\"1\"", "\"2\"", StringComparison.Ordinal)}";
+        var list = new List<PostParseResult>();
+        await foreach (var item in new JsonPostReader(Clock).ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body))))
+        {
+            list.Add(item);
+        }
+
+        Assert.Equal(["1", "2"], list.Select(i => i.Post!.Id));
+    }
+
+    [Fact]
+    public void PostKey_SourceIsCaseInsensitive()
+    {
+        Assert.Equal(new PostKey("Twitter", "1"), new PostKey("twitter", "1"));
+        Assert.NotEqual(new PostKey("twitter", "1"), new PostKey("twitter", "2"));
+    }
+
+    [Fact]
+    public void ReadCsv_QuotedFieldsAndOptionalColumns_Parse()
+    {
+        var csv = "id,source,text,createdAt,author.handle,authorFollowers,impressions,tags,extra\n"
+            + "1,twitter,\"claim, \"\"not\"\" paid\nsecond line\",2026-03-24T09:15:00Z,@jane,1200,30000,a;b,zzz\n"
+            + "\n"
+            + "2,facebook,short,2026-03-24T09:16:00Z,,,,,\n";
+        var items = ParseCsv(csv);
+        Assert.Equal(2, items.Count);
+        var first = items[0].Post!;
+        Assert.Equal("claim, \"not\" paid\nsecond line", first.Text);
+        Assert.Equal("@jane", first.Author!.Handle);
+        Assert.Equal(30000, first.Reach);
+        Assert.Equal(["a", "b"], first.Tags!);
+        Assert.Null(items[1].Post!.Author);
+        Assert.Equal(1, items[1].Index);
+    }
+
+    [Fact]
+    public void ReadCsv_MissingRequiredColumn_IsFatal()
+    {
+        var error = Assert.Single(ParseCsv("id,source,text\n1,t,x\n")).Error!;
+        Assert.Contains("createdAt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_BadRows_ReportIndexAndLineAndContinue()
+    {
+        var csv = "id,source,text,createdAt,likes\n"
+            + "1,t,x,2026-03-24T09:15:00Z,many\n"
+            + "2,t,x,2026-03-24T09:15:00Z,1,2\n"
+            + "3,t,bad\"quote,2026-03-24T09:15:00Z,\n"
+            + "4,t,,2026-03-24T09:15:00Z,\n"
+            + "5,t,ok,2026-03-24T09:15:00Z,7\n"
+            + "6,t,\"never closed,2026-03-24T09:15:00Z\n";
+        var items = ParseCsv(csv);
+        Assert.Contains("'likes' must be a non-negative integer", items[0].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", items[1].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("quote inside an unquoted field", items[2].Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("missing required field 'text'", items[3].Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(7, items[4].Post!.Metrics!.Likes);
+        Assert.Equal(4, items[4].Index);
+        Assert.Contains("never closed", items[5].Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PostReader_AutoDetectsCsvAndJson()
+    {
+        var reader = new PostReader(Clock);
+        var json = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes("  " + Good))).Single();
+        var csv = reader.Read(new MemoryStream(Encoding.UTF8.GetBytes("id,source,text,createdAt\n9,t,x,2026-03-24T09:15:00Z\n"))).Single();
+        Assert.Equal("1", json.Post!.Id);
+        Assert.Equal("9", csv.Post!.Id);
+        Assert.Equal(PostFormat.Csv, PostReader.FormatFromFileName("a/b.CSV"));
+        Assert.Equal(PostFormat.Json, PostReader.FormatFromFileName("x.jsonl"));
+    }
+}

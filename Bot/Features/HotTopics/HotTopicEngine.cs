@@ -1,0 +1,400 @@
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Features.HotTopics.Spikes;
+using CrisisBot.Features.HotTopics.Text;
+using CrisisBot.Features.HotTopics.Topics;
+
+namespace CrisisBot.Features.HotTopics;
+
+/// <summary>
+/// The storage-free hot-topic core: for each post, normalise → features → route to a product → cluster into a topic
+/// → count in the topic, product and overall spike series → alarms and lifecycle. Everything is driven by the posts'
+/// <c>createdAt</c> (event time); arrival time is never read, so replaying a file gives the same topics and alarms.
+/// </summary>
+/// <remarks>Single-threaded by design (one engine per pipeline); it reuses scratch buffers across posts.</remarks>
+public sealed class HotTopicEngine
+{
+    private const string OverallKey = "*";
+
+    private readonly HotTopicOptions _options;
+    private readonly ProductRouter _router;
+    private readonly TopicClusterer _clusterer;
+    private readonly DocumentFrequencies _df = new();
+    private readonly TokenizedText _tokens = new();
+    private readonly FeatureVector _vector = new();
+    private readonly SpikeSeries[] _productSeries;
+    private readonly SpikeSeries _overall;
+    private readonly SortedSet<int> _activeTopics = [];
+    private readonly List<TopicAlarm> _alarms = [];
+    private readonly List<TopicMerge> _merges = [];
+    private readonly List<SpikeSignal> _signals = [];
+    private DateTimeOffset? _watermark;
+    private long _watermarkBucket = long.MinValue;
+    private long _lastSweepHour = long.MinValue;
+    private DateTimeOffset _now;
+
+    public HotTopicEngine(ProductRouter router, HotTopicOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        _router = router;
+        _options = options ?? new HotTopicOptions();
+        var products = router.Catalog.Products.Count;
+        _clusterer = new TopicClusterer(_options.Clustering, products) { Merged = OnMerged };
+        _productSeries = new SpikeSeries[products + 1];
+        for (var i = 0; i < _productSeries.Length; i++)
+        {
+            _productSeries[i] = new SpikeSeries(_options.Spikes);
+        }
+
+        _overall = new SpikeSeries(_options.Spikes);
+    }
+
+    public HotTopicOptions Options => _options;
+
+    /// <summary>Every alarm event so far, in the order raised.</summary>
+    public IReadOnlyList<TopicAlarm> Alarms => _alarms;
+
+    /// <summary>Every topic merge so far.</summary>
+    public IReadOnlyList<TopicMerge> Merges => _merges;
+
+    /// <summary>The newest event time seen.</summary>
+    public DateTimeOffset? Watermark => _watermark;
+
+    public long PostsProcessed { get; private set; }
+
+    public PostOutcome Process(SocialPost post)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        var alarmsBefore = _alarms.Count;
+        var at = post.CreatedAt;
+        _now = at;
+        PostsProcessed++;
+        AdvanceWatermark(at);
+
+        TextNormalizer.Normalize(post.Text, _tokens);
+        FeatureHasher.Extract(_tokens, _vector);
+        _df.AddAndWeight(_vector);
+        var route = _router.Route(_tokens, _vector);
+        var abusive = AbuseLexicon.IsAbusive(_tokens);
+        var reach = post.Reach;
+
+        TopicId? topicId = null;
+        var topic = _clusterer.Assign(_vector, at);
+        if (topic is not null)
+        {
+            topicId = topic.Id;
+            Record(topic, post, route, abusive, reach);
+        }
+
+        var productSlot = route.IsTriage ? _productSeries.Length - 1 : route.ProductIndex;
+        _signals.Clear();
+        _productSeries[productSlot].Observe(at, reach, _signals);
+        Raise(null, route.ProductKey, AlarmScope.Product, _signals);
+        _signals.Clear();
+        _overall.Observe(at, reach, _signals);
+        Raise(null, OverallKey, AlarmScope.Overall, _signals);
+
+        return new PostOutcome(topicId, route.ProductKey, abusive, _alarms.Count - alarmsBefore);
+    }
+
+    /// <summary>Moves event time forward without a post (ends alarms and ages topics during quiet periods).</summary>
+    public void AdvanceTo(DateTimeOffset eventTime)
+    {
+        _now = eventTime;
+        AdvanceWatermark(eventTime);
+        _signals.Clear();
+        for (var i = 0; i < _productSeries.Length; i++)
+        {
+            _signals.Clear();
+            _productSeries[i].AdvanceTo(eventTime, _signals);
+            Raise(null, ProductKey(i), AlarmScope.Product, _signals);
+        }
+
+        _signals.Clear();
+        _overall.AdvanceTo(eventTime, _signals);
+        Raise(null, OverallKey, AlarmScope.Overall, _signals);
+    }
+
+    /// <summary>The surviving topic for an id (topics merge).</summary>
+    public TopicId Canonical(TopicId id) => _clusterer.Canonical(Slot(id)).Id;
+
+    public TopicSnapshot? GetTopic(TopicId id)
+    {
+        var slot = id.Value - 1;
+        return slot < 0 || slot >= _clusterer.Topics.Count ? null : Snapshot(_clusterer.Get(slot));
+    }
+
+    /// <summary>Live (not merged) topics, biggest first.</summary>
+    public IReadOnlyList<TopicSnapshot> Topics(int minPosts = 1) =>
+        [.. _clusterer.Topics.Where(t => t.Alive && t.Size >= minPosts)
+            .OrderByDescending(t => t.Size).ThenBy(t => t.Slot).Select(Snapshot)];
+
+    private static int Slot(TopicId id) => id.Value - 1;
+
+    private string ProductKey(int slot) =>
+        slot >= 0 && slot < _router.Catalog.Products.Count ? _router.Catalog.Products[slot].Key : ProductCatalog.TriageKey;
+
+    private string MajorityProduct(Topic t)
+    {
+        var best = -1;
+        for (var i = 0; i < t.ProductVotes.Length - 1; i++)
+        {
+            if (t.ProductVotes[i] > 0 && (best < 0 || t.ProductVotes[i] > t.ProductVotes[best]))
+            {
+                best = i;
+            }
+        }
+
+        // Triage only wins when it outnumbers every product twice over.
+        return best >= 0 && t.ProductVotes[best] * 2 >= t.ProductVotes[^1] ? ProductKey(best) : ProductCatalog.TriageKey;
+    }
+
+    private void Record(Topic topic, SocialPost post, ProductRoute route, bool abusive, long reach)
+    {
+        var at = post.CreatedAt;
+        if (at < topic.FirstSeen)
+        {
+            topic.FirstSeen = at;
+        }
+
+        if (at > topic.LastSeen)
+        {
+            topic.LastSeen = at;
+        }
+
+        topic.ProductVotes[route.IsTriage ? topic.ProductVotes.Length - 1 : route.ProductIndex]++;
+        if (abusive)
+        {
+            topic.Abusive++;
+        }
+
+        topic.Reach += reach;
+        if (topic.Exemplars.Count < Topic.MaxExemplars)
+        {
+            topic.Exemplars.Add(post.Text.Length <= 280 ? post.Text : post.Text[..280]);
+        }
+
+        if (topic.State == TopicState.Resolved)
+        {
+            topic.State = TopicState.Emerging;
+        }
+
+        _signals.Clear();
+        if (topic.Series is null)
+        {
+            // Singletons never alarm (minimum count), so a series is only allocated from the second post on.
+            if (topic.Size < 2)
+            {
+                topic.FirstReach = reach;
+                return;
+            }
+
+            topic.Series = new SpikeSeries(_options.Spikes);
+            topic.Series.Observe(topic.FirstSeen, topic.FirstReach, _signals);
+        }
+
+        topic.Series.Observe(at, reach, _signals);
+        if (_signals.Exists(static s => s.Transition == AlarmTransition.Onset)
+            && _clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) is { } partner)
+        {
+            // Before a topic raises a new alarm (and so a new card), fold it into a similar topic: during a spike new
+            // wordings can start a sibling topic, and one spike should mean one card.
+            var partnerWasActive = partner.Series?.Active == true;
+            var survivor = _clusterer.Merge(topic, partner);
+            if (partnerWasActive)
+            {
+                _signals.RemoveAll(static s => s.Transition == AlarmTransition.Onset);
+            }
+
+            survivor.State = TopicState.Hot;
+            _activeTopics.Add(survivor.Slot);
+            topic = survivor;
+        }
+
+        ApplyTopicSignals(topic);
+    }
+
+    /// <summary>Merge threshold factor applied when a topic is about to raise an onset.</summary>
+    private const float OnsetMergeFactor = 0.8f;
+
+    /// <summary>Mean-similarity factor applied when a topic is about to raise an onset.</summary>
+    private const float OnsetMeanFactor = 1f;
+
+    private void ApplyTopicSignals(Topic topic)
+    {
+        foreach (var signal in _signals)
+        {
+            switch (signal.Transition)
+            {
+                case AlarmTransition.Onset:
+                case AlarmTransition.Escalation:
+                    topic.State = TopicState.Hot;
+                    _activeTopics.Add(topic.Slot);
+                    break;
+                case AlarmTransition.End:
+                    topic.State = TopicState.Cooling;
+                    topic.CoolingSince = signal.At;
+                    _activeTopics.Remove(topic.Slot);
+                    break;
+            }
+        }
+
+        Raise(topic.Id, MajorityProduct(topic), AlarmScope.Topic, _signals);
+    }
+
+    private void Raise(TopicId? topic, string product, AlarmScope scope, List<SpikeSignal> signals)
+    {
+        foreach (var s in signals)
+        {
+            _alarms.Add(new TopicAlarm(topic, product, s.At, s.Severity, scope, s.Transition, s.Count, s.Expected, s.PValue));
+        }
+    }
+
+    private void AdvanceWatermark(DateTimeOffset at)
+    {
+        if (_watermark is { } w && at <= w)
+        {
+            return;
+        }
+
+        _watermark = at;
+        var bucket = _options.Spikes.BucketOf(at);
+        if (bucket != _watermarkBucket)
+        {
+            _watermarkBucket = bucket;
+            // Close buckets of topics in alarm so their alarms can end even when their posts stop.
+            foreach (var slot in _activeTopics.ToArray())
+            {
+                var t = _clusterer.Get(slot);
+                _signals.Clear();
+                t.Series!.AdvanceTo(at, _signals);
+                ApplyTopicSignals(t);
+            }
+        }
+
+        var hour = at.ToUnixTimeSeconds() / 3600;
+        if (hour != _lastSweepHour)
+        {
+            _lastSweepHour = hour;
+            Sweep(at);
+        }
+    }
+
+    private void Sweep(DateTimeOffset watermark)
+    {
+        _clusterer.Retire(watermark);
+        foreach (var t in _clusterer.Topics)
+        {
+            if (!t.Alive)
+            {
+                continue;
+            }
+
+            if ((t.State == TopicState.Cooling && watermark - t.CoolingSince >= _options.ResolveAfterCooling)
+                || (t.State == TopicState.Emerging && watermark - t.LastSeen >= _options.ResolveQuietAfter))
+            {
+                t.State = TopicState.Resolved;
+            }
+
+            if (!t.Indexed)
+            {
+                // Retired from clustering: keep a summary, free the heavy parts (bounded memory on long runs).
+                if (t.Series is { Active: false })
+                {
+                    t.Series = null;
+                }
+
+                if (t.Exemplars.Count > 2)
+                {
+                    t.Exemplars.RemoveRange(2, t.Exemplars.Count - 2);
+                    t.Exemplars.TrimExcess();
+                }
+            }
+        }
+    }
+
+    private void OnMerged(Topic from, Topic into)
+    {
+        _merges.Add(new TopicMerge(from.Id, into.Id, _now));
+        if (from.FirstSeen < into.FirstSeen)
+        {
+            into.FirstSeen = from.FirstSeen;
+        }
+
+        if (from.LastSeen > into.LastSeen)
+        {
+            into.LastSeen = from.LastSeen;
+        }
+
+        for (var i = 0; i < into.ProductVotes.Length; i++)
+        {
+            into.ProductVotes[i] += from.ProductVotes[i];
+        }
+
+        into.Abusive += from.Abusive;
+        into.Reach += from.Reach;
+        foreach (var e in from.Exemplars)
+        {
+            if (into.Exemplars.Count >= Topic.MaxExemplars)
+            {
+                break;
+            }
+
+            into.Exemplars.Add(e);
+        }
+
+        var fromSeries = from.Series;
+        if (fromSeries is null)
+        {
+            fromSeries = new SpikeSeries(_options.Spikes);
+            var scratch = new List<SpikeSignal>();
+            fromSeries.Observe(from.FirstSeen, from.FirstReach, scratch);
+        }
+
+        if (into.Series is null)
+        {
+            into.Series = new SpikeSeries(_options.Spikes);
+            var scratch = new List<SpikeSignal>();
+            into.Series.Observe(into.FirstSeen, into.FirstReach, scratch);
+        }
+
+        if (fromSeries is not null)
+        {
+            into.Series.Absorb(fromSeries);
+        }
+
+        _activeTopics.Remove(from.Slot);
+        if (into.Series.Active)
+        {
+            _activeTopics.Add(into.Slot);
+            into.State = TopicState.Hot;
+        }
+        else if (from.State == TopicState.Cooling && into.State != TopicState.Hot)
+        {
+            into.State = TopicState.Cooling;
+            into.CoolingSince = from.CoolingSince;
+        }
+
+        from.Series = null;
+    }
+
+    private TopicSnapshot Snapshot(Topic t)
+    {
+        var perHour = 3600.0 / _options.Spikes.BucketSeconds;
+        var recentBuckets = 6;
+        return new TopicSnapshot(
+            t.Id,
+            t.RetiredTitle ?? TopicTitles.Build(t),
+            MajorityProduct(t),
+            t.State,
+            t.Series?.Severity ?? AlarmSeverity.None,
+            t.Size,
+            t.Abusive,
+            t.Reach,
+            t.FirstSeen,
+            t.LastSeen,
+            (t.Series?.Baseline ?? _options.Spikes.FloorPerBucket) * perHour,
+            (t.Series?.RecentCount ?? 0) * perHour / recentBuckets,
+            t.Alive ? null : _clusterer.Canonical(t.Slot).Id);
+    }
+}

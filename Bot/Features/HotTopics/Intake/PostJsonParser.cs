@@ -1,0 +1,314 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CrisisBot.Features.HotTopics.Intake;
+
+/// <summary>Turns the bytes of one complete JSON value into a validated <see cref="SocialPost"/> or a per-item error.</summary>
+internal static class PostJsonParser
+{
+    public static PostParseResult Parse(ReadOnlySpan<byte> json, int index, DateTimeOffset now)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            return ParseCore(ref reader, index, now);
+        }
+        catch (JsonException ex)
+        {
+            // The framer already checked the syntax; this only fires on invalid UTF-8 inside strings.
+            return Invalid(index, $"invalid JSON string: {ex.Message.Split(" LineNumber:", 2)[0]}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Invalid(index, ex.Message);
+        }
+    }
+
+    private static PostParseResult Invalid(int index, string message) =>
+        PostParseResult.Fail(new PostError(index, PostErrorKind.Invalid, message));
+
+    private static PostParseResult ParseCore(ref Utf8JsonReader r, int index, DateTimeOffset now)
+    {
+        r.Read();
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            return Invalid(index, $"item {index} must be a JSON object, got {Describe(r.TokenType)}");
+        }
+
+        string? id = null, source = null, text = null, createdAt = null, url = null, language = null, inReplyTo = null;
+        PostAuthor? author = null;
+        PostMetrics? metrics = null;
+        List<string>? tags = null;
+        string? error = null;
+
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("id"u8))
+            {
+                r.Read();
+                id = ReadIdLike(ref r, "id", ref error);
+            }
+            else if (r.ValueTextEquals("source"u8))
+            {
+                r.Read();
+                source = ReadString(ref r, "source", ref error);
+            }
+            else if (r.ValueTextEquals("text"u8))
+            {
+                r.Read();
+                text = ReadString(ref r, "text", ref error);
+            }
+            else if (r.ValueTextEquals("createdAt"u8))
+            {
+                r.Read();
+                createdAt = ReadString(ref r, "createdAt", ref error);
+            }
+            else if (r.ValueTextEquals("url"u8))
+            {
+                r.Read();
+                url = ReadString(ref r, "url", ref error);
+            }
+            else if (r.ValueTextEquals("language"u8))
+            {
+                r.Read();
+                language = ReadString(ref r, "language", ref error);
+            }
+            else if (r.ValueTextEquals("inReplyTo"u8))
+            {
+                r.Read();
+                inReplyTo = ReadIdLike(ref r, "inReplyTo", ref error);
+            }
+            else if (r.ValueTextEquals("author"u8))
+            {
+                r.Read();
+                author = ReadAuthor(ref r, ref error);
+            }
+            else if (r.ValueTextEquals("metrics"u8))
+            {
+                r.Read();
+                metrics = ReadMetrics(ref r, ref error);
+            }
+            else if (r.ValueTextEquals("tags"u8))
+            {
+                r.Read();
+                tags = ReadTags(ref r, ref error);
+            }
+            else
+            {
+                // Unknown fields are ignored (issue 5 §1).
+                r.Read();
+                r.Skip();
+            }
+        }
+
+        error ??= PostValidation.CheckRequired(id, "id")
+            ?? PostValidation.CheckRequired(source, "source")
+            ?? PostValidation.CheckText(text)
+            ?? PostValidation.ParseCreatedAt(createdAt, now, out _);
+        if (error is not null)
+        {
+            return Invalid(index, error);
+        }
+
+        PostValidation.ParseCreatedAt(createdAt, now, out var at);
+        return PostParseResult.Ok(index, new SocialPost(id!, source!, text!, at, author, url, language, metrics, inReplyTo, tags));
+    }
+
+    private static string Describe(JsonTokenType t) => t switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => t.ToString(),
+    };
+
+    private static string? ReadString(ref Utf8JsonReader r, string field, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.String)
+        {
+            return r.GetString();
+        }
+
+        if (r.TokenType != JsonTokenType.Null)
+        {
+            error ??= $"'{field}' must be a string, got {Describe(r.TokenType)}";
+        }
+
+        r.Skip();
+        return null;
+    }
+
+    /// <summary>Ids may arrive as strings or (from some exporters) as integers; both become strings.</summary>
+    private static string? ReadIdLike(ref Utf8JsonReader r, string field, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.Number)
+        {
+            if (r.TryGetInt64(out var n))
+            {
+                return n.ToString(CultureInfo.InvariantCulture);
+            }
+
+            error ??= $"'{field}' must be a string or an integer";
+            return null;
+        }
+
+        return ReadString(ref r, field, ref error);
+    }
+
+    private static long? ReadCount(ref Utf8JsonReader r, string field, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var n) && n >= 0)
+        {
+            return n;
+        }
+
+        error ??= $"'{field}' must be a non-negative integer";
+        r.Skip();
+        return null;
+    }
+
+    private static PostAuthor? ReadAuthor(ref Utf8JsonReader r, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            error ??= $"'author' must be an object, got {Describe(r.TokenType)}";
+            r.Skip();
+            return null;
+        }
+
+        string? handle = null, name = null;
+        long? followers = null;
+        bool? verified = null;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("handle"u8))
+            {
+                r.Read();
+                handle = ReadString(ref r, "author.handle", ref error);
+            }
+            else if (r.ValueTextEquals("name"u8))
+            {
+                r.Read();
+                name = ReadString(ref r, "author.name", ref error);
+            }
+            else if (r.ValueTextEquals("followers"u8))
+            {
+                r.Read();
+                followers = ReadCount(ref r, "author.followers", ref error);
+            }
+            else if (r.ValueTextEquals("verified"u8))
+            {
+                r.Read();
+                if (r.TokenType is JsonTokenType.True or JsonTokenType.False)
+                {
+                    verified = r.GetBoolean();
+                }
+                else if (r.TokenType != JsonTokenType.Null)
+                {
+                    error ??= "'author.verified' must be true or false";
+                    r.Skip();
+                }
+            }
+            else
+            {
+                r.Read();
+                r.Skip();
+            }
+        }
+
+        return new PostAuthor(handle, name, followers, verified);
+    }
+
+    private static PostMetrics? ReadMetrics(ref Utf8JsonReader r, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            error ??= $"'metrics' must be an object, got {Describe(r.TokenType)}";
+            r.Skip();
+            return null;
+        }
+
+        long? likes = null, shares = null, replies = null, impressions = null;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            if (r.ValueTextEquals("likes"u8))
+            {
+                r.Read();
+                likes = ReadCount(ref r, "metrics.likes", ref error);
+            }
+            else if (r.ValueTextEquals("shares"u8))
+            {
+                r.Read();
+                shares = ReadCount(ref r, "metrics.shares", ref error);
+            }
+            else if (r.ValueTextEquals("replies"u8))
+            {
+                r.Read();
+                replies = ReadCount(ref r, "metrics.replies", ref error);
+            }
+            else if (r.ValueTextEquals("impressions"u8))
+            {
+                r.Read();
+                impressions = ReadCount(ref r, "metrics.impressions", ref error);
+            }
+            else
+            {
+                r.Read();
+                r.Skip();
+            }
+        }
+
+        return new PostMetrics(likes, shares, replies, impressions);
+    }
+
+    private static List<string>? ReadTags(ref Utf8JsonReader r, ref string? error)
+    {
+        if (r.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            error ??= $"'tags' must be an array of strings, got {Describe(r.TokenType)}";
+            r.Skip();
+            return null;
+        }
+
+        var tags = new List<string>();
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (r.TokenType == JsonTokenType.String)
+            {
+                tags.Add(r.GetString()!);
+            }
+            else
+            {
+                error ??= "'tags' must be an array of strings";
+                r.Skip();
+            }
+        }
+
+        return tags;
+    }
+
+    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

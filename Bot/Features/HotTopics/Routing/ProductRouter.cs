@@ -1,0 +1,227 @@
+using CrisisBot.Features.HotTopics.Text;
+
+namespace CrisisBot.Features.HotTopics.Routing;
+
+/// <summary>The product a post was routed to. <see cref="ProductIndex"/> is -1 for triage.</summary>
+public readonly record struct ProductRoute(string ProductKey, int ProductIndex, float Score)
+{
+    public bool IsTriage => ProductIndex < 0;
+}
+
+/// <summary>
+/// Routes a normalised post to a product: rules first (phrases as whole word sequences, keywords as whole words,
+/// both case- and diacritics-insensitive through <see cref="TextNormalizer"/>; keywords of 5+ letters also match
+/// with one typo), plus the cosine similarity between the post and each product's vocabulary profile (word and
+/// character n-grams). Score = 3·phrases + 2·keywords + 1.2·typo-keywords + 3·similarity; the best product wins if
+/// its score reaches <see cref="MinScore"/>, ties go to the product listed first; otherwise the post goes to triage.
+/// </summary>
+public sealed class ProductRouter
+{
+    public const float MinScore = 1.0f;
+    private const float PhraseWeight = 3f;
+    private const float KeywordWeight = 2f;
+    private const float FuzzyWeight = 1.2f;
+    private const float SimilarityWeight = 3f;
+
+    private readonly ProductCatalog _catalog;
+    private readonly Dictionary<int, List<int>> _keywords = [];            // word index → products
+    private readonly List<(int[] Words, int Product)> _phrases = [];        // stem-index sequences
+    private readonly List<(string Stem, int Product)> _fuzzy = [];
+    private readonly Dictionary<int, List<(int Product, float Weight)>> _profiles = [];
+    private readonly float[] _scores;
+
+    public ProductRouter(ProductCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _scores = new float[catalog.Products.Count];
+        var text = new TokenizedText();
+        var vector = new FeatureVector();
+        for (var p = 0; p < catalog.Products.Count; p++)
+        {
+            var product = catalog.Products[p];
+            foreach (var term in product.Keywords.Concat(product.Phrases))
+            {
+                TextNormalizer.Normalize(term, text);
+                var words = new int[text.TokenCount];
+                for (var i = 0; i < words.Length; i++)
+                {
+                    words[i] = FeatureHasher.WordIndex(text.Stem(text.Tokens[i]));
+                }
+
+                if (words.Length == 1)
+                {
+                    if (!_keywords.TryGetValue(words[0], out var list))
+                    {
+                        _keywords[words[0]] = list = [];
+                    }
+
+                    if (!list.Contains(p))
+                    {
+                        list.Add(p);
+                    }
+
+                    var stem = text.Stem(text.Tokens[0]).ToString();
+                    if (stem.Length >= 5)
+                    {
+                        _fuzzy.Add((stem, p));
+                    }
+                }
+                else if (words.Length > 1)
+                {
+                    _phrases.Add((words, p));
+                }
+            }
+
+            // Profile: every feature of the product's vocabulary, unit length.
+            TextNormalizer.Normalize(string.Join(" . ", product.Keywords.Concat(product.Phrases).Append(product.DisplayName)), text);
+            FeatureHasher.Extract(text, vector);
+            vector.Normalize();
+            for (var i = 0; i < vector.Count; i++)
+            {
+                if (!_profiles.TryGetValue(vector.Indices[i], out var list))
+                {
+                    _profiles[vector.Indices[i]] = list = [];
+                }
+
+                list.Add((p, vector.Values[i]));
+            }
+        }
+    }
+
+    public ProductCatalog Catalog => _catalog;
+
+    /// <summary>Routes a post given its normalised text and its (unit-length) feature vector.</summary>
+    /// <remarks>Not thread-safe: it reuses a score buffer. Use one router per worker.</remarks>
+    public ProductRoute Route(TokenizedText text, FeatureVector vector)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(vector);
+        Array.Clear(_scores);
+        var tokens = text.Tokens;
+        Span<int> stems = tokens.Length <= 256 ? stackalloc int[tokens.Length] : new int[tokens.Length];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            stems[i] = FeatureHasher.WordIndex(text.Stem(tokens[i]));
+            if (tokens[i].IsStopWord)
+            {
+                continue;
+            }
+
+            if (_keywords.TryGetValue(stems[i], out var products))
+            {
+                foreach (var p in products)
+                {
+                    _scores[p] += KeywordWeight;
+                }
+            }
+            else if (tokens[i].StemLength >= 5)
+            {
+                var stem = text.Stem(tokens[i]);
+                foreach (var (keyword, p) in _fuzzy)
+                {
+                    if (Math.Abs(keyword.Length - stem.Length) <= 1 && WithinOneEdit(stem, keyword))
+                    {
+                        _scores[p] += FuzzyWeight;
+                        break;
+                    }
+                }
+            }
+        }
+
+        foreach (var (words, p) in _phrases)
+        {
+            if (ContainsSequence(stems, words))
+            {
+                _scores[p] += PhraseWeight;
+            }
+        }
+
+        var indices = vector.Indices;
+        var values = vector.Values;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (_profiles.TryGetValue(indices[i], out var list))
+            {
+                foreach (var (p, w) in list)
+                {
+                    _scores[p] += SimilarityWeight * w * values[i];
+                }
+            }
+        }
+
+        var best = -1;
+        var bestScore = 0f;
+        for (var p = 0; p < _scores.Length; p++)
+        {
+            if (_scores[p] > bestScore)
+            {
+                best = p;
+                bestScore = _scores[p];
+            }
+        }
+
+        return best >= 0 && bestScore >= MinScore
+            ? new ProductRoute(_catalog.Products[best].Key, best, bestScore)
+            : new ProductRoute(ProductCatalog.TriageKey, -1, bestScore);
+    }
+
+    /// <summary>Convenience for callers without scratch buffers (tests, tools).</summary>
+    public ProductRoute Route(string text)
+    {
+        var tokens = new TokenizedText();
+        var vector = new FeatureVector();
+        TextNormalizer.Normalize(text, tokens);
+        FeatureHasher.Extract(tokens, vector);
+        vector.Normalize();
+        return Route(tokens, vector);
+    }
+
+    private static bool ContainsSequence(ReadOnlySpan<int> haystack, int[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            if (haystack.Slice(i, needle.Length).SequenceEqual(needle))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Damerau–Levenshtein distance ≤ 1 (one insertion, deletion, substitution or adjacent swap).</summary>
+    internal static bool WithinOneEdit(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        if (a.Length > b.Length)
+        {
+            var t = a;
+            a = b;
+            b = t;
+        }
+
+        if (b.Length - a.Length > 1)
+        {
+            return false;
+        }
+
+        var i = 0;
+        while (i < a.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        if (i == a.Length)
+        {
+            return true; // equal, or b has one extra char at the end
+        }
+
+        if (a.Length == b.Length)
+        {
+            return a[(i + 1)..].SequenceEqual(b[(i + 1)..])
+                || (i + 1 < a.Length && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)..].SequenceEqual(b[(i + 2)..]));
+        }
+
+        return a[i..].SequenceEqual(b[(i + 1)..]);
+    }
+}

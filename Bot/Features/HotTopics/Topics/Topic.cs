@@ -1,0 +1,52 @@
+using CrisisBot.Features.HotTopics.Spikes;
+
+namespace CrisisBot.Features.HotTopics.Topics;
+
+/// <summary>Mutable state of one topic inside the engine (not thread-safe, owned by one worker).</summary>
+internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset at)
+{
+    public const int MaxExemplars = 8;
+
+    public TopicId Id { get; } = id;
+
+    public int Slot { get; } = slot;
+
+    // Clustering state.
+    public Dictionary<int, float>? Centroid { get; set; } = [];
+
+    public double NormSquared { get; set; }
+
+    public HashSet<int> Terms { get; } = [];
+
+    public bool Indexed { get; set; } = true;
+
+    public int MergedInto { get; set; } = -1;
+
+    public int Size { get; set; }
+
+    // Statistics.
+    public DateTimeOffset FirstSeen { get; set; } = at;
+
+    public DateTimeOffset LastSeen { get; set; } = at;
+
+    public int[] ProductVotes { get; } = new int[products + 1]; // last slot: triage
+
+    public List<string> Exemplars { get; } = [];
+
+    public int Abusive { get; set; }
+
+    public long Reach { get; set; }
+
+    public SpikeSeries? Series { get; set; }
+
+    public long FirstReach { get; set; }
+
+    public TopicState State { get; set; }
+
+    public DateTimeOffset CoolingSince { get; set; }
+
+    /// <summary>The title computed when the topic left the candidate index (its centroid is freed then).</summary>
+    public string? RetiredTitle { get; set; }
+
+    public bool Alive => MergedInto < 0;
+}

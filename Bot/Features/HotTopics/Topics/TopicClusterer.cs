@@ -1,0 +1,395 @@
+using CrisisBot.Features.HotTopics.Text;
+
+namespace CrisisBot.Features.HotTopics.Topics;
+
+/// <summary>
+/// Incremental (single-pass) clustering of post vectors into topics.
+/// </summary>
+/// <remarks>
+/// <para><b>Method.</b> Each post is a unit TF-IDF vector over hashed word stems, word bigrams and character
+/// trigrams (<see cref="FeatureHasher"/>). A topic is the sum of its posts' vectors (the centroid). A post joins the
+/// topic with the highest cosine(post, centroid) if it reaches <see cref="ClusteringOptions.JoinThreshold"/>, else it
+/// starts a new topic. Centroids absorb paraphrases over time (each new wording adds its words), and character
+/// trigrams keep typos close.</para>
+/// <para><b>Candidates.</b> Scoring every topic per post would not scale, so an inverted index maps word features to
+/// the topics that used them; the <see cref="ClusteringOptions.MaxCandidates"/> topics sharing most words are scored
+/// exactly. (Short posts share few words with wrong topics and almost always share a word with the right one, which
+/// is what MinHash/LSH would approximate; the inverted index is exact, deterministic and cheap.) Quiet topics leave
+/// the index, which bounds its size.</para>
+/// <para><b>Coherence.</b> Cosine to a centroid alone lets a loose "chatter" topic swallow unrelated posts (its
+/// centroid is spread over many words, so every post is a little similar). A post (or topic) therefore also needs a
+/// mean similarity to the topic's posts (dot product with the summed centroid divided by the size) of at least
+/// <see cref="ClusteringOptions.MinMeanSimilarity"/>: tight topics pass easily, diffuse ones stop growing.</para>
+/// <para><b>Merge.</b> Early posts of one issue can found two topics before either centroid has learnt the other's
+/// wording. When a topic reaches 2, 4, 8, 16… posts (and every 256 after) it is compared with its candidates centroid
+/// to centroid, and merges into the older one if the cosine reaches <see cref="ClusteringOptions.MergeThreshold"/>.</para>
+/// <para><b>Determinism.</b> No randomness, ties broken by topic order, so the same posts in the same order give the
+/// same topics.</para>
+/// </remarks>
+internal sealed class TopicClusterer(ClusteringOptions options, int products)
+{
+    private const int MaxPostingScan = 2048;
+    private const int MaxLookupWords = 48;
+    private readonly List<Topic> _topics = [];
+    private readonly Dictionary<int, List<int>> _postings = [];
+    private int[] _overlap = new int[1024];
+    private readonly List<int> _touched = [];
+    private readonly List<(int Overlap, int Slot)> _ranked = [];
+
+    public IReadOnlyList<Topic> Topics => _topics;
+
+    /// <summary>Raised after <c>from</c> was merged into <c>into</c>.</summary>
+    public Action<Topic, Topic>? Merged { get; set; }
+
+    public Topic Get(int slot) => _topics[slot];
+
+    /// <summary>Follows merges to the surviving topic.</summary>
+    public Topic Canonical(int slot)
+    {
+        var t = _topics[slot];
+        while (t.MergedInto >= 0)
+        {
+            t = _topics[t.MergedInto];
+        }
+
+        return t;
+    }
+
+    /// <summary>Assigns a unit vector to a topic (existing or new). Returns null for an empty vector.</summary>
+    public Topic? Assign(FeatureVector v, DateTimeOffset at)
+    {
+        if (v.Count == 0)
+        {
+            return null;
+        }
+
+        Candidates(v.Words, excludeSlot: -1);
+        Topic? best = null;
+        var bestSim = 0f;
+        foreach (var (_, slot) in _ranked)
+        {
+            var t = _topics[slot];
+            var dot = Dot(v, t);
+            var sim = t.NormSquared <= 0 ? 0f : (float)(dot / Math.Sqrt(t.NormSquared));
+            if (sim > bestSim && dot / t.Size >= options.MinMeanSimilarity && SharesEnoughTerms(v, t))
+            {
+                best = t;
+                bestSim = sim;
+            }
+        }
+
+        if (best is null || bestSim < options.JoinThreshold)
+        {
+            best = new Topic(new TopicId(_topics.Count + 1), _topics.Count, products, at);
+            _topics.Add(best);
+        }
+
+        Add(best, v);
+        if (IsCheckpoint(best.Size))
+        {
+            best = TryMerge(best, at);
+        }
+
+        return best;
+    }
+
+    private static bool IsCheckpoint(int size) => size >= 2 && ((size & (size - 1)) == 0 || size % 256 == 0);
+
+    private void Add(Topic t, FeatureVector v)
+    {
+        var c = t.Centroid!;
+        var norm = t.NormSquared;
+        var indices = v.Indices;
+        var values = v.Values;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(c, indices[i], out _);
+            norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
+            slot += values[i];
+        }
+
+        t.NormSquared = norm;
+        t.Size++;
+        foreach (var w in v.Words)
+        {
+            if (t.Terms.Count < options.MaxIndexedTerms && t.Terms.Add(w))
+            {
+                Post(w, t.Slot);
+            }
+        }
+
+        if (c.Count > options.MaxCentroidFeatures * 3 / 2)
+        {
+            Prune(t);
+        }
+    }
+
+    private void Post(int word, int slot)
+    {
+        if (!_postings.TryGetValue(word, out var list))
+        {
+            _postings[word] = list = [];
+        }
+
+        list.Add(slot);
+    }
+
+    private void Prune(Topic t)
+    {
+        var c = t.Centroid!;
+        var keep = c.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(options.MaxCentroidFeatures).ToList();
+        c.Clear();
+        double norm = 0;
+        foreach (var (k, value) in keep)
+        {
+            c[k] = value;
+            norm += value * value;
+        }
+
+        t.NormSquared = norm;
+    }
+
+    /// <summary>
+    /// The post must share at least <see cref="ClusteringOptions.MinSharedTerms"/> distinct words (fewer if the post
+    /// has fewer) that are common in the topic: centroid weight per post ≥ <see cref="ClusteringOptions.StrongTermWeight"/>.
+    /// One shared word ("vegetables") is a coincidence, two frequent ones ("parcel" + "delivered") are a topic.
+    /// </summary>
+    private bool SharesEnoughTerms(FeatureVector v, Topic t)
+    {
+        var words = v.Words;
+        var c = t.Centroid!;
+        var needed = Math.Min(options.MinSharedTerms, DistinctCount(words));
+        var found = 0;
+        var limit = options.StrongTermWeight * t.Size;
+        for (var i = 0; i < words.Count && found < needed; i++)
+        {
+            if (words.IndexOf(words[i]) == i && c.TryGetValue(words[i], out var w) && w >= limit)
+            {
+                found++;
+            }
+        }
+
+        return found >= needed;
+    }
+
+    private static int DistinctCount(List<int> words)
+    {
+        var n = 0;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words.IndexOf(words[i]) == i)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Dot product of a post with a centroid: divided by |centroid| it is the cosine, divided by the size
+    /// it is the post's mean similarity to the topic's posts.</summary>
+    private static double Dot(FeatureVector v, Topic t)
+    {
+        var c = t.Centroid!;
+        double dot = 0;
+        var indices = v.Indices;
+        var values = v.Values;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (c.TryGetValue(indices[i], out var w))
+            {
+                dot += w * values[i];
+            }
+        }
+
+        return dot;
+    }
+
+    private static (float Cosine, double Mean) Compare(Topic a, Topic b)
+    {
+        var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
+        double dot = 0;
+        foreach (var (k, w) in small)
+        {
+            if (large.TryGetValue(k, out var x))
+            {
+                dot += w * x;
+            }
+        }
+
+        var denominator = Math.Sqrt(a.NormSquared * b.NormSquared);
+        return (denominator <= 0 ? 0 : (float)(dot / denominator), dot / ((double)a.Size * b.Size));
+    }
+
+    /// <summary>Ranks live, indexed topics by shared words into <see cref="_ranked"/> (top <see cref="ClusteringOptions.MaxCandidates"/>).</summary>
+    private void Candidates(IEnumerable<int> words, int excludeSlot)
+    {
+        if (_overlap.Length < _topics.Count)
+        {
+            Array.Resize(ref _overlap, Math.Max(_topics.Count, _overlap.Length * 2));
+        }
+
+        _touched.Clear();
+        var used = 0;
+        foreach (var w in words)
+        {
+            // Words shared by very many topics say little about which one fits (an adaptive stop list), and scanning
+            // them would dominate the cost; merge checks look at a topic's first words only.
+            if (!_postings.TryGetValue(w, out var list) || list.Count > MaxPostingScan || ++used > MaxLookupWords)
+            {
+                continue;
+            }
+
+            foreach (var slot in list)
+            {
+                if (slot == excludeSlot)
+                {
+                    continue;
+                }
+
+                if (_overlap[slot]++ == 0)
+                {
+                    _touched.Add(slot);
+                }
+            }
+        }
+
+        _ranked.Clear();
+        foreach (var slot in _touched)
+        {
+            _ranked.Add((_overlap[slot], slot));
+            _overlap[slot] = 0;
+        }
+
+        if (_ranked.Count > options.MaxCandidates)
+        {
+            _ranked.Sort(static (a, b) => a.Overlap != b.Overlap ? b.Overlap.CompareTo(a.Overlap) : a.Slot.CompareTo(b.Slot));
+            _ranked.RemoveRange(options.MaxCandidates, _ranked.Count - options.MaxCandidates);
+        }
+        else
+        {
+            _ranked.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
+        }
+    }
+
+    private Topic TryMerge(Topic t, DateTimeOffset at)
+    {
+        _ = at;
+        var partner = FindMergePartner(t, 1f, 1f);
+        return partner is null ? t : Merge(t, partner);
+    }
+
+    /// <summary>The most similar live topic that passes the merge rules (cosine threshold × <paramref name="factor"/>, mean similarity × <paramref name="meanFactor"/>), if any.</summary>
+    public Topic? FindMergePartner(Topic t, float factor, float meanFactor)
+    {
+        if (t.Centroid is null)
+        {
+            return null;
+        }
+
+        Candidates(t.Terms, excludeSlot: t.Slot);
+        Topic? best = null;
+        var bestSim = 0f;
+        foreach (var (_, slot) in _ranked)
+        {
+            var u = _topics[slot];
+            var (sim, mean) = Compare(t, u);
+            if (sim > bestSim && mean >= options.MinMeanSimilarity * meanFactor)
+            {
+                best = u;
+                bestSim = sim;
+            }
+        }
+
+        return best is not null && bestSim >= options.MergeThreshold * factor ? best : null;
+    }
+
+    /// <summary>Merges the younger of two topics into the older one and returns the survivor.</summary>
+    public Topic Merge(Topic a, Topic b)
+    {
+        var (into, from) = a.Slot < b.Slot ? (a, b) : (b, a);
+        MergeInto(from, into);
+        return into;
+    }
+
+    private void MergeInto(Topic from, Topic into)
+    {
+        var c = into.Centroid!;
+        foreach (var (k, w) in from.Centroid!)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(c, k, out _);
+            slot += w;
+        }
+
+        double norm = 0;
+        foreach (var w in c.Values)
+        {
+            norm += w * w;
+        }
+
+        into.NormSquared = norm;
+        into.Size += from.Size;
+        Unindex(from);
+        foreach (var w in from.Terms)
+        {
+            if (into.Terms.Count < options.MaxIndexedTerms && into.Terms.Add(w))
+            {
+                Post(w, into.Slot);
+            }
+        }
+
+        from.MergedInto = into.Slot;
+        from.Centroid = null;
+        from.Terms.Clear();
+        if (c.Count > options.MaxCentroidFeatures * 3 / 2)
+        {
+            Prune(into);
+        }
+
+        Merged?.Invoke(from, into);
+    }
+
+    private void Unindex(Topic t)
+    {
+        if (!t.Indexed)
+        {
+            return;
+        }
+
+        foreach (var w in t.Terms)
+        {
+            if (_postings.TryGetValue(w, out var list))
+            {
+                list.Remove(t.Slot);
+                if (list.Count == 0)
+                {
+                    _postings.Remove(w);
+                }
+            }
+        }
+
+        t.Indexed = false;
+    }
+
+    /// <summary>Removes quiet topics from the candidate index and frees their centroids (event-time sweep).</summary>
+    public void Retire(DateTimeOffset watermark)
+    {
+        foreach (var t in _topics)
+        {
+            if (!t.Indexed || !t.Alive)
+            {
+                continue;
+            }
+
+            var quiet = watermark - t.LastSeen;
+            if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
+            {
+                t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
+                Unindex(t);
+                t.Centroid = null;
+                t.Terms.Clear();
+                t.Terms.TrimExcess();
+            }
+        }
+    }
+}
