@@ -1,5 +1,6 @@
 using CrisisBot.Features.Channels;
 using CrisisBot.Infrastructure.Cli;
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Hosting;
@@ -15,6 +16,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
 
 var app = builder.Build();
