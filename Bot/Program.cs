@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
@@ -18,6 +19,7 @@ builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
+builder.Services.AddOperationsFeature();
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
