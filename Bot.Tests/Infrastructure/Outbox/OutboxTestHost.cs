@@ -80,6 +80,7 @@ internal sealed class OutboxTestHost : IAsyncDisposable
         {
             services.RemoveAll<IConnectorClient>();
             services.AddSingleton(connector);
+            services.AddKeyedSingleton(OutboxServiceCollectionExtensions.ConnectorKey, connector);
         }
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
