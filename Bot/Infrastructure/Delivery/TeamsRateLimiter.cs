@@ -16,17 +16,18 @@ namespace CrisisBot.Infrastructure.Delivery;
 /// together is stricter than Teams and never exceeds a real limit; a channel rarely needs more than 7 operations a second.
 /// </para>
 /// <para>
-/// Usage: the delivery worker calls <see cref="TryAcquire"/> before each operation; if not granted it leaves that item
-/// for <see cref="RateLimitDecision.RetryAfter"/> and sends other conversations' items. <see cref="AcquireAsync"/> waits
-/// instead and returns a <see cref="RateLimitLease"/>: complete it when the Connector answers, so the send counts at the
-/// answer (an upper bound of when Teams saw it) rather than at the grant; a slow request then cannot make the next one
-/// look too early to Teams. After the call: <see cref="OnSuccess"/> or <see cref="On429"/>. A granted operation counts
-/// even if the call fails later (conservative). Serve conversations fairly (round-robin, one item per conversation per pass): draining
-/// one conversation before the next lets the first ones take the tenant budget and leaves a slow tail (1,000 posts over
-/// 50 channels end at 22 s instead of the 19.95 s minimum).
+/// Usage: the delivery worker calls <see cref="TryAcquireLease"/> (or <see cref="TryAcquire"/>) before each operation;
+/// if not granted it leaves that item for <see cref="RateLimitDecision.RetryAfter"/> and sends other conversations'
+/// items. <see cref="AcquireAsync"/> waits instead. Complete the <see cref="RateLimitLease"/> when the Connector answers:
+/// the send then counts at the answer (an upper bound of when Teams saw it) rather than at the grant, so a request
+/// delayed on our side cannot make the next one look too early to Teams. After the call: <see cref="OnSuccess"/> or
+/// <see cref="On429"/>. A granted operation counts even if the call fails later (conservative).
+/// Serve conversations fairly (round-robin, one item per conversation per pass): draining one conversation before the
+/// next lets the first ones take the tenant budget and leaves a slow tail (1,000 posts over 50 channels end at 22 s
+/// instead of the 19.95 s minimum).
 /// </para>
 /// <para>
-/// Thread-safe with one lock: each decision is a few array reads, far below the 50/s the tenant limit allows.
+/// Thread-safe with one lock: a decision is a few reads of sorted lists, cheap next to the 50/s the tenant allows.
 /// Memory is bounded: a conversation keeps at most the largest window limit of timestamps (1,800), and conversations
 /// and tenants with no send in the longest window and no pending backoff are evicted every
 /// <see cref="TeamsRateLimitOptions.EvictionInterval"/>. An evicted entry carries no information any window still needs.
