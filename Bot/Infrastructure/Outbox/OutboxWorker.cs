@@ -142,7 +142,7 @@ public sealed class OutboxWorker : BackgroundService
         var wake = _nextClaim - _time.GetUtcNow();
         foreach (var (queue, row) in PickDispatchable(ref wake))
         {
-            _ = Task.Run(() => SendAsync(queue, row.Message, row.Lease, ct), CancellationToken.None);
+            _ = Task.Run(() => SendAsync(queue, row.Held, row.Lease, ct), CancellationToken.None);
         }
 
         return wake < TimeSpan.Zero ? TimeSpan.Zero : wake;
@@ -224,9 +224,9 @@ public sealed class OutboxWorker : BackgroundService
         await _store.ReleaseManyAsync(stale, Owner, ct);
     }
 
-    private List<(ConversationQueue Queue, (OutboxMessage Message, RateLimitLease Lease) Row)> PickDispatchable(ref TimeSpan wake)
+    private List<(ConversationQueue Queue, (HeldRow Held, RateLimitLease Lease) Row)> PickDispatchable(ref TimeSpan wake)
     {
-        var picked = new List<(ConversationQueue, (OutboxMessage, RateLimitLease))>();
+        var picked = new List<(ConversationQueue, (HeldRow, RateLimitLease))>();
         lock (_gate)
         {
             var count = _order.Count;
@@ -253,7 +253,7 @@ public sealed class OutboxWorker : BackgroundService
                 queue.Rows.RemoveFirst();
                 queue.Busy = true;
                 _inFlight++;
-                picked.Add((queue, (row, lease)));
+                picked.Add((queue, (first.Value, lease)));
             }
 
             _cursor = count == 0 ? 0 : (_cursor + 1) % count;
@@ -262,8 +262,9 @@ public sealed class OutboxWorker : BackgroundService
         return picked;
     }
 
-    private async Task SendAsync(ConversationQueue queue, OutboxMessage row, RateLimitLease lease, CancellationToken ct)
+    private async Task SendAsync(ConversationQueue queue, HeldRow held, RateLimitLease lease, CancellationToken ct)
     {
+        var row = held.Message;
         var requeue = false;
         try
         {
@@ -286,7 +287,8 @@ public sealed class OutboxWorker : BackgroundService
             {
                 if (requeue)
                 {
-                    queue.Rows.AddFirst(new HeldRow(row, _time.GetUtcNow()));
+                    // Keeps its claim time: the database lease was not renewed.
+                    queue.Rows.AddFirst(held);
                 }
 
                 queue.Busy = false;
