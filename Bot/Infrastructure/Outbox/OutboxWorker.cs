@@ -33,6 +33,7 @@ public sealed class OutboxWorker : BackgroundService
     private readonly List<string> _order = [];
     private readonly Dictionary<string, CardMessage> _cards = new(StringComparer.Ordinal);
     private readonly OutboxSignal _completions = new();
+    private readonly HashSet<Task> _sends = [];
     private readonly OutboxStore _store;
     private readonly Outbox _outbox;
     private readonly OutboxSignal _signal;
@@ -118,6 +119,14 @@ public sealed class OutboxWorker : BackgroundService
         }
         finally
         {
+            // Let calls in flight finish their bookkeeping (they were cancelled with the stopping token), then release the rest.
+            Task[] running;
+            lock (_gate)
+            {
+                running = [.. _sends];
+            }
+
+            await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(5), _time, CancellationToken.None));
             await ReleaseHeldAsync();
         }
     }
@@ -142,7 +151,21 @@ public sealed class OutboxWorker : BackgroundService
         var wake = _nextClaim - _time.GetUtcNow();
         foreach (var (queue, row) in PickDispatchable(ref wake))
         {
-            _ = Task.Run(() => SendAsync(queue, row.Held, row.Lease, ct), CancellationToken.None);
+            var send = Task.Run(() => SendAsync(queue, row.Held, row.Lease, ct), CancellationToken.None);
+            lock (_gate)
+            {
+                _sends.Add(send);
+            }
+
+            _ = send.ContinueWith(
+                done =>
+                {
+                    lock (_gate)
+                    {
+                        _sends.Remove(done);
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return wake < TimeSpan.Zero ? TimeSpan.Zero : wake;
@@ -275,9 +298,9 @@ public sealed class OutboxWorker : BackgroundService
             // Bookkeeping failed (database unavailable): the lease expires and the row is claimed again.
             OutboxLog.CommitFailed(_logger, row.Id, ex);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            // Shutting down: the lease is released below or expires.
+            // Shutting down: the row is released with the other held rows, or its lease expires.
             requeue = true;
         }
         finally
