@@ -1,5 +1,7 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Hosting;
@@ -17,7 +19,9 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
+builder.Services.AddOperationsFeature();
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Protocol;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Auth;
@@ -144,6 +145,7 @@ public sealed class CrisisBotFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<IConnectorClient>();
             services.AddSingleton<IConnectorClient>(Connector);
+            services.AddKeyedSingleton<IConnectorClient>(OutboxServiceCollectionExtensions.ConnectorKey, Connector);
             foreach (var configure in _services)
             {
                 configure(services);

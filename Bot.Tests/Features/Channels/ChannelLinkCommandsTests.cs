@@ -1,5 +1,6 @@
 using CrisisBot.Cards.Actions;
 using CrisisBot.Features.Channels;
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Tests.Infrastructure;
@@ -28,7 +29,11 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private Task RunAsync(Activity activity, string command) => _routes.RunCommandAsync(_host.Turn(activity), command);
+    private async Task RunAsync(Activity activity, string command)
+    {
+        await _routes.RunCommandAsync(_host.Turn(activity), command);
+        await _host.DeliverOutboxAsync();
+    }
 
     private IReadOnlyList<RecordedCall> Creates => [.. _host.Connector.Calls.Where(c => c.Operation == "create")];
 
@@ -54,7 +59,10 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal(AlertsChannelId, create.ConversationId);
         Assert.Equal("This channel now receives Approvers cards from CrisisBot.", create.Activity!.Summary);
         Assert.Contains("This channel now receives the **Approvers** cards.", CardText.Of(create.Activity), StringComparison.Ordinal);
-        Assert.Equal($"{AlertsChannelId};messageid={binding.AnnouncementActivityId}", binding.AnnouncementConversationId);
+        var post = Assert.Single(await _host.DeliverOutboxAsync());
+        Assert.Equal((OutboxKind.ChannelPost, OutboxStatus.Sent), (post.Kind, post.Status));
+        Assert.Equal(ChannelLinkCommands.AnnouncementCardId(binding.Key, AlertsChannelId), post.CardId);
+        Assert.Equal($"{AlertsChannelId};messageid={post.ResultActivityId}", post.ResultConversationId);
 
         var (inbound, reply) = Assert.Single(_host.Replies.Replies);
         Assert.Equal($"{AlertsChannelId};messageid=1795384604119", inbound.Conversation!.Id);
@@ -67,16 +75,17 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Link_AnnouncementPostFails_BindingKeptAndReplySaysSo()
+    public async Task Link_AnnouncementPostForbidden_BindingKeptAndPostDeadLettered()
     {
         _host.Members.FailCreateConversation = true;
 
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad), "link agents");
 
-        var binding = Assert.Single(await _host.Store.GetBindingsAsync());
-        Assert.Null(binding.AnnouncementActivityId);
+        Assert.Single(await _host.Store.GetBindingsAsync());
+        var post = Assert.Single(await _host.DeliverOutboxAsync());
+        Assert.Equal(OutboxStatus.Dead, post.Status);
+        Assert.StartsWith("403 Forbidden", post.LastError, StringComparison.Ordinal);
         var reply = _host.Replies.Single();
-        Assert.Contains("could not post the announcement", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Channel linked", CardText.Of(reply), StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
@@ -22,6 +23,7 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
     public const string AdminUpn = "carol@contoso.test";
 
     private readonly ServiceProvider _services;
+    private bool _workerStarted;
 
     private ChannelsTestHost(ServiceProvider services, string directory, RecordingConnectorClient connector, MemberDirectoryConnector members)
     {
@@ -72,6 +74,8 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
             .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
             .AddSingleton<IConnectorClient>(members)
             .AddStorage(configuration)
+            .AddOutbox(configuration)
+            .AddKeyedSingleton<IConnectorClient>(OutboxServiceCollectionExtensions.ConnectorKey, members)
             .AddChannelsFeature(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateStorageAsync();
@@ -95,8 +99,38 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
         return table;
     }
 
+    /// <summary>Runs the outbox's delivery worker until no row is pending or being sent; returns every row.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> DeliverOutboxAsync()
+    {
+        var worker = _services.GetRequiredService<OutboxWorker>();
+        if (!_workerStarted)
+        {
+            _workerStarted = true;
+            await worker.StartAsync(CancellationToken.None);
+        }
+
+        _services.GetRequiredService<OutboxSignal>().Notify();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var db = await _services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
+            var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Set<OutboxMessage>());
+            if (rows.TrueForAll(r => r.Status is not (OutboxStatus.Pending or OutboxStatus.Sending)) || DateTimeOffset.UtcNow > deadline)
+            {
+                return rows;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_workerStarted)
+        {
+            await _services.GetRequiredService<OutboxWorker>().StopAsync(CancellationToken.None);
+        }
+
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try

@@ -1,5 +1,5 @@
+using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Protocol.Activities;
-using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Routing;
 
 namespace CrisisBot.Features.Channels;
@@ -9,7 +9,7 @@ public sealed class ChannelLinkCommands(
     ChannelStore store,
     InstallTracker installs,
     AdminPolicy admins,
-    IConnectorClient connector,
+    IOutbox outbox,
     ChannelsCards cards,
     ILogger<ChannelLinkCommands> logger)
 {
@@ -33,7 +33,10 @@ public sealed class ChannelLinkCommands(
             team.ServiceUrl,
             team.TenantId!);
         var actor = Actor(turn.Activity);
-        var result = await store.LinkAsync(key, target, actor, ct);
+
+        // The announcement post goes into the outbox in the link's own transaction: linked and announced, or neither.
+        var result = await store.LinkAsync(key, target, actor,
+            (db, pending) => outbox.Enqueue(db, Announcement(key, target, cards.Linked(pending.Binding, pending.PreviousTarget))), ct);
         var role = ChannelsCards.RoleLabel(key);
         if (result.AlreadyLinkedHere)
         {
@@ -48,20 +51,12 @@ public sealed class ChannelLinkCommands(
         }
 
         ChannelsLog.Linked(logger, key.Subject, target.ChannelId, actor.Id, result.PreviousTarget?.ChannelId);
-        var card = cards.Linked(result.Binding, result.PreviousTarget);
-        var announced = await AnnounceAsync(key, target, card, ct);
-        var confirmation = OutgoingActivity.WithCard(card, $"Linked {key}");
-        if (!announced)
-        {
-            confirmation = confirmation with
-            {
-                Text = "The link is saved, but I could not post the announcement in this channel.",
-                TextFormat = "plain",
-            };
-        }
-
-        await turn.ReplyAsync(confirmation, ct);
+        await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Linked(result.Binding, result.PreviousTarget), $"Linked {key}"), ct);
     }
+
+    /// <summary>The logical card id of a link announcement: the delivery worker records the post's ids under it.</summary>
+    public static string AnnouncementCardId(ChannelBindingKey key, string channelId) =>
+        $"channel-link:{key.Role.ToString().ToLowerInvariant()}:{key.ProductKey}:{channelId}";
 
     /// <summary><c>unlink &lt;role&gt; [key]</c>: admins only, in a team channel.</summary>
     public async Task UnlinkAsync(TurnContext turn, Command command, CancellationToken ct)
@@ -138,23 +133,13 @@ public sealed class ChannelLinkCommands(
         return (team, key);
     }
 
-    /// <summary>A new post in the linked channel (create conversation); its ids are stored with the binding.</summary>
-    private async Task<bool> AnnounceAsync(ChannelBindingKey key, ChannelTarget target, System.Text.Json.JsonElement card, CancellationToken ct)
+    /// <summary>A new post in the linked channel (create conversation) through the outbox; its ids are recorded under <see cref="AnnouncementCardId"/>.</summary>
+    private static OutboxRequest Announcement(ChannelBindingKey key, ChannelTarget target, System.Text.Json.JsonElement card)
     {
         // Card only: the Agents Playground shows just the text of a created post when it has both. The summary carries the
         // sentence for notifications and clients that cannot render the card.
         var post = OutgoingActivity.WithCard(card, $"This channel now receives {ChannelsCards.RoleLabel(key)} cards from CrisisBot.");
-        try
-        {
-            var created = await connector.CreateConversationAsync(target.ServiceUrl, ConversationParameters.ChannelPost(target.ChannelId, target.TenantId, post), ct);
-            await store.RecordAnnouncementAsync(key, target.ChannelId, created.Id, created.ActivityId, ct);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            ChannelsLog.AnnouncementFailed(logger, key.Subject, target.ChannelId, ex);
-            return false;
-        }
+        return OutboxRequest.ChannelPost(target.ServiceUrl, target.TenantId, target.ChannelId, post, AnnouncementCardId(key, target.ChannelId));
     }
 
     private static ChannelActor Actor(Activity activity)

@@ -130,7 +130,16 @@ public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, Ti
     /// Links <paramref name="key"/> to <paramref name="target"/>, moving it when it pointed elsewhere, and writes the
     /// audit entry in the same transaction. Linking to the channel it already points at changes nothing.
     /// </summary>
-    public async Task<LinkResult> LinkAsync(ChannelBindingKey key, ChannelTarget target, ChannelActor actor, CancellationToken ct = default)
+    public Task<LinkResult> LinkAsync(ChannelBindingKey key, ChannelTarget target, ChannelActor actor, CancellationToken ct = default) =>
+        LinkAsync(key, target, actor, null, ct);
+
+    /// <summary>
+    /// Like <see cref="LinkAsync(ChannelBindingKey, ChannelTarget, ChannelActor, CancellationToken)"/>; when the binding
+    /// changes, <paramref name="inTransaction"/> runs on the same context before the save (e.g. to enqueue the announcement
+    /// post in the outbox), so its rows commit with the binding or not at all.
+    /// </summary>
+    public async Task<LinkResult> LinkAsync(
+        ChannelBindingKey key, ChannelTarget target, ChannelActor actor, Action<CrisisDbContext, LinkResult>? inTransaction, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(actor);
@@ -160,30 +169,18 @@ public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, Ti
 
             var details = $"to {Describe(target)}" + (previous is null ? "" : $", previously {Describe(previous)}");
             db.Add(AuditEntry.Create(now, action, actor.Id, actor.Name, key.Subject, details));
+            var result = new LinkResult(binding, previous, AlreadyLinkedHere: false);
+            inTransaction?.Invoke(db, result);
             try
             {
                 await db.SaveChangesAsync(ct);
-                return new LinkResult(binding, previous, AlreadyLinkedHere: false);
+                return result;
             }
             catch (DbUpdateException) when (attempt < 3 && previous is null)
             {
                 // A concurrent link of the same key won the insert; try again as a move.
             }
         }
-    }
-
-    /// <summary>Stores the ids of the announcement post, if the binding still points at <paramref name="channelId"/>.</summary>
-    public async Task RecordAnnouncementAsync(ChannelBindingKey key, string channelId, string? conversationId, string? activityId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var binding = await db.Set<ChannelBinding>().SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
-        if (binding is null || !string.Equals(binding.ChannelId, channelId, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        binding.RecordAnnouncement(conversationId, activityId);
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Removes a binding and audits it.</summary>

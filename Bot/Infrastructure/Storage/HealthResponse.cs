@@ -2,8 +2,15 @@ using System.Text.Json.Serialization;
 
 namespace CrisisBot.Infrastructure.Storage;
 
-/// <summary>Body of <c>GET /healthz</c>: <c>{"status":"healthy","storage":"sqlite"}</c>.</summary>
-public sealed record HealthResponse(string Status, string Storage);
+/// <summary>
+/// Body of <c>GET /healthz</c>: <c>{"status":"healthy","storage":"sqlite"}</c>; <c>"degraded"</c> with <c>deadLetters</c>
+/// while the outbox holds dead-lettered rows.
+/// </summary>
+public sealed record HealthResponse(string Status, string Storage)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DeadLetters { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(HealthResponse))]

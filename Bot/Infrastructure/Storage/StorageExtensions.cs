@@ -92,11 +92,20 @@ public static class StorageExtensions
     public static WebApplication MapHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/healthz", async (StorageHealth health, CancellationToken ct) =>
+        app.MapGet("/healthz", async (StorageHealth health, IServiceProvider services, CancellationToken ct) =>
             {
                 var reachable = await health.IsReachableAsync(ct);
+                var response = new HealthResponse(reachable ? "healthy" : "unhealthy", health.ProviderName);
+
+                // Dead-lettered outbox rows: still 200 (the bot works), but "degraded" so monitoring notices.
+                var dead = reachable && services.GetService<Outbox.OutboxAdmin>() is { } outbox ? await outbox.CountDeadAsync(ct) : 0;
+                if (dead > 0)
+                {
+                    response = response with { Status = "degraded", DeadLetters = dead };
+                }
+
                 return Results.Json(
-                    new HealthResponse(reachable ? "healthy" : "unhealthy", health.ProviderName),
+                    response,
                     StorageJsonContext.Default.HealthResponse,
                     statusCode: reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
             })

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using CrisisBot.Infrastructure.Delivery;
+using CrisisBot.Infrastructure.Outbox;
+using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Protocol.Activities;
+using CrisisBot.Tests.Infrastructure.FakeConnector;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisBot.Tests.Infrastructure.Outbox;
+
+/// <summary>The outbox and its worker against the fake Connector over loopback.</summary>
+public sealed class OutboxDeliveryTests : IAsyncLifetime
+{
+    internal const string Tenant = "11111111-2222-3333-4444-555555555555";
+    internal const string Channel = "19:ops@thread.tacv2";
+    private FakeConnectorServer _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeConnectorServer.StartAsync();
+
+    public async Task DisposeAsync() => await _fake.DisposeAsync();
+
+    internal static OutgoingActivity Card(string text) =>
+        OutgoingActivity.WithCard(JsonSerializer.SerializeToElement(new { type = "AdaptiveCard", version = "1.5", body = new[] { new { type = "TextBlock", text } } }), text);
+
+    [Fact]
+    public async Task Enqueue_TransactionRolledBack_LeavesNeitherStateNorRow()
+    {
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        var factory = host.Get<IDbContextFactory<CrisisDbContext>>();
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Add(AuditEntry.Create(DateTimeOffset.UnixEpoch, "test.state", "me", null, "s", null));
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("rolled back")));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("committed")));
+            db.Add(AuditEntry.Create(DateTimeOffset.UnixEpoch, "test.state", "me", null, "s", null));
+            await db.SaveChangesAsync();
+        }
+
+        var row = Assert.Single(await host.RowsAsync());
+        Assert.Contains("committed", row.Payload, StringComparison.Ordinal);
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        await using var check = await factory.CreateDbContextAsync();
+        Assert.Equal(1, await check.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task Worker_ChannelPostWithCardId_DeliversOnceAndRecordsIds()
+    {
+        await using var host = await OutboxTestHost.StartAsync();
+
+        var message = await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("alert 1"), cardId: "topic:1"));
+        var row = Assert.Single(await host.DrainAsync());
+
+        Assert.Equal(OutboxStatus.Sent, row.Status);
+        var posted = Assert.Single(_fake.Messages);
+        Assert.Equal(row.ResultActivityId, posted.ActivityId);
+        Assert.Equal($"{Channel};messageid={posted.ActivityId}", row.ResultConversationId);
+        Assert.Equal(message.Key, posted.Marker);
+        Assert.Null(row.InFlightSince);
+        Assert.NotNull(row.SentAt);
+        var card = await host.CardAsync("topic:1");
+        Assert.NotNull(card);
+        Assert.Equal((row.ResultConversationId, row.ResultActivityId), (card.ConversationId, card.ActivityId));
+    }
+
+    [Fact]
+    public async Task Worker_TenUpdatesOfOneCard_SendsOnlyTheNewest()
+    {
+        await using var host = await OutboxTestHost.StartAsync();
+        await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("v0"), cardId: "topic:7"));
+        await host.DrainAsync();
+        await host.Worker.StopAsync(CancellationToken.None);
+
+        await host.InContextAsync(db =>
+        {
+            for (var i = 1; i <= 10; i++)
+            {
+                host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:7", Card($"v{i}")));
+            }
+
+            return 0;
+        });
+        await host.Worker.StartAsync(CancellationToken.None);
+        var rows = await host.DrainAsync();
+
+        var activityId = _fake.Messages.Single().ActivityId;
+        Assert.Equal(1, _fake.UpdatesFor(activityId));
+        Assert.Contains("v10", _fake.FindMessage(activityId)!.Activity.GetRawText(), StringComparison.Ordinal);
+        var updates = rows.Where(r => r.Kind == OutboxKind.Update).ToList();
+        Assert.Equal(9, updates.Count(r => r.Status == OutboxStatus.Superseded));
+        Assert.Equal(OutboxStatus.Sent, updates[^1].Status);
+    }
+
+    [Fact]
+    public async Task Worker_UpdateEnqueuedWithItsPost_WaitsForThePostThenUpdatesIt()
+    {
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        await host.InContextAsync(db =>
+        {
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("new"), cardId: "topic:2"));
+            host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:2", Card("approved")));
+            return 0;
+        });
+        _fake.InjectFault(FaultKind.BadGateway, count: 1, pathContains: "v3/conversations", method: "POST");
+
+        await host.Worker.StartAsync(CancellationToken.None);
+        var rows = await host.DrainAsync();
+
+        Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
+        var message = Assert.Single(_fake.Messages);
+        Assert.Equal(1, _fake.UpdatesFor(message.ActivityId));
+        Assert.Contains("approved", _fake.FindMessage(message.ActivityId)!.Activity.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(1, rows[0].Attempts);
+    }
+
+    [Fact]
+    public async Task Worker_UpdateOfCardNeverPosted_DeadLettersWithReason()
+    {
+        await using var host = await OutboxTestHost.StartAsync();
+        await host.Outbox.EnqueueAsync(OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:404", Card("x")));
+
+        var row = Assert.Single(await host.DrainAsync());
+
+        Assert.Equal(OutboxStatus.Dead, row.Status);
+        Assert.Contains("topic:404", row.LastError, StringComparison.Ordinal);
+        Assert.Empty(_fake.Updates);
+    }
+
+    [Fact]
+    public async Task Worker_SendIntoThreadAndNotifyPerson_Delivered()
+    {
+        _fake.AddTeam("19:team@thread.tacv2", "Crisis team", "aad", Tenant, (Channel, "Ops"));
+        await using var host = await OutboxTestHost.StartAsync();
+        await host.Outbox.EnqueueAsync(OutboxRequest.Send(_fake.ServiceUrl, Tenant, $"{Channel};messageid=1", OutgoingActivity.Message("in thread")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.NotifyPerson(_fake.ServiceUrl, Tenant, "29:alice", OutgoingActivity.Message("hello alice")));
+
+        var rows = await host.DrainAsync();
+
+        Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
+        Assert.Equal(2, _fake.Messages.Count);
+        Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "hello alice" && m.ConversationId == rows[1].ResultConversationId);
+        Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "in thread" && m.ActivityId == rows[0].ResultActivityId);
+    }
+}
