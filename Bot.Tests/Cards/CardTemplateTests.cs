@@ -199,7 +199,9 @@ public class CardTemplateTests
         Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("items")[1].GetProperty("type").GetString());
         Assert.Equal(12, chart.GetProperty("data")[0].GetProperty("values").GetArrayLength());
         var titles = card.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("title").GetString()!).ToArray();
-        Assert.Equal(["Ask an expert (+1, 4 waiting)", "Propose crisis", "Mute", "Resolve"], titles);
+        Assert.Equal(["Ask an expert", "Mute", "Propose crisis", "Resolve"], titles);
+        var secondary = card.GetProperty("actions").EnumerateArray().Where(a => a.TryGetProperty("mode", out var m) && m.GetString() == "Secondary").Count();
+        Assert.Equal(2, secondary);
     }
 
     [Fact]

@@ -171,6 +171,11 @@ public static class HotTopicCard
             ("Last seen", $"{Time(input.LastSeen)} ({Relative(input.LastSeen, input.GeneratedAt)})"),
             ("Waiting agents", input.WaitingAgents == 0 ? "none" : Num(input.WaitingAgents))));
 
+        if (input.HasOpenQuestion)
+        {
+            body.Add(Subtle("An open question exists: Ask an expert adds you to the waiting agents."));
+        }
+
         if (input.MutedUntil is { } muted && muted > input.GeneratedAt)
         {
             body.Add(Colored($"Alerts muted until {Time(muted)}", TextColor.Warning, bold: false));
@@ -179,12 +184,12 @@ public static class HotTopicCard
         var refresh = Execute("Refresh", CardVerbs.TopicRefresh, new TopicActionData(input.TopicId));
         var actions = new List<CardAction>
         {
-            Execute(input.HasOpenQuestion ? $"Ask an expert (+1, {Num(input.WaitingAgents)} waiting)" : "Ask an expert", CardVerbs.TopicAskExpert, new AskExpertData(input.TopicId)) with { Style = ActionStyle.Positive },
+            Execute("Ask an expert", CardVerbs.TopicAskExpert, new AskExpertData(input.TopicId)) with { Style = ActionStyle.Positive },
         };
 
+        // Two primary buttons fit a phone; the rarer ones go to the overflow menu (mode: secondary).
         if (input.State != HotTopicState.Resolved)
         {
-            actions.Add(Execute("Propose crisis", CardVerbs.TopicProposeCrisis, new ProposeCrisisData(input.TopicId)));
             actions.Add(new ActionShowCard("Mute", new AdaptiveCard([
                 new InputChoiceSet(InputIds.MuteHours, "Mute alerts for", [new Choice("1 hour", "1"), new Choice("4 hours", "4"), new Choice("24 hours", "24")])
                 {
@@ -193,7 +198,8 @@ public static class HotTopicCard
                 },
                 Buttons(Execute("Mute alerts", CardVerbs.TopicMute, new MuteTopicData(input.TopicId))),
             ])));
-            actions.Add(Execute("Resolve", CardVerbs.TopicResolve, new TopicActionData(input.TopicId)));
+            actions.Add(Execute("Propose crisis", CardVerbs.TopicProposeCrisis, new ProposeCrisisData(input.TopicId)) with { Mode = ActionMode.Secondary });
+            actions.Add(Execute("Resolve", CardVerbs.TopicResolve, new TopicActionData(input.TopicId)) with { Mode = ActionMode.Secondary });
         }
 
         return new AdaptiveCard(body)

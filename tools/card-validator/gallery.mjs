@@ -2,7 +2,7 @@
 // Renders sample cards to PNG with Microsoft's own renderer (adaptivecards 3.0.6 dist bundle, Teams light host config,
 // the designer's Teams container stylesheet) in headless Debian Chromium, fully offline.
 //
-//   node gallery.mjs <cards-dir> <out-dir> [--variant typical]
+//   node gallery.mjs <cards-dir> <out-dir> [--variant typical] [--width 600]
 //
 // Reads <cards-dir>/<name>.<variant>.json, writes <out-dir>/<name>.png and <out-dir>/README.md.
 // Chart.* elements are not rendered by the JS SDK, so each is replaced by its fallback (what non-chart clients show).
@@ -32,15 +32,17 @@ const OFFLINE_FLAGS = [
 
 function usage(message) {
   if (message) console.error(`error: ${message}`);
-  console.error("usage: node gallery.mjs <cards-dir> <out-dir> [--variant typical]");
+  console.error("usage: node gallery.mjs <cards-dir> <out-dir> [--variant typical] [--width 600]");
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
 let variant = "typical";
+let width = 600;
 const positional = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--variant") variant = args[++i] ?? usage("--variant needs a value");
+  else if (args[i] === "--width") width = Number(args[++i]) || usage("--width needs a number of pixels (e.g. 360 for a phone)");
   else if (args[i].startsWith("--")) usage(`unknown option ${args[i]}`);
   else positional.push(args[i]);
 }
@@ -66,7 +68,7 @@ const page = `<!doctype html><html><head><meta charset="utf-8"><style>
 ${teamsCss}
 body { margin: 0; background: #F6F6F6; font-family: "Segoe UI", "Liberation Sans", "DejaVu Sans", sans-serif; }
 #stage { display: inline-block; padding: 16px; background: #F6F6F6; }
-.teams-inner-frame { width: 600px; box-sizing: border-box; padding: 16px 20px 20px; }
+.teams-inner-frame { width: ${width}px; min-width: 0; box-sizing: border-box; padding: 16px 20px 20px; }
 .teams-bot-logo { background: #6264A7; border-radius: 50%; }
 .teams-botNameAndTime { font-size: 12px; color: #616161; margin-bottom: 8px; }
 .teams-botNameAndTime b { color: #242424; margin-right: 8px; }
