@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace CrisisBot.Tests.Features.HotTopics;
 
+[Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
 public class StreamingParseTests
 {
     /// <summary>A read-only stream that produces NDJSON posts on the fly, so the input never exists in memory as a whole.</summary>

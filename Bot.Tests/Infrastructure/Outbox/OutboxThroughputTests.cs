@@ -12,6 +12,7 @@ namespace CrisisBot.Tests.Infrastructure.Outbox;
 /// and 250/s per tenant; limiter: the same numbers): the test checks that the worker never exceeds the limits it is
 /// given, loses nothing, duplicates nothing and coalesces correctly; the real-limit timing belongs to bench/.
 /// </summary>
+[Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
 public sealed class OutboxThroughputTests(ITestOutputHelper output)
 {
     private const int Channels = 50;

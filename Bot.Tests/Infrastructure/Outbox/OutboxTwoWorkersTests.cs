@@ -5,6 +5,7 @@ using static CrisisBot.Tests.Infrastructure.Outbox.OutboxDeliveryTests;
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>Two workers (two service providers, as two instances would be) on one SQLite file share the rows through leases.</summary>
+[Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
 public sealed class OutboxTwoWorkersTests
 {
     [Fact]
