@@ -5,18 +5,30 @@ using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Tests.Infrastructure;
 using static CrisisBot.Tests.Features.Channels.ChannelActivities;
+using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Features.Channels;
 
-public sealed class ChannelLinkCommandsTests : IAsyncLifetime
+public class ChannelLinkCommandsTests : IAsyncLifetime
 {
     private ChannelsTestHost _host = null!;
     private RouteTable _routes = null!;
 
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
+
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
     public async Task InitializeAsync()
     {
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+        }
+
         // Admins: Alice by object id (upper-case in config), Carol by UPN.
-        _host = await ChannelsTestHost.StartAsync(AliceAad.ToUpperInvariant(), ChannelsTestHost.AdminUpn);
+        _host = await ChannelsTestHost.StartWithAsync(Postgres, AliceAad.ToUpperInvariant(), ChannelsTestHost.AdminUpn);
         _host.Connector.TeamChannels.AddRange(
         [
             new TeamChannel(TeamId, null, "standard"),
@@ -27,7 +39,14 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         _routes = _host.Routes();
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
 
     private async Task RunAsync(Activity activity, string command)
     {
@@ -37,7 +56,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
 
     private IReadOnlyList<RecordedCall> Creates => [.. _host.Connector.Calls.Where(c => c.Operation == "create")];
 
-    [Fact]
+    [StorageFact]
     public async Task Link_AdminInTeamChannel_StoresBindingRepliesAndAnnouncesInChannel()
     {
         await RunAsync(ChannelMessage("link approvers", AliceId, AliceAad), "link approvers");
@@ -74,7 +93,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains(AlertsChannelId, audit.Details, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_AnnouncementPostForbidden_BindingKeptAndPostDeadLettered()
     {
         _host.Members.FailCreateConversation = true;
@@ -89,7 +108,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Channel linked", CardText.Of(reply), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_NonAdmin_RefusedWithNotAllowedCardAndNothingStored()
     {
         await RunAsync(ChannelMessage("link agents", BobId, BobAad), "link agents");
@@ -100,7 +119,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Not allowed", CardText.Of(_host.Replies.Single()), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Unlink_NonAdmin_RefusedAndBindingKept()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad), "link agents");
@@ -111,7 +130,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Not allowed", CardText.Of(_host.Replies.Last()), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_AdminByUpn_AllowedAfterMemberLookup()
     {
         _host.Members.Members[CarolId] = new TeamsChannelAccount(CarolId, "Carol", CarolAad, CarolAad, "Carol", "C", "carol@contoso.test",
@@ -123,7 +142,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal($"{AlertsChannelId}|{CarolId}", Assert.Single(_host.Members.MemberLookups));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_UpnOfSomeoneElse_Refused()
     {
         _host.Members.Members[BobId] = new TeamsChannelAccount(BobId, "Bob", BobAad, BobAad, "Bob", "B", "bob@contoso.test",
@@ -135,7 +154,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Single(_host.Members.MemberLookups);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_InPersonalChat_RefusedWithChannelHint()
     {
         await RunAsync(PersonalMessage("link agents"), "link agents");
@@ -146,7 +165,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal("plain", reply.TextFormat);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_InGroupChat_Refused()
     {
         var activity = PersonalMessage("link agents");
@@ -158,7 +177,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("only works in a team channel", _host.Replies.Single().Text, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("link managers", "'managers' is not a channel role")]
     [InlineData("link", "Which role?")]
     [InlineData("link product", "needs a product key")]
@@ -174,7 +193,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("link agents | link leadership | link approvers | link crisis | link product <key>", text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_AgainFromAnotherChannel_MovesBindingAndSaysSo()
     {
         await RunAsync(ChannelMessage("link crisis", AliceId, AliceAad, AlertsChannelId), "link crisis");
@@ -192,7 +211,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains($"previously channel Alerts ({AlertsChannelId})", audit[0].Details, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_SameChannelTwice_AlreadyLinkedWithoutSecondAnnouncement()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad), "link agents");
@@ -204,7 +223,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("already receives the Agents cards; nothing changed", _host.Replies.Last().Text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_ProductKeys_OneBindingPerKey()
     {
         await RunAsync(ChannelMessage("link product Contoso-Phone", AliceId, AliceAad, AlertsChannelId), "link product Contoso-Phone");
@@ -216,7 +235,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Product experts · contoso-phone", CardText.Of(Creates[0].Activity!), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Link_ChannelUnknownBeforehand_SyncsTeamToLearnItsName()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad, OpsChannelId), "link agents");
@@ -225,7 +244,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal(3, (await _host.Store.ListTeamAsync(TeamId)).Count);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Unlink_Admin_RemovesBindingAndAudits()
     {
         await RunAsync(ChannelMessage("link product phone", AliceId, AliceAad), "link product phone");
@@ -238,7 +257,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal(("channel.unlink", "product:phone"), (audit[0].Action, audit[0].Subject));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Unlink_NothingLinked_SaysSo()
     {
         await RunAsync(ChannelMessage("unlink leadership", AliceId, AliceAad), "unlink leadership");
@@ -247,7 +266,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Empty(await _host.Store.GetAuditAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Links_ListsEveryBinding()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad, AlertsChannelId), "link agents");
@@ -262,7 +281,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Ops Team › Ops", text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Links_NoBindings_SaysHowToLink()
     {
         await RunAsync(PersonalMessage("links"), "links");
@@ -270,7 +289,7 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("No channel is linked yet", CardText.Of(_host.Replies.Single()), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task LinksRefresh_ReturnsCurrentLinksCard()
     {
         await RunAsync(ChannelMessage("link agents", AliceId, AliceAad), "link agents");
@@ -283,14 +302,21 @@ public sealed class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Contains("Ops Team › Alerts", CardText.Of(response.Value), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Bindings_PersistAcrossRestart()
     {
         await RunAsync(ChannelMessage("link approvers", AliceId, AliceAad), "link approvers");
 
-        await using var restarted = await ChannelsTestHost.StartOnAsync(_host.DataDirectory, AliceAad);
+        await using var restarted = await ChannelsTestHost.RestartAsync(_host.DataDirectory, _host.Postgres, [AliceAad]);
         var stored = Assert.Single(await restarted.Store.GetBindingsAsync());
         Assert.Equal((ChannelRole.Approvers, AlertsChannelId, "Alerts"), (stored.Role, stored.ChannelId, stored.ChannelName));
         Assert.Single(await restarted.Store.GetAuditAsync());
     }
+}
+
+/// <summary>Every ChannelLinkCommandsTests test again on its own PostgreSQL database.</summary>
+[PostgresTests]
+public sealed class ChannelLinkCommandsPostgresTests : ChannelLinkCommandsTests
+{
+    protected override bool OnPostgres => true;
 }

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace CrisisBot.Tests.Features.Channels;
 
 /// <summary>
-/// The Channels feature wired as in Program.cs, on its own temporary SQLite file, with a recording Connector and a fake
+/// The Channels feature wired as in Program.cs, on its own temporary SQLite file (or a given PostgreSQL database), with a recording Connector and a fake
 /// clock. Turns are run directly against the handlers; replies are captured by <see cref="Replies"/>.
 /// </summary>
 internal sealed class ChannelsTestHost : IAsyncDisposable
@@ -25,8 +25,9 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private bool _workerStarted;
 
-    private ChannelsTestHost(ServiceProvider services, string directory, RecordingConnectorClient connector, MemberDirectoryConnector members)
+    private ChannelsTestHost(ServiceProvider services, string directory, string? postgres, RecordingConnectorClient connector, MemberDirectoryConnector members)
     {
+        Postgres = postgres;
         _services = services;
         DataDirectory = directory;
         Connector = connector;
@@ -34,6 +35,9 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The PostgreSQL connection string when the host runs on PostgreSQL; null on SQLite.</summary>
+    public string? Postgres { get; }
 
     public RecordingConnectorClient Connector { get; }
 
@@ -47,11 +51,18 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static Task<ChannelsTestHost> StartAsync(params string[] admins) =>
-        StartOnAsync(Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N")), admins);
+    public static Task<ChannelsTestHost> StartAsync(params string[] admins) => StartWithAsync(postgres: null, admins);
+
+    /// <param name="postgres">A PostgreSQL connection string (Storage:Provider=Postgres); null for a SQLite file.</param>
+    /// <param name="admins">Bot:Admins; the two default admins when empty.</param>
+    public static Task<ChannelsTestHost> StartWithAsync(string? postgres, params string[] admins) =>
+        RestartAsync(Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N")), postgres, admins);
 
     /// <summary>A host on an existing data directory: a restart.</summary>
-    public static async Task<ChannelsTestHost> StartOnAsync(string directory, params string[] admins)
+    public static Task<ChannelsTestHost> StartOnAsync(string directory, params string[] admins) => RestartAsync(directory, postgres: null, admins);
+
+    /// <summary>A host on an existing data directory or PostgreSQL database (when <paramref name="postgres"/> is set): a restart.</summary>
+    public static async Task<ChannelsTestHost> RestartAsync(string directory, string? postgres, string[] admins)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -59,6 +70,12 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
             ["Storage:DataDirectory"] = directory,
             ["Bot:LocalMode"] = "true",
         };
+        if (postgres is not null)
+        {
+            settings["Storage:Provider"] = "Postgres";
+            settings["ConnectionStrings:Postgres"] = postgres;
+        }
+
         var adminList = admins.Length == 0 ? [AdminAadObjectId, AdminUpn] : admins;
         for (var i = 0; i < adminList.Length; i++)
         {
@@ -79,7 +96,7 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
             .AddChannelsFeature(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateStorageAsync();
-        return new ChannelsTestHost(services, directory, connector, members);
+        return new ChannelsTestHost(services, directory, postgres, connector, members);
     }
 
     public T Get<T>()

@@ -3,16 +3,28 @@ using CrisisBot.Features.Channels;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
 using static CrisisBot.Tests.Features.Channels.ChannelActivities;
+using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Features.Channels;
 
-public sealed class InstallTrackerTests : IAsyncLifetime
+public class InstallTrackerTests : IAsyncLifetime
 {
     private ChannelsTestHost _host = null!;
 
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
+
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
     public async Task InitializeAsync()
     {
-        _host = await ChannelsTestHost.StartAsync();
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+        }
+
+        _host = await ChannelsTestHost.StartWithAsync(Postgres);
         _host.Connector.TeamChannels.AddRange(
         [
             new TeamChannel(TeamId, null, "standard"),
@@ -20,12 +32,19 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         ]);
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
 
     private Task InstallAsync(Activity activity) =>
         _host.Routes().Activities[activity.Type!](_host.Turn(activity), CancellationToken.None);
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_PersonalAddRepeated_OneReferenceAndOneWelcome()
     {
         // The Playground sends installationUpdate + conversationUpdate on every page load.
@@ -54,7 +73,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Contains(CardVerbs.HelpRefresh, CardText.Verbs(CardText.Card(welcome)));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_ConcurrentInstallPair_OneRowOneWelcome()
     {
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => InstallAsync(i % 2 == 0 ? PersonalInstall() : PersonalBotAdded())));
@@ -63,7 +82,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Single(_host.Replies.Replies);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_Remove_MarksInactiveAndReinstallWelcomesAgain()
     {
         await InstallAsync(PersonalInstall());
@@ -80,7 +99,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal(2, _host.Replies.Replies.Count);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("remove-upgrade")]
     [InlineData("REMOVE")]
     public async Task OnInstallationUpdate_RemoveVariants_MarkInactive(string action)
@@ -90,7 +109,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.False((await _host.Store.FindAsync(PersonalChatId))!.IsActive);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_UnknownAction_ChangesNothing()
     {
         await InstallAsync(PersonalInstall("frobnicate"));
@@ -98,7 +117,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Empty(_host.Replies.Replies);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_GroupChat_StoredWithoutWelcome()
     {
         await InstallAsync(GroupChatInstall());
@@ -111,7 +130,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Empty(_host.Replies.Replies);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_TeamAddTwice_EveryChannelOnceWithGeneralNamed()
     {
         await InstallAsync(TeamInstall());
@@ -137,7 +156,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal((1, 2), (counts.Teams, counts.Channels));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_TeamWithoutAadGroupId_TakesItFromTeamDetails()
     {
         _host.Connector.Team = new TeamDetails(TeamId, "Ops Team", "cccccccc-0000-0000-0000-000000000099", TenantId, "standard", 2, 6);
@@ -148,7 +167,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal("cccccccc-0000-0000-0000-000000000099", general!.TeamAadGroupId);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_TeamLookupsFail_StillStoresWhatTheActivitySays()
     {
         _host.Members.FailTeamLookups = true;
@@ -160,7 +179,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Null(general.TeamAadGroupId);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnInstallationUpdate_TeamRemove_MarksEveryChannelInactive()
     {
         await InstallAsync(TeamInstall());
@@ -170,7 +189,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal(0, (await _host.Store.CountAsync()).Channels);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_BotAddedToTeam_SyncsChannels()
     {
         await InstallAsync(TeamEvent("teamMemberAdded", membersAdded: [BotId]));
@@ -178,7 +197,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal(2, (await _host.Store.ListTeamAsync(TeamId)).Count);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_UserAddedToTeam_ChangesNothing()
     {
         await InstallAsync(TeamEvent("teamMemberAdded", membersAdded: [BobId]));
@@ -187,7 +206,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Empty(_host.Connector.Calls);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_BotRemovedFromTeam_MarksInactive()
     {
         await InstallAsync(TeamInstall());
@@ -196,7 +215,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.All(await _host.Store.ListTeamAsync(TeamId), c => Assert.False(c.IsActive));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_ChannelRenamed_UpdatesNameOfReferenceAndBinding()
     {
         await InstallAsync(TeamInstall());
@@ -210,7 +229,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.Equal(2, (await _host.Store.ListTeamAsync(TeamId)).Count);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_ChannelCreatedThenDeleted_AddsThenDeactivates()
     {
         await InstallAsync(TeamInstall());
@@ -225,7 +244,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.True((await _host.Store.FindAsync(AlertsChannelId))!.IsActive);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_TeamRenamed_RenamesEveryChannel()
     {
         await InstallAsync(TeamInstall());
@@ -235,7 +254,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.All(await _host.Store.ListTeamAsync(TeamId), c => Assert.Equal("Crisis Team", c.TeamName));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_TeamDeleted_MarksEveryChannelInactive()
     {
         await InstallAsync(TeamInstall());
@@ -245,7 +264,7 @@ public sealed class InstallTrackerTests : IAsyncLifetime
         Assert.All(await _host.Store.ListTeamAsync(TeamId), c => Assert.False(c.IsActive));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OnConversationUpdate_PersonalBotRemoved_MarksInactive()
     {
         await InstallAsync(PersonalBotAdded());
@@ -257,4 +276,11 @@ public sealed class InstallTrackerTests : IAsyncLifetime
 
         Assert.False((await _host.Store.FindAsync(PersonalChatId))!.IsActive);
     }
+}
+
+/// <summary>Every InstallTrackerTests test again on its own PostgreSQL database.</summary>
+[PostgresTests]
+public sealed class InstallTrackerPostgresTests : InstallTrackerTests
+{
+    protected override bool OnPostgres => true;
 }

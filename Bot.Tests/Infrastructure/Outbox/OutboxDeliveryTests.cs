@@ -5,27 +5,48 @@ using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Tests.Infrastructure.FakeConnector;
 using Microsoft.EntityFrameworkCore;
+using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>The outbox and its worker against the fake Connector over loopback.</summary>
-public sealed class OutboxDeliveryTests : IAsyncLifetime
+public class OutboxDeliveryTests : IAsyncLifetime
 {
     internal const string Tenant = "11111111-2222-3333-4444-555555555555";
     internal const string Channel = "19:ops@thread.tacv2";
     private FakeConnectorServer _fake = null!;
 
-    public async Task InitializeAsync() => _fake = await FakeConnectorServer.StartAsync();
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
 
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeConnectorServer.StartAsync();
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fake.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
 
     internal static OutgoingActivity Card(string text) =>
         OutgoingActivity.WithCard(JsonSerializer.SerializeToElement(new { type = "AdaptiveCard", version = "1.5", body = new[] { new { type = "TextBlock", text } } }), text);
 
-    [Fact]
+    [StorageFact]
     public async Task Enqueue_TransactionRolledBack_LeavesNeitherStateNorRow()
     {
-        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false, postgres: Postgres);
         var factory = host.Get<IDbContextFactory<CrisisDbContext>>();
 
         await using (var db = await factory.CreateDbContextAsync())
@@ -51,10 +72,10 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(1, await check.AuditEntries.CountAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_ChannelPostWithCardId_DeliversOnceAndRecordsIds()
     {
-        await using var host = await OutboxTestHost.StartAsync();
+        await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
 
         var message = await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("alert 1"), cardId: "topic:1"));
         var row = Assert.Single(await host.DrainAsync());
@@ -71,10 +92,10 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal((row.ResultConversationId, row.ResultActivityId), (card.ConversationId, card.ActivityId));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_TenUpdatesOfOneCard_SendsOnlyTheNewest()
     {
-        await using var host = await OutboxTestHost.StartAsync();
+        await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
         await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("v0"), cardId: "topic:7"));
         await host.DrainAsync();
         await host.Worker.StopAsync(CancellationToken.None);
@@ -99,10 +120,10 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Sent, updates[^1].Status);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_UpdateEnqueuedWithItsPost_WaitsForThePostThenUpdatesIt()
     {
-        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false, postgres: Postgres);
         await host.InContextAsync(db =>
         {
             host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("new"), cardId: "topic:2"));
@@ -121,10 +142,10 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Equal(1, rows[0].Attempts);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_UpdateOfCardNeverPosted_DeadLettersWithReason()
     {
-        await using var host = await OutboxTestHost.StartAsync();
+        await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
         await host.Outbox.EnqueueAsync(OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:404", Card("x")));
 
         var row = Assert.Single(await host.DrainAsync());
@@ -134,11 +155,11 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Empty(_fake.Updates);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_SendIntoThreadAndNotifyPerson_Delivered()
     {
         _fake.AddTeam("19:team@thread.tacv2", "Crisis team", "aad", Tenant, (Channel, "Ops"));
-        await using var host = await OutboxTestHost.StartAsync();
+        await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
         await host.Outbox.EnqueueAsync(OutboxRequest.Send(_fake.ServiceUrl, Tenant, $"{Channel};messageid=1", OutgoingActivity.Message("in thread")));
         await host.Outbox.EnqueueAsync(OutboxRequest.NotifyPerson(_fake.ServiceUrl, Tenant, "29:alice", OutgoingActivity.Message("hello alice")));
 
@@ -149,4 +170,11 @@ public sealed class OutboxDeliveryTests : IAsyncLifetime
         Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "hello alice" && m.ConversationId == rows[1].ResultConversationId);
         Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "in thread" && m.ActivityId == rows[0].ResultActivityId);
     }
+}
+
+/// <summary>Every OutboxDeliveryTests test again on its own PostgreSQL database.</summary>
+[PostgresTests]
+public sealed class OutboxDeliveryPostgresTests : OutboxDeliveryTests
+{
+    protected override bool OnPostgres => true;
 }

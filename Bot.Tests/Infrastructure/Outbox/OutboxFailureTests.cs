@@ -5,25 +5,46 @@ using CrisisBot.Protocol.Connector;
 using CrisisBot.Tests.Infrastructure.FakeConnector;
 using Microsoft.EntityFrameworkCore;
 using static CrisisBot.Tests.Infrastructure.Outbox.OutboxDeliveryTests;
+using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>429s, 5xx, timeouts, dead-lettering, crash stamps and restarts, against the fake Connector.</summary>
-public sealed class OutboxFailureTests : IAsyncLifetime
+public class OutboxFailureTests : IAsyncLifetime
 {
     private FakeConnectorServer _fake = null!;
 
-    public async Task InitializeAsync() => _fake = await FakeConnectorServer.StartAsync();
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
 
-    public async Task DisposeAsync() => await _fake.DisposeAsync();
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
+    public async Task InitializeAsync()
+    {
+        _fake = await FakeConnectorServer.StartAsync();
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fake.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
 
     private OutboxRequest Post(string text, string channel = Channel) => OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, channel, Card(text));
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_429WithRetryAfter_WaitsThatLongThenDeliversOnce()
     {
         _fake.InjectFault(FaultKind.TooManyRequests, count: 1, method: "POST", retryAfter: TimeSpan.FromSeconds(1));
-        await using var host = await OutboxTestHost.StartAsync();
+        await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(Post("after 429"));
         var row = Assert.Single(await host.DrainAsync());
@@ -38,7 +59,7 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 703);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_429WithoutRetryAfter_BacksOffAndOtherConversationsKeepFlowing()
     {
         const string Other = "19:other@thread.tacv2";
@@ -48,7 +69,7 @@ public sealed class OutboxFailureTests : IAsyncLifetime
             ["Delivery:RateLimits:BackoffBase"] = "00:00:00.500",
             ["Delivery:RateLimits:BackoffJitter"] = "0",
             ["Delivery:RateLimits:GlobalSlowdownDuration"] = "00:00:00.100",
-        }, startWorker: false);
+        }, startWorker: false, postgres: Postgres);
         await host.Outbox.EnqueueAsync(Post("throttled first"));
         await host.Outbox.EnqueueAsync(Post("other channel", Other));
 
@@ -66,7 +87,7 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Empty(_fake.Violations);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData(FaultKind.InternalServerError)]
     [InlineData(FaultKind.BadGateway)]
     [InlineData(FaultKind.Timeout)]
@@ -75,7 +96,7 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         var timeout = fault == FaultKind.Timeout;
         var rule = _fake.InjectFault(fault, count: 2, method: "POST", hangFor: timeout ? TimeSpan.FromSeconds(5) : null);
         await using var host = await OutboxTestHost.StartAsync(
-            new Dictionary<string, string?> { ["Connector:AttemptTimeout"] = timeout ? "00:00:00.500" : "00:00:05" });
+            new Dictionary<string, string?> { ["Connector:AttemptTimeout"] = timeout ? "00:00:00.500" : "00:00:05" }, postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(Post("eventually"));
         var row = Assert.Single(await host.DrainAsync());
@@ -96,11 +117,11 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_FailsEveryTime_DeadAfterMaxAttempts()
     {
         _fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
-        await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" });
+        await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" }, postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(Post("never"));
         var row = Assert.Single(await host.DrainAsync());
@@ -113,10 +134,10 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Equal(1, await host.Admin.CountDeadAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Worker_403BotRemoved_DeadAtOnceWithReason()
     {
-        await using var host = await OutboxTestHost.StartAsync(connector: new ForbiddenConnector());
+        await using var host = await OutboxTestHost.StartAsync(connector: new ForbiddenConnector(), postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(OutboxRequest.Send(_fake.ServiceUrl, Tenant, Channel, OutgoingActivity.Message("hi")));
         var row = Assert.Single(await host.DrainAsync());
@@ -127,11 +148,11 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 705);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Requeue_DeadRow_DeliveredAfterTheFaultClears()
     {
         _fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
-        await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "1" });
+        await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "1" }, postgres: Postgres);
         await host.Outbox.EnqueueAsync(Post("second chance"));
         var dead = Assert.Single(await host.DrainAsync());
         Assert.Equal(OutboxStatus.Dead, dead.Status);
@@ -146,13 +167,13 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Single(_fake.Messages);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Restart_PendingRowsSurvive_DeliveredByANewHostOnTheSameFile()
     {
         var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var first = await OutboxTestHost.StartAsync(directory: directory, startWorker: false))
+            await using (var first = await OutboxTestHost.StartAsync(directory: directory, startWorker: false, postgres: Postgres))
             {
                 for (var i = 0; i < 5; i++)
                 {
@@ -160,7 +181,7 @@ public sealed class OutboxFailureTests : IAsyncLifetime
                 }
             }
 
-            await using var second = await OutboxTestHost.StartAsync(directory: directory);
+            await using var second = await OutboxTestHost.StartAsync(directory: directory, postgres: Postgres);
             var rows = await second.DrainAsync();
 
             Assert.Equal(5, rows.Count);
@@ -171,14 +192,17 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            if (Directory.Exists(directory)) // not created on PostgreSQL
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Claim_RowOfADeadWorkerInFlight_ReclaimedCountedAsInterruptedAndSent()
     {
-        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false, postgres: Postgres);
         var message = await host.Outbox.EnqueueAsync(Post("maybe twice"));
         var factory = host.Get<IDbContextFactory<CrisisDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
@@ -200,10 +224,10 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 706 && e.Message.Contains($"row {row.Id}", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Claim_LeaseHeldByLiveWorker_NotTakenByAnother()
     {
-        await using var host = await OutboxTestHost.StartAsync(startWorker: false);
+        await using var host = await OutboxTestHost.StartAsync(startWorker: false, postgres: Postgres);
         var message = await host.Outbox.EnqueueAsync(Post("mine"));
         await using (var db = await host.Get<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync())
         {
@@ -252,4 +276,11 @@ public sealed class OutboxFailureTests : IAsyncLifetime
         public Task<IReadOnlyList<TeamChannel>> GetTeamChannelsAsync(string serviceUrl, string teamId, CancellationToken ct = default) =>
             throw Forbidden("GetTeamChannels");
     }
+}
+
+/// <summary>Every OutboxFailureTests test again on its own PostgreSQL database.</summary>
+[PostgresTests]
+public sealed class OutboxFailurePostgresTests : OutboxFailureTests
+{
+    protected override bool OnPostgres => true;
 }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>
-/// Storage + Connector + outbox as in Program.cs on a SQLite file, with the delivery worker running on the real clock.
+/// Storage + Connector + outbox as in Program.cs on a SQLite file (or a PostgreSQL database), with the delivery worker running on the real clock.
 /// By default the worker sends through the production Connector client (the outbox HTTP path) to whatever serviceUrl
 /// the rows carry: use the fake Connector's. <see cref="Connector"/> swaps in another <see cref="IConnectorClient"/>.
 /// </summary>
@@ -45,8 +45,10 @@ internal sealed class OutboxTestHost : IAsyncDisposable
     /// <param name="directory">An existing data directory (a restart); null for a fresh one, deleted on dispose.</param>
     /// <param name="connector">Replaces every Connector client (e.g. a recording one); null sends over HTTP.</param>
     /// <param name="startWorker">False leaves the worker stopped (rows stay pending).</param>
+    /// <param name="postgres">A PostgreSQL connection string (Storage:Provider=Postgres); null for SQLite.</param>
     public static async Task<OutboxTestHost> StartAsync(
-        IDictionary<string, string?>? settings = null, string? directory = null, IConnectorClient? connector = null, bool startWorker = true)
+        IDictionary<string, string?>? settings = null, string? directory = null, IConnectorClient? connector = null, bool startWorker = true,
+        string? postgres = null)
     {
         var owns = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
@@ -61,6 +63,12 @@ internal sealed class OutboxTestHost : IAsyncDisposable
             ["Outbox:RetryMaxDelay"] = "00:00:00.200",
             ["Outbox:CardPostWait"] = "00:00:00.050",
         };
+        if (postgres is not null)
+        {
+            values["Storage:Provider"] = "Postgres";
+            values["ConnectionStrings:Postgres"] = postgres;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;

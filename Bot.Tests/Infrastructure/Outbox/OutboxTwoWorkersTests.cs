@@ -1,14 +1,37 @@
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Tests.Infrastructure.FakeConnector;
 using static CrisisBot.Tests.Infrastructure.Outbox.OutboxDeliveryTests;
+using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>Two workers (two service providers, as two instances would be) on one SQLite file share the rows through leases.</summary>
 [Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
-public sealed class OutboxTwoWorkersTests
+public class OutboxTwoWorkersTests : IAsyncLifetime
 {
-    [Fact]
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
+
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
+    public async Task InitializeAsync()
+    {
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
+
+    [StorageFact]
     public async Task TwoWorkers_OneDatabase_EveryPostSentExactlyOnce()
     {
         // Each instance has its own rate limiter, so together they may exceed a limit: the fake answers 429 then and the
@@ -18,9 +41,9 @@ public sealed class OutboxTwoWorkersTests
         try
         {
             await using var a = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-a", ["Outbox:BatchSize"] = "20" },
-                directory: directory);
+                directory: directory, postgres: Postgres);
             await using var b = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-b", ["Outbox:BatchSize"] = "20" },
-                directory: directory);
+                directory: directory, postgres: Postgres);
 
             for (var batch = 0; batch < 4; batch++)
             {
@@ -60,4 +83,12 @@ public sealed class OutboxTwoWorkersTests
             }
         }
     }
+}
+
+/// <summary>Two workers on one PostgreSQL database.</summary>
+[Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
+[PostgresTests]
+public sealed class OutboxTwoWorkersPostgresTests : OutboxTwoWorkersTests
+{
+    protected override bool OnPostgres => true;
 }
