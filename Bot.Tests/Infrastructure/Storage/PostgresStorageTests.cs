@@ -81,6 +81,30 @@ public sealed class PostgresStorageTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task MigrateStorageAsync_ThreeInstancesStartingAtOnce_OneSchema()
+    {
+        var instances = Enumerable.Range(0, 3).Select(_ => Services(Database)).ToList();
+        try
+        {
+            await Task.WhenAll(instances.Select(s => s.MigrateStorageAsync()));
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", connection);
+        await using var services = Services(Database);
+        await using var db = await services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
+        Assert.Equal((long)db.Database.GetMigrations().Count(), await command.ExecuteScalarAsync());
+    }
+
+    [PostgresFact]
     public async Task AuditEntries_OrderByDateTimeOffsetInSql()
     {
         await using var services = Services(Database);
@@ -133,6 +157,15 @@ public sealed class PostgresStorageTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("""{"status":"healthy","storage":"postgres"}""", body.GetRawText());
+    }
+
+    [PostgresFact]
+    public async Task Healthz_DatabaseDroppedAfterStart_503Unhealthy()
+    {
+        var (status, body) = await GetHealthAsync(Database, migrate: true, _ => PostgresTestServer.DropDatabaseAsync(Database).GetAwaiter().GetResult());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("unhealthy", body.GetProperty("status").GetString());
     }
 
     [PostgresFact]

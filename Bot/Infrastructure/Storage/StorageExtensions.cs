@@ -80,12 +80,53 @@ public static class StorageExtensions
             StorageLog.JournalMode(logger, journalMode ?? "unknown");
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        await db.Database.MigrateAsync(ct);
+        List<string> pending;
+        if (provider == StorageProvider.Postgres)
+        {
+            // Instances sharing a database start together: without a lock two of them apply the same migration and the
+            // loser fails with "relation … already exists". A session advisory lock makes them take turns; the later
+            // ones then find nothing pending.
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await ExecuteOnOpenConnectionAsync(db, $"SELECT pg_advisory_lock({PostgresMigrationLockKey});", ct);
+                try
+                {
+                    pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                    await db.Database.MigrateAsync(ct);
+                }
+                finally
+                {
+                    await ExecuteOnOpenConnectionAsync(db, $"SELECT pg_advisory_unlock({PostgresMigrationLockKey});", CancellationToken.None);
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            await db.Database.MigrateAsync(ct);
+        }
+
         if (pending.Count > 0)
         {
             StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
         }
+    }
+
+    /// <summary>The PostgreSQL advisory lock key held while migrating (an arbitrary constant: "CrisisBot" in ASCII, truncated).</summary>
+    internal const long PostgresMigrationLockKey = 0x43726973697342;
+
+    private static async Task ExecuteOnOpenConnectionAsync(CrisisDbContext db, string sql, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+#pragma warning disable CA2100 // constant SQL, no user input
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>GET /healthz: 200 when storage is reachable, 503 otherwise. No auth.</summary>
