@@ -94,10 +94,11 @@ postgres_teardown() {
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   set -uo pipefail
-  trap postgres_teardown EXIT
+  SLEEPER=""
+  trap 'postgres_teardown; [[ -n "$SLEEPER" ]] && kill "$SLEEPER" 2>/dev/null' EXIT
   trap 'exit 130' INT TERM
   postgres_setup || exit 1
   echo "CRISISBOT_TEST_POSTGRES=$CRISISBOT_TEST_POSTGRES"
   echo "Ctrl-C stops and deletes the cluster."
-  while true; do sleep 3600; done
+  while true; do sleep 3600 & SLEEPER=$!; wait "$SLEEPER"; done   # wait returns at once on a signal: the trap runs
 fi
