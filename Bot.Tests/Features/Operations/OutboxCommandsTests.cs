@@ -4,6 +4,7 @@ using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Tests.Infrastructure;
+using CrisisBot.Tests.Infrastructure.Storage;
 using CrisisBot.Tests.TestData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +12,36 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrisisBot.Tests.Features.Operations;
 
 /// <summary>The admin <c>outbox</c> command and <c>/healthz</c> degradation, through POST /api/messages in local mode.</summary>
-public sealed class OutboxCommandsTests : IDisposable
+public class OutboxCommandsTests : IAsyncLifetime
 {
     private const string AdminAad = "AAAAAAAA-0000-0000-0000-00000000000A";
     private const string OtherAad = "BBBBBBBB-0000-0000-0000-00000000000B";
-    private readonly CrisisBotFactory _factory = CrisisBotFactory.LocalMode().WithSetting("Bot:Admins:0", AdminAad);
+    private CrisisBotFactory _factory = null!;
 
-    public void Dispose() => _factory.Dispose();
+    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
+    protected string? Postgres { get; private set; }
+
+    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
+    protected virtual bool OnPostgres => false;
+
+    public async Task InitializeAsync()
+    {
+        _factory = CrisisBotFactory.LocalMode().WithSetting("Bot:Admins:0", AdminAad);
+        if (OnPostgres)
+        {
+            Postgres = await PostgresTestServer.CreateDatabaseAsync();
+            _factory.WithSetting("Storage:Provider", "Postgres").WithSetting("ConnectionStrings:Postgres", Postgres);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(Postgres);
+        }
+    }
 
     private static Activity From(string text, string aad) => ActivityBuilder.Personal(text).WithFrom("29:" + aad, "Someone", aad).Build();
 
@@ -46,7 +70,7 @@ public sealed class OutboxCommandsTests : IDisposable
         return Assert.Single(_factory.Connector.Sent.Skip(before)).Activity!;
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Outbox_Admin_ListsCountsAndDeadRowsWithReasons()
     {
         var id = await DeadRowAsync();
@@ -59,7 +83,7 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Contains("card 'topic:ghost' has no post", reply.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Outbox_NoDeadRows_SaysSo()
     {
         var reply = await CommandAsync("outbox", AdminAad);
@@ -68,7 +92,7 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Contains("No dead rows.", reply.Text, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("outbox")]
     [InlineData("outbox retry 1")]
     public async Task Outbox_NonAdmin_NotAllowedAndNothingRequeued(string text)
@@ -82,7 +106,7 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Equal(1, await _factory.Services.GetRequiredService<OutboxAdmin>().CountDeadAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OutboxRetry_Admin_RequeuesTheDeadRowAndAudits()
     {
         var id = await DeadRowAsync();
@@ -99,7 +123,7 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.True(row.NextAttemptAt > before.NextAttemptAt, "the row was not scheduled again");
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("outbox retry abc", "'abc' is not a row number")]
     [InlineData("outbox retry 999", "There is no outbox row #999")]
     [InlineData("outbox purge", "Usage: 'outbox'")]
@@ -110,7 +134,7 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task OutboxRetry_RowNotDead_SaysNothingToRetry()
     {
         var outbox = _factory.Services.GetRequiredService<IOutbox>();
@@ -123,13 +147,13 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Equal($"Row #{delivery.Id} is not dead-lettered, so there is nothing to retry.", reply.Text);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Healthz_DeadRows_200DegradedWithCount()
     {
         using var client = _factory.CreateClient();
         using (var healthy = await client.GetAsync(new Uri("/healthz", UriKind.Relative)))
         {
-            Assert.Equal("""{"status":"healthy","storage":"sqlite"}""", await healthy.Content.ReadAsStringAsync());
+            Assert.Equal($$"""{"status":"healthy","storage":"{{(OnPostgres ? "postgres" : "sqlite")}}"}""", await healthy.Content.ReadAsStringAsync());
         }
 
         await DeadRowAsync();
@@ -140,4 +164,11 @@ public sealed class OutboxCommandsTests : IDisposable
         Assert.Equal("degraded", body.GetProperty("status").GetString());
         Assert.Equal(1, body.GetProperty("deadLetters").GetInt32());
     }
+}
+
+/// <summary>The outbox command and /healthz degradation again, the whole bot on its own PostgreSQL database.</summary>
+[PostgresTests]
+public sealed class OutboxCommandsPostgresTests : OutboxCommandsTests
+{
+    protected override bool OnPostgres => true;
 }
