@@ -153,18 +153,25 @@ async Task<ThroughputResult> ThroughputAsync(TimeSpan poll)
 string Report()
 {
     var s = new StringBuilder();
-    var walls = fanOut.Select(r => r.Wall.TotalSeconds).ToList();
-    var ratios = fanOut.Select(r => r.Wall / minimum).ToList();
     s.AppendLine("```text");
     s.AppendLine(Inv($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F1} GiB visible to .NET, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}"));
     s.AppendLine(Inv($"total run time: {total.Elapsed.TotalSeconds:F0} s"));
     s.AppendLine("```");
     s.AppendLine();
+    FanOutSection(s);
+    ThroughputSection(s);
+    return s.ToString();
+}
+
+void FanOutSection(StringBuilder s)
+{
     if (fanOut.Count == 0)
     {
-        goto Throughput;
+        return;
     }
 
+    var walls = fanOut.Select(r => r.Wall.TotalSeconds).ToList();
+    var ratios = fanOut.Select(r => r.Wall / minimum).ToList();
     s.AppendLine(Inv($"**Fan-out**: {FanOutPosts:N0} new card posts over {FanOutChannels} channels ({FanOutPosts / FanOutChannels} each), Teams' real limits on both sides, {fanOut.Count} runs. Wall time = enqueue commit → last Connector 201."));
     s.AppendLine();
     s.AppendLine("| Metric | Target | Median | Min | Max |");
@@ -178,10 +185,13 @@ string Report()
     s.AppendLine(Inv($"| 429s answered | 0 | total {fanOut.Sum(r => r.Throttled)} | | |"));
     s.AppendLine(Inv($"| Duplicate posts | 0 | total {fanOut.Sum(r => r.Duplicates)} | | |"));
     s.AppendLine();
-Throughput:
+}
+
+void ThroughputSection(StringBuilder s)
+{
     if (throughput.Count == 0)
     {
-        return s.ToString();
+        return;
     }
 
     var rates = throughput.Select(r => rows / r.Delivery.TotalSeconds).ToList();
@@ -205,7 +215,6 @@ Throughput:
     s.AppendLine(Inv($"| Baseline: EF Core insert of the same rows (Outbox.Enqueue + one SaveChanges), rows/s | {Median(inserts):N0} | {inserts.Min():N0} | {inserts.Max():N0} |"));
     s.AppendLine(Inv($"| Baseline insert time | {Median(insertMs):F0} ms | {insertMs.Min():F0} ms | {insertMs.Max():F0} ms |"));
     s.AppendLine(Inv($"| Rows sent / fake posts / duplicates | {string.Join(", ", throughput.Concat(throughputFastPoll).Select(r => $"{r.Sent} / {r.Created} / {r.Duplicates}").Distinct())} | | |"));
-    return s.ToString();
 }
 
 static double Median(List<double> values)
