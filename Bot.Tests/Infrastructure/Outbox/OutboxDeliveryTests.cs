@@ -10,35 +10,10 @@ using CrisisBot.Tests.Infrastructure.Storage;
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>The outbox and its worker against the fake Connector over loopback.</summary>
-public class OutboxDeliveryTests : IAsyncLifetime
+public class OutboxDeliveryTests : FakeConnectorTestBase
 {
     internal const string Tenant = "11111111-2222-3333-4444-555555555555";
     internal const string Channel = "19:ops@thread.tacv2";
-    private FakeConnectorServer _fake = null!;
-
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
-    {
-        _fake = await FakeConnectorServer.StartAsync();
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fake.DisposeAsync();
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
 
     internal static OutgoingActivity Card(string text) =>
         OutgoingActivity.WithCard(JsonSerializer.SerializeToElement(new { type = "AdaptiveCard", version = "1.5", body = new[] { new { type = "TextBlock", text } } }), text);
@@ -53,14 +28,14 @@ public class OutboxDeliveryTests : IAsyncLifetime
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.Add(AuditEntry.Create(DateTimeOffset.UnixEpoch, "test.state", "me", null, "s", null));
-            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("rolled back")));
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("rolled back")));
             await db.SaveChangesAsync();
             await transaction.RollbackAsync();
         }
 
         await using (var db = await factory.CreateDbContextAsync())
         {
-            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("committed")));
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("committed")));
             db.Add(AuditEntry.Create(DateTimeOffset.UnixEpoch, "test.state", "me", null, "s", null));
             await db.SaveChangesAsync();
         }
@@ -77,11 +52,11 @@ public class OutboxDeliveryTests : IAsyncLifetime
     {
         await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
 
-        var message = await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("alert 1"), cardId: "topic:1"));
+        var message = await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("alert 1"), cardId: "topic:1"));
         var row = Assert.Single(await host.DrainAsync());
 
         Assert.Equal(OutboxStatus.Sent, row.Status);
-        var posted = Assert.Single(_fake.Messages);
+        var posted = Assert.Single(Fake.Messages);
         Assert.Equal(row.ResultActivityId, posted.ActivityId);
         Assert.Equal($"{Channel};messageid={posted.ActivityId}", row.ResultConversationId);
         Assert.Equal(message.Key, posted.Marker);
@@ -96,7 +71,7 @@ public class OutboxDeliveryTests : IAsyncLifetime
     public async Task Worker_TenUpdatesOfOneCard_SendsOnlyTheNewest()
     {
         await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
-        await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("v0"), cardId: "topic:7"));
+        await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("v0"), cardId: "topic:7"));
         await host.DrainAsync();
         await host.Worker.StopAsync(CancellationToken.None);
 
@@ -104,7 +79,7 @@ public class OutboxDeliveryTests : IAsyncLifetime
         {
             for (var i = 1; i <= 10; i++)
             {
-                host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:7", Card($"v{i}")));
+                host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(Fake.ServiceUrl, Tenant, Channel, "topic:7", Card($"v{i}")));
             }
 
             return 0;
@@ -112,9 +87,9 @@ public class OutboxDeliveryTests : IAsyncLifetime
         await host.Worker.StartAsync(CancellationToken.None);
         var rows = await host.DrainAsync();
 
-        var activityId = _fake.Messages.Single().ActivityId;
-        Assert.Equal(1, _fake.UpdatesFor(activityId));
-        Assert.Contains("v10", _fake.FindMessage(activityId)!.Activity.GetRawText(), StringComparison.Ordinal);
+        var activityId = Fake.Messages.Single().ActivityId;
+        Assert.Equal(1, Fake.UpdatesFor(activityId));
+        Assert.Contains("v10", Fake.FindMessage(activityId)!.Activity.GetRawText(), StringComparison.Ordinal);
         var updates = rows.Where(r => r.Kind == OutboxKind.Update).ToList();
         Assert.Equal(9, updates.Count(r => r.Status == OutboxStatus.Superseded));
         Assert.Equal(OutboxStatus.Sent, updates[^1].Status);
@@ -126,19 +101,19 @@ public class OutboxDeliveryTests : IAsyncLifetime
         await using var host = await OutboxTestHost.StartAsync(startWorker: false, postgres: Postgres);
         await host.InContextAsync(db =>
         {
-            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, Channel, Card("new"), cardId: "topic:2"));
-            host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:2", Card("approved")));
+            host.Outbox.Enqueue(db, OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("new"), cardId: "topic:2"));
+            host.Outbox.Enqueue(db, OutboxRequest.UpdateCard(Fake.ServiceUrl, Tenant, Channel, "topic:2", Card("approved")));
             return 0;
         });
-        _fake.InjectFault(FaultKind.BadGateway, count: 1, pathContains: "v3/conversations", method: "POST");
+        Fake.InjectFault(FaultKind.BadGateway, count: 1, pathContains: "v3/conversations", method: "POST");
 
         await host.Worker.StartAsync(CancellationToken.None);
         var rows = await host.DrainAsync();
 
         Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
-        var message = Assert.Single(_fake.Messages);
-        Assert.Equal(1, _fake.UpdatesFor(message.ActivityId));
-        Assert.Contains("approved", _fake.FindMessage(message.ActivityId)!.Activity.GetRawText(), StringComparison.Ordinal);
+        var message = Assert.Single(Fake.Messages);
+        Assert.Equal(1, Fake.UpdatesFor(message.ActivityId));
+        Assert.Contains("approved", Fake.FindMessage(message.ActivityId)!.Activity.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(1, rows[0].Attempts);
     }
 
@@ -146,29 +121,29 @@ public class OutboxDeliveryTests : IAsyncLifetime
     public async Task Worker_UpdateOfCardNeverPosted_DeadLettersWithReason()
     {
         await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
-        await host.Outbox.EnqueueAsync(OutboxRequest.UpdateCard(_fake.ServiceUrl, Tenant, Channel, "topic:404", Card("x")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.UpdateCard(Fake.ServiceUrl, Tenant, Channel, "topic:404", Card("x")));
 
         var row = Assert.Single(await host.DrainAsync());
 
         Assert.Equal(OutboxStatus.Dead, row.Status);
         Assert.Contains("topic:404", row.LastError, StringComparison.Ordinal);
-        Assert.Empty(_fake.Updates);
+        Assert.Empty(Fake.Updates);
     }
 
     [StorageFact]
     public async Task Worker_SendIntoThreadAndNotifyPerson_Delivered()
     {
-        _fake.AddTeam("19:team@thread.tacv2", "Crisis team", "aad", Tenant, (Channel, "Ops"));
+        Fake.AddTeam("19:team@thread.tacv2", "Crisis team", "aad", Tenant, (Channel, "Ops"));
         await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
-        await host.Outbox.EnqueueAsync(OutboxRequest.Send(_fake.ServiceUrl, Tenant, $"{Channel};messageid=1", OutgoingActivity.Message("in thread")));
-        await host.Outbox.EnqueueAsync(OutboxRequest.NotifyPerson(_fake.ServiceUrl, Tenant, "29:alice", OutgoingActivity.Message("hello alice")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.Send(Fake.ServiceUrl, Tenant, $"{Channel};messageid=1", OutgoingActivity.Message("in thread")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.NotifyPerson(Fake.ServiceUrl, Tenant, "29:alice", OutgoingActivity.Message("hello alice")));
 
         var rows = await host.DrainAsync();
 
         Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
-        Assert.Equal(2, _fake.Messages.Count);
-        Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "hello alice" && m.ConversationId == rows[1].ResultConversationId);
-        Assert.Contains(_fake.Messages, m => m.Activity.GetProperty("text").GetString() == "in thread" && m.ActivityId == rows[0].ResultActivityId);
+        Assert.Equal(2, Fake.Messages.Count);
+        Assert.Contains(Fake.Messages, m => m.Activity.GetProperty("text").GetString() == "hello alice" && m.ConversationId == rows[1].ResultConversationId);
+        Assert.Contains(Fake.Messages, m => m.Activity.GetProperty("text").GetString() == "in thread" && m.ActivityId == rows[0].ResultActivityId);
     }
 }
 

@@ -10,40 +10,14 @@ using CrisisBot.Tests.Infrastructure.Storage;
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>429s, 5xx, timeouts, dead-lettering, crash stamps and restarts, against the fake Connector.</summary>
-public class OutboxFailureTests : IAsyncLifetime
+public class OutboxFailureTests : FakeConnectorTestBase
 {
-    private FakeConnectorServer _fake = null!;
-
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
-    {
-        _fake = await FakeConnectorServer.StartAsync();
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fake.DisposeAsync();
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
-
-    private OutboxRequest Post(string text, string channel = Channel) => OutboxRequest.ChannelPost(_fake.ServiceUrl, Tenant, channel, Card(text));
+    private OutboxRequest Post(string text, string channel = Channel) => OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, channel, Card(text));
 
     [StorageFact]
     public async Task Worker_429WithRetryAfter_WaitsThatLongThenDeliversOnce()
     {
-        _fake.InjectFault(FaultKind.TooManyRequests, count: 1, method: "POST", retryAfter: TimeSpan.FromSeconds(1));
+        Fake.InjectFault(FaultKind.TooManyRequests, count: 1, method: "POST", retryAfter: TimeSpan.FromSeconds(1));
         await using var host = await OutboxTestHost.StartAsync(postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(Post("after 429"));
@@ -51,11 +25,11 @@ public class OutboxFailureTests : IAsyncLifetime
 
         Assert.Equal(OutboxStatus.Sent, row.Status);
         Assert.Equal(0, row.Attempts); // throttling is not a failure
-        var requests = _fake.Requests.Where(r => r.Method == "POST").ToList();
+        var requests = Fake.Requests.Where(r => r.Method == "POST").ToList();
         Assert.Equal([429, 200], requests.Select(r => r.Status == 201 ? 200 : r.Status));
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(950), $"second try after {requests[1].At - requests[0].At}");
-        Assert.Single(_fake.Messages);
-        Assert.Empty(_fake.Violations);
+        Assert.Single(Fake.Messages);
+        Assert.Empty(Fake.Violations);
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 703);
     }
 
@@ -63,7 +37,7 @@ public class OutboxFailureTests : IAsyncLifetime
     public async Task Worker_429WithoutRetryAfter_BacksOffAndOtherConversationsKeepFlowing()
     {
         const string Other = "19:other@thread.tacv2";
-        _fake.InjectFault(FaultKind.TooManyRequests, count: 1, method: "POST");
+        Fake.InjectFault(FaultKind.TooManyRequests, count: 1, method: "POST");
         await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["Delivery:RateLimits:BackoffBase"] = "00:00:00.500",
@@ -77,14 +51,14 @@ public class OutboxFailureTests : IAsyncLifetime
         var rows = await host.DrainAsync();
 
         Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
-        var posts = _fake.Requests.Where(r => r.Method == "POST").ToList();
+        var posts = Fake.Requests.Where(r => r.Method == "POST").ToList();
         var throttled = Assert.Single(posts, r => r.Status == 429);
         var retried = posts.Last(r => r.LimitKey == throttled.LimitKey && r.Status != 429);
         var other = posts.Single(r => r.LimitKey != throttled.LimitKey);
         Assert.True(retried.At - throttled.At >= TimeSpan.FromMilliseconds(450), $"retried after {retried.At - throttled.At}");
         Assert.True(other.At < retried.At, "the other channel was held up by the throttled one");
-        Assert.Equal(2, _fake.Messages.Count);
-        Assert.Empty(_fake.Violations);
+        Assert.Equal(2, Fake.Messages.Count);
+        Assert.Empty(Fake.Violations);
     }
 
     [StorageTheory]
@@ -94,7 +68,7 @@ public class OutboxFailureTests : IAsyncLifetime
     public async Task Worker_TransientFailures_RetriedUntilSent(FaultKind fault)
     {
         var timeout = fault == FaultKind.Timeout;
-        var rule = _fake.InjectFault(fault, count: 2, method: "POST", hangFor: timeout ? TimeSpan.FromSeconds(5) : null);
+        var rule = Fake.InjectFault(fault, count: 2, method: "POST", hangFor: timeout ? TimeSpan.FromSeconds(5) : null);
         await using var host = await OutboxTestHost.StartAsync(
             new Dictionary<string, string?> { ["Connector:AttemptTimeout"] = timeout ? "00:00:00.500" : "00:00:05" }, postgres: Postgres);
 
@@ -103,7 +77,7 @@ public class OutboxFailureTests : IAsyncLifetime
 
         Assert.Equal(OutboxStatus.Sent, row.Status);
         Assert.Equal(2, rule.Hits);
-        Assert.Single(_fake.Messages);
+        Assert.Single(Fake.Messages);
         var retries = host.Logs.Entries.Count(e => e.EventId.Id == 704);
         Assert.Equal(row.Attempts, retries);
         if (timeout)
@@ -120,7 +94,7 @@ public class OutboxFailureTests : IAsyncLifetime
     [StorageFact]
     public async Task Worker_FailsEveryTime_DeadAfterMaxAttempts()
     {
-        _fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
+        Fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
         await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "3" }, postgres: Postgres);
 
         await host.Outbox.EnqueueAsync(Post("never"));
@@ -130,7 +104,7 @@ public class OutboxFailureTests : IAsyncLifetime
         Assert.Equal(3, row.Attempts);
         Assert.Contains("gave up after 3 attempts", row.LastError, StringComparison.Ordinal);
         Assert.Contains("500", row.LastError, StringComparison.Ordinal);
-        Assert.Equal(3, _fake.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal(3, Fake.Requests.Count(r => r.Method == "POST"));
         Assert.Equal(1, await host.Admin.CountDeadAsync());
     }
 
@@ -139,7 +113,7 @@ public class OutboxFailureTests : IAsyncLifetime
     {
         await using var host = await OutboxTestHost.StartAsync(connector: new ForbiddenConnector(), postgres: Postgres);
 
-        await host.Outbox.EnqueueAsync(OutboxRequest.Send(_fake.ServiceUrl, Tenant, Channel, OutgoingActivity.Message("hi")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.Send(Fake.ServiceUrl, Tenant, Channel, OutgoingActivity.Message("hi")));
         var row = Assert.Single(await host.DrainAsync());
 
         Assert.Equal(OutboxStatus.Dead, row.Status);
@@ -151,20 +125,20 @@ public class OutboxFailureTests : IAsyncLifetime
     [StorageFact]
     public async Task Requeue_DeadRow_DeliveredAfterTheFaultClears()
     {
-        _fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
+        Fake.InjectFault(FaultKind.InternalServerError, count: -1, method: "POST");
         await using var host = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:MaxAttempts"] = "1" }, postgres: Postgres);
         await host.Outbox.EnqueueAsync(Post("second chance"));
         var dead = Assert.Single(await host.DrainAsync());
         Assert.Equal(OutboxStatus.Dead, dead.Status);
 
-        _fake.ClearFaults();
+        Fake.ClearFaults();
         Assert.Equal(RequeueResult.Requeued, await host.Admin.RequeueAsync(dead.Id, "admin", "Admin"));
         Assert.Equal(RequeueResult.NotDead, await host.Admin.RequeueAsync(dead.Id, "admin", "Admin"));
         Assert.Equal(RequeueResult.NotFound, await host.Admin.RequeueAsync(999, "admin", "Admin"));
         var row = Assert.Single(await host.DrainAsync());
 
         Assert.Equal(OutboxStatus.Sent, row.Status);
-        Assert.Single(_fake.Messages);
+        Assert.Single(Fake.Messages);
     }
 
     [StorageFact]
@@ -186,8 +160,8 @@ public class OutboxFailureTests : IAsyncLifetime
 
             Assert.Equal(5, rows.Count);
             Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
-            Assert.Equal(5, _fake.Messages.Count);
-            Assert.Empty(_fake.Duplicates());
+            Assert.Equal(5, Fake.Messages.Count);
+            Assert.Empty(Fake.Duplicates());
         }
         finally
         {
@@ -242,7 +216,7 @@ public class OutboxFailureTests : IAsyncLifetime
 
         var row = Assert.Single(await host.RowsAsync());
         Assert.Equal((OutboxStatus.Sending, "other-instance"), (row.Status, row.LeaseOwner));
-        Assert.Empty(_fake.Messages);
+        Assert.Empty(Fake.Messages);
     }
 
     /// <summary>A Connector that answers 403 (bot removed from the conversation) to everything.</summary>
