@@ -168,6 +168,18 @@ inside() {
   counts="$(counts_of "$ARTIFACTS/api-tests.log")"
   if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - API tests crashed or timed out (see e2e/artifacts/api-tests.log)"; fi
 
+  # 3b. Feature checks: every e2e/checks/*.test.mjs, in name order, same harness and counting as api.test.mjs.
+  local check_file check_name
+  for check_file in "$E2E_DIR"/checks/*.test.mjs; do
+    [[ -e "$check_file" ]] || continue
+    check_name="$(basename "$check_file" .test.mjs)"
+    echo "== e2e: feature check $check_name"
+    # shellcheck disable=SC2086
+    (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" timeout -k 10 "$TEST_TIMEOUT_S" node $ws_flag "checks/$check_name.test.mjs") 2>&1 | tee "$ARTIFACTS/check-$check_name.log"
+    counts="$(counts_of "$ARTIFACTS/check-$check_name.log")"
+    if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - feature check $check_name crashed or timed out (see e2e/artifacts/check-$check_name.log)"; fi
+  done
+
   echo "== e2e: UI smoke test"
   (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" timeout -k 10 "$TEST_TIMEOUT_S" node ui.test.mjs) 2>&1 | tee "$ARTIFACTS/ui-tests.log"
   counts="$(counts_of "$ARTIFACTS/ui-tests.log")"
