@@ -63,7 +63,7 @@ other_args() {
     quality:0) echo "" ;;
     quality:1) echo "--no-throughput" ;;
     fanout:0) echo "--fast-poll" ;;
-    fanout:1) echo "--fanout-runs 0 --throughput-runs 1 --rows 200 --conversations 20" ;;
+    fanout:1) echo "--fanout-runs 0 --throughput-runs 1 --rows 50 --conversations 10" ;;
     *:0) echo "" ;;
     *:1) echo "--smoke" ;;
   esac
@@ -98,6 +98,11 @@ npm_ci_peer() {
 build() {
   log "building Release (CrisisBot.sln: bot, bench projects, peers)"
   dotnet build "$ROOT/CrisisBot.sln" -c Release --nologo -v quiet -clp:ErrorsOnly < /dev/null || die "dotnet build failed"
+}
+
+# Benchmarks of other branches that are not in the solution are built even with --no-build (the solution build, e.g. the
+# test command's, does not cover them).
+build_others() {
   local name proj
   for name in "${OTHER_BENCHES[@]}"; do
     proj="$(project_of "$name")"
@@ -138,6 +143,7 @@ outside() {
   install_wrk
   npm_ci_peer
   [[ $BUILD -eq 1 ]] && build
+  build_others
   for f in "$SUITE_DLL" "$BARE_DLL" "$BOT_DLL"; do [[ -f "$f" ]] || die "missing $f (run without --no-build)"; done
 
   if [[ $SMOKE -eq 1 ]]; then R="$(mktemp -d /tmp/crisisbot-bench-smoke.XXXXXX)"; else R="$ROOT/out/bench/results-$(date -u +%Y%m%d-%H%M%S)"; fi
@@ -218,7 +224,7 @@ run_wrk() {
   local target="$1" port="$2" conns="$3" round="$4" token="$5" threads=2 out json
   [[ "$conns" -lt 2 ]] && threads=1
   out="$R/logs/wrk-$target-$conns-$round.txt"
-  BENCH_BODY="$BODY" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s "$LUA" \
+  BENCH_BODY="$BODY" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s --latency -s "$LUA" \
     "http://127.0.0.1:$port/api/messages" > "$out" 2>&1
   json="$(sed -n 's/^BENCH_JSON //p' "$out" | tail -n 1)"
   [[ -n "$json" ]] || { cat "$out" >&2; die "wrk against $target ($conns connections) printed no result"; }
@@ -267,11 +273,13 @@ inside() {
   declare -A PROC=([a]=bot-a [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
   local targets=(a b c1 c2 d djwt) t c round
   log "checking that every target answers the same card (and 401 without a token where JWT is on)"
+  local urls=() token_urls=()
   for t in "${targets[@]}"; do
-    local check=(dotnet "$SUITE_DLL" check --url "http://127.0.0.1:${PORT[$t]}/api/messages" --body "$BODY" --card "$R/card.json")
-    [[ -n "${TOKEN[$t]:-}" ]] && check+=(--token "${TOKEN[$t]}")
-    "${check[@]}" || die "target $t failed the answer check"
+    urls+=("http://127.0.0.1:${PORT[$t]}/api/messages")
+    [[ -n "${TOKEN[$t]:-}" ]] && token_urls+=("http://127.0.0.1:${PORT[$t]}/api/messages")
   done
+  dotnet "$SUITE_DLL" check --url "$(IFS=,; echo "${urls[*]}")" --body "$BODY" --card "$R/card.json" \
+    --token "$R/issuer/token.txt" --token-urls "$(IFS=,; echo "${token_urls[*]}")" || die "a target failed the answer check"
 
   log "warm-up: ${warm} s per target at 64 connections (JIT tiers, V8 optimisation, connection pools)"
   for t in "${targets[@]}"; do
@@ -279,7 +287,7 @@ inside() {
       > "$R/logs/warmup-$t.txt" 2>&1 || die "warm-up of $t failed"
   done
   cmd "BENCH_BODY=bench/invoke/help-refresh.json BENCH_TOKEN=\$R/issuer/token.txt wrk -t2 -c64 -d${warm}s -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # warm-up, not measured"
-  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a b c1 c2 d djwt"
+  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a b c1 c2 d djwt"
 
   log "measuring: $ROUNDS round(s) × ${#targets[@]} targets × ${#conns_list[@]} connection counts × ${DURATION} s"
   for round in $(seq 1 "$ROUNDS"); do

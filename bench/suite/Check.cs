@@ -14,15 +14,29 @@ internal static class Check
 {
     public const string CardType = "application/vnd.microsoft.card.adaptive";
 
+    /// <summary><c>--url</c> is a comma-separated list; <c>--token</c> applies to the URLs listed in <c>--token-urls</c>.</summary>
     public static async Task<int> RunAsync(Options options)
     {
-        var url = options.Required("--url");
+        var urls = options.Required("--url").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var body = await File.ReadAllTextAsync(options.ExistingFile("--body"));
         var card = JsonNode.Parse(await File.ReadAllTextAsync(options.ExistingFile("--card")));
         var tokenFile = options.Optional("--token");
         var token = tokenFile is null ? null : (await File.ReadAllTextAsync(tokenFile)).Trim();
+        var tokenUrls = (options.Optional("--token-urls") ?? string.Join(',', urls))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var failed = 0;
+        foreach (var url in urls)
+        {
+            failed += await CheckOneAsync(client, url, body, card, tokenUrls.Contains(url, StringComparer.Ordinal) ? token : null);
+        }
+
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> CheckOneAsync(HttpClient client, string url, string body, JsonNode? card, string? token)
+    {
         var (status, text) = await PostAsync(client, url, body, token);
         if (status != HttpStatusCode.OK)
         {

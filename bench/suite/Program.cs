@@ -23,7 +23,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Suite <command> [--option value …]
           issuer    --port P --out DIR --app-id GUID --tenant GUID
-          check     --url URL --body FILE --card FILE [--token FILE]
+          check     --url URL[,URL…] --body FILE --card FILE [--token FILE [--token-urls URL,…]]
           coldstart --bot-dll FILE --port P --body FILE --runs N --out FILE [--warmup N] [--idle-seconds S]
           report    --results DIR [--smoke]
         """);

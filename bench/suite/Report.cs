@@ -59,17 +59,21 @@ internal static class Report
         foreach (var (key, label) in Targets)
         {
             var runs = invoke.Where(r => r.Target == key).ToList();
-            if (runs.Count == 0 || runs.Any(r => r.Requests <= 0 || r.Rps <= 0))
+            // A non-2xx answer means the target is broken; a socket error or timeout can be load on a shared machine
+            // (reported, not a failure: benchmark numbers never fail the test command).
+            if (runs.Count == 0 || runs.Any(r => r.Requests <= r.Errors || r.Rps <= 0))
             {
                 problems.Add($"{label}: no requests/s figure");
             }
-            else if (runs.Any(r => r.Errors > 0))
+            else if (runs.Any(r => r.StatusErrors > 0))
             {
-                problems.Add($"{label}: {runs.Sum(r => r.Errors)} failed requests (non-2xx or socket errors)");
+                problems.Add($"{label}: {runs.Sum(r => r.StatusErrors)} non-2xx answers");
             }
             else
             {
-                Console.WriteLine($"smoke: {label}: {runs[0].Rps:F0} req/s at {runs[0].Connections} connections, p99 {runs[0].P99Ms:F2} ms");
+                var socketErrors = runs.Sum(r => r.Errors);
+                Console.WriteLine($"smoke: {label}: {runs[0].Rps:F0} req/s at {runs[0].Connections} connections, p99 {runs[0].P99Ms:F2} ms" +
+                                  (socketErrors > 0 ? $" ({socketErrors} socket errors/timeouts)" : ""));
             }
         }
 
@@ -238,7 +242,7 @@ internal static class Report
     private static List<JsonElement> ReadJsonLines(string path) =>
         ReadLines(path).Where(l => l.TrimStart().StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
-    private sealed record InvokeRun(string Target, int Connections, int Round, long Requests, double Rps, double P50Ms, double P99Ms, long Errors)
+    private sealed record InvokeRun(string Target, int Connections, int Round, long Requests, double Rps, double P50Ms, double P99Ms, long Errors, long StatusErrors)
     {
         public static InvokeRun From(JsonElement e) => new(
             e.GetProperty("target").GetString()!,
@@ -249,7 +253,8 @@ internal static class Report
             e.GetProperty("p50_us").GetDouble() / 1000,
             e.GetProperty("p99_us").GetDouble() / 1000,
             e.GetProperty("errors_connect").GetInt64() + e.GetProperty("errors_read").GetInt64() + e.GetProperty("errors_write").GetInt64() +
-            e.GetProperty("errors_status").GetInt64() + e.GetProperty("errors_timeout").GetInt64());
+            e.GetProperty("errors_status").GetInt64() + e.GetProperty("errors_timeout").GetInt64(),
+            e.GetProperty("errors_status").GetInt64());
     }
 
     private sealed record ColdRun(double ReadyMs, double RssReadyMb, double RssIdleMb, double HwmMb)
