@@ -31,7 +31,7 @@ END_MARK='<!-- END bench/run.sh generated part -->'
 APP_ID="6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 TENANT_ID="0b1c2d3e-4f50-4a61-b723-c4d5e6f7a8b9"
 # Ports inside the namespace (a fresh namespace has every port free).
-P_ISSUER=3990 P_A=3978 P_B=3979 P_C1=3981 P_C2=3982 P_D=3983 P_DJWT=3984 P_COLD=3985
+P_ISSUER=3990 P_A0=3977 P_A=3978 P_B=3979 P_C1=3981 P_C2=3982 P_D=3983 P_DJWT=3984 P_COLD=3985
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -249,6 +249,11 @@ inside() {
     Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
     Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
     dotnet "$BOT_DLL"
+  start bot-a0 $P_A0 env ASPNETCORE_URLS=http://127.0.0.1:$P_A0 MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
+    MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-a0" Bot__TokenCacheSeconds=0 \
+    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
+    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
+    dotnet "$BOT_DLL"
   wait_http bot-b "http://127.0.0.1:$P_B/healthz"
 
   # The reference card: what CrisisBot itself answers (so every peer returns byte-for-byte the same card JSON).
@@ -263,15 +268,16 @@ inside() {
   start d $P_D dotnet "$BARE_DLL" --urls http://127.0.0.1:$P_D --card "$R/card.json"
   start djwt $P_DJWT dotnet "$BARE_DLL" --urls http://127.0.0.1:$P_DJWT --card "$R/card.json" --jwt-key "$R/issuer/public.pem" --app-id $APP_ID
   wait_http bot-a "http://127.0.0.1:$P_A/healthz"
+  wait_http bot-a0 "http://127.0.0.1:$P_A0/healthz"
   wait_http c1 "http://127.0.0.1:$P_C1/healthz"
   wait_http c2 "http://127.0.0.1:$P_C2/healthz"
   wait_http d "http://127.0.0.1:$P_D/healthz"
   wait_http djwt "http://127.0.0.1:$P_DJWT/healthz"
 
-  declare -A PORT=([a]=$P_A [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT)
-  declare -A TOKEN=([a]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt")
-  declare -A PROC=([a]=bot-a [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
-  local targets=(a b c1 c2 d djwt) t c round
+  declare -A PORT=([a]=$P_A [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT)
+  declare -A TOKEN=([a]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt")
+  declare -A PROC=([a]=bot-a [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
+  local targets=(a a0 b c1 c2 d djwt) t c round
   log "checking that every target answers the same card (and 401 without a token where JWT is on)"
   local urls=() token_urls=()
   for t in "${targets[@]}"; do
@@ -287,7 +293,7 @@ inside() {
       > "$R/logs/warmup-$t.txt" 2>&1 || die "warm-up of $t failed"
   done
   cmd "BENCH_BODY=bench/invoke/help-refresh.json BENCH_TOKEN=\$R/issuer/token.txt wrk -t2 -c64 -d${warm}s -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # warm-up, not measured"
-  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a b c1 c2 d djwt"
+  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, a0, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a a0 b c1 c2 d djwt"
 
   log "measuring: $ROUNDS round(s) × ${#targets[@]} targets × ${#conns_list[@]} connection counts × ${DURATION} s"
   for round in $(seq 1 "$ROUNDS"); do
@@ -302,7 +308,7 @@ inside() {
   done
   local fetches
   fetches="$(curl -fsS "http://127.0.0.1:$P_ISSUER/stats" 2>/dev/null)"
-  echo "OpenID metadata/JWKS documents fetched from the local issuer during the whole run (all requests of (a) validated a token): ${fetches:-unknown}." >> "$R/notes.txt"
+  echo "OpenID metadata/JWKS documents served by the local issuer during the whole run (bots (a) and (a0) fetch them once and cache them; the readiness probe counts too): ${fetches:-unknown}." >> "$R/notes.txt"
   stop_all
 
   log "cold start and idle RSS"
