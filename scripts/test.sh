@@ -40,12 +40,29 @@ npm_ci() {
   (cd "$ROOT/$dir" && npm ci --no-audit --no-fund "$@" < /dev/null) || { echo "npm ci in $dir failed"; return 1; }
 }
 
+# The benchmark smoke stage's load generator (Debian wrk).
+install_wrk() {
+  command -v wrk >/dev/null && return 0
+  echo "== installing Debian wrk (load generator of the benchmark smoke stage)"
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      echo "warning: wrk is missing and installing it needs root (apt-get install -y wrk)"; return 1
+    fi
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 wrk < /dev/null \
+    || { "${sudo[@]}" apt-get update -q < /dev/null \
+         && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 wrk < /dev/null; }
+}
+
 install_prerequisites() {
   local ok=0
   install_chromium || ok=1
+  install_wrk || ok=1
   npm_ci tools/card-validator --omit=peer || ok=1
   npm_ci tools/manifest-validator || ok=1
   npm_ci e2e || ok=1
+  npm_ci bench/peers/botbuilder-js || ok=1
   return $ok
 }
 
@@ -61,6 +78,21 @@ stage_dotnet() {
   passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -n1 | grep -o '[0-9]*')
   failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -n1 | grep -o '[0-9]*')
   record dotnet "${passed:-0}" "${failed:-1}"
+}
+
+# The performance suite in smoke mode (bench/run.sh --smoke: every benchmark with tiny durations, inside a loopback-only
+# network namespace, RESULTS.md untouched). ONE test: passed when the harness completes and every piece produced a
+# number; the numbers themselves never fail the test command. Uses the Release build of the dotnet stage.
+stage_bench_smoke() {
+  echo "== benchmark smoke (bench/run.sh --smoke)"
+  local log
+  log="$(mktemp)"
+  bash "$ROOT/bench/run.sh" --smoke --no-build < /dev/null > "$log" 2>&1
+  local rc=$?
+  tail -n 25 "$log"
+  mkdir -p "$ROOT/out/bench" && cp "$log" "$ROOT/out/bench/smoke.log"
+  rm -f "$log"
+  if [[ $rc -eq 0 ]]; then record bench-smoke 1 0; else echo "benchmark smoke failed (exit $rc), log: out/bench/smoke.log"; record bench-smoke 0 1; fi
 }
 
 # End-to-end in the real Agents Playground, inside a loopback-only network namespace (e2e/run-e2e.sh).
@@ -84,6 +116,7 @@ fi
 postgres_setup || true
 stage_dotnet
 postgres_teardown
+stage_bench_smoke
 stage_e2e
 
 total_passed=0; total_failed=0

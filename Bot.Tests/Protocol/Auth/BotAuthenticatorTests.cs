@@ -191,6 +191,112 @@ public sealed class BotAuthenticatorTests : IDisposable
         Assert.Contains(TestTokenIssuer.BotFrameworkIssuer, entry.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuthenticateAsync_SameTokenTwice_SecondSkipsTheSignatureCheckAndSucceeds()
+    {
+        var authenticator = Authenticator();
+        var header = $"Bearer {_issuer.CreateToken()}";
+
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        var second = await authenticator.AuthenticateAsync(header, Personal());
+
+        Assert.True(first.Succeeded, first.Reason);
+        Assert.True(second.Succeeded, second.Reason);
+        Assert.Equal(TestTokenIssuer.BotFrameworkIssuer, second.Issuer);
+        Assert.Equal(1, authenticator.TokenCache.Hits);
+    }
+
+    [Theory]
+    [InlineData("serviceurl-mismatch", "serviceurl", 401)]
+    [InlineData("other-tenant", "not in Bot:AllowedTenants", 403)]
+    [InlineData("unendorsed-channel", "not endorsed", 401)]
+    public async Task AuthenticateAsync_CachedTokenOnAnotherActivity_PerActivityChecksStillRun(string scenario, string expectedReason, int status)
+    {
+        var authenticator = Authenticator(o => o.AllowedServiceUrlHosts = [.. ServiceUrlPolicy.DefaultHosts]);
+        var header = $"Bearer {_issuer.CreateToken()}";
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        var activity = Personal();
+        switch (scenario)
+        {
+            case "serviceurl-mismatch":
+                activity.ServiceUrl = "https://smba.trafficmanager.net/emea/";
+                break;
+            case "other-tenant":
+                activity.ChannelData!.Tenant!.Id = TestTokenIssuer.OtherTenantId;
+                activity.Conversation!.TenantId = TestTokenIssuer.OtherTenantId;
+                break;
+            default:
+                activity.ChannelId = "slack";
+                break;
+        }
+
+        var second = await authenticator.AuthenticateAsync(header, activity);
+
+        Assert.True(first.Succeeded, first.Reason);
+        Assert.Equal(1, authenticator.TokenCache.Hits);
+        Assert.False(second.Succeeded);
+        Assert.Contains(expectedReason, second.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(status, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_CachedTokenPastItsExpiryAndSkew_IsRejectedAsExpired()
+    {
+        var authenticator = Authenticator();
+        var header = $"Bearer {_issuer.CreateToken(new TokenSpec { ExpiresOffset = TimeSpan.FromMinutes(3) })}";
+
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        _time.Advance(TimeSpan.FromMinutes(9));
+        var later = await authenticator.AuthenticateAsync(header, Personal());
+
+        Assert.True(first.Succeeded, first.Reason);
+        Assert.False(later.Succeeded);
+        Assert.Equal("token expired", later.Reason);
+        Assert.Equal(0, authenticator.TokenCache.Hits);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_RejectedToken_IsNotCached()
+    {
+        var authenticator = Authenticator();
+        var header = $"Bearer {_issuer.CreateToken(new TokenSpec { Audience = Guid.NewGuid().ToString() })}";
+
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        var second = await authenticator.AuthenticateAsync(header, Personal());
+
+        Assert.Equal("wrong audience", first.Reason);
+        Assert.Equal("wrong audience", second.Reason);
+        Assert.Equal(0, authenticator.TokenCache.Count);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_EntraTokenTwice_SecondFromTheCache()
+    {
+        var authenticator = Authenticator();
+        var header = $"Bearer {_issuer.CreateEntraToken()}";
+
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        var second = await authenticator.AuthenticateAsync(header, Personal());
+
+        Assert.True(first.Succeeded, first.Reason);
+        Assert.True(second.Succeeded, second.Reason);
+        Assert.Equal(1, authenticator.TokenCache.Hits);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_TokenCacheDisabled_ValidatesEveryRequestInFull()
+    {
+        var authenticator = Authenticator(o => o.TokenCacheSeconds = 0);
+        var header = $"Bearer {_issuer.CreateToken()}";
+
+        var first = await authenticator.AuthenticateAsync(header, Personal());
+        var second = await authenticator.AuthenticateAsync(header, Personal());
+
+        Assert.True(first.Succeeded && second.Succeeded, second.Reason);
+        Assert.Equal(0, authenticator.TokenCache.Hits);
+        Assert.Equal(0, authenticator.TokenCache.Count);
+    }
+
     private static Activity Personal() => ActivityBuilder.Personal("ping").Build();
 
     private BotAuthenticator Authenticator(Action<BotOptions>? configure = null, ILogger<BotAuthenticator>? logger = null)

@@ -22,6 +22,9 @@ internal sealed class BotAuthenticator(
     private readonly BotOptions _options = options.Value;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
+    /// <summary>Tokens that passed full validation recently (<c>Bot:TokenCacheSeconds</c>); see <see cref="ValidatedTokenCache"/>.</summary>
+    internal ValidatedTokenCache TokenCache { get; } = new(TimeSpan.FromSeconds(options.Value.TokenCacheSeconds), timeProvider);
+
     public async Task<AuthResult> AuthenticateAsync(string? authorizationHeader, Activity activity, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(activity);
@@ -102,11 +105,16 @@ internal sealed class BotAuthenticator(
         {
             case IssuerKind.BotFramework:
             {
-                var validation = await ValidateAsync(token, jwt, metadata.BotFramework, _options.OpenIdMetadataUrl,
-                    [IssuerRules.BotFrameworkIssuer], [appId], ct);
-                if (validation is not null)
+                if (!TokenCache.Contains(token))
                 {
-                    return validation;
+                    var validation = await ValidateAsync(token, jwt, metadata.BotFramework, _options.OpenIdMetadataUrl,
+                        [IssuerRules.BotFrameworkIssuer], [appId], ct);
+                    if (validation is not null)
+                    {
+                        return validation;
+                    }
+
+                    TokenCache.Add(token, jwt.ValidTo);
                 }
 
                 EndorsementSet endorsements;
@@ -136,11 +144,16 @@ internal sealed class BotAuthenticator(
 
             case IssuerKind.EntraTenant when metadata.Entra is not null:
             {
-                var validation = await ValidateAsync(token, jwt, metadata.Entra, _options.EntraMetadataUrlForTenant,
-                    IssuerRules.EntraIssuers(_options.MicrosoftAppTenantId!), IssuerRules.EntraAudiences(appId), ct);
-                if (validation is not null)
+                if (!TokenCache.Contains(token))
                 {
-                    return validation;
+                    var validation = await ValidateAsync(token, jwt, metadata.Entra, _options.EntraMetadataUrlForTenant,
+                        IssuerRules.EntraIssuers(_options.MicrosoftAppTenantId!), IssuerRules.EntraAudiences(appId), ct);
+                    if (validation is not null)
+                    {
+                        return validation;
+                    }
+
+                    TokenCache.Add(token, jwt.ValidTo);
                 }
 
                 var claim = ServiceUrlClaim(jwt);

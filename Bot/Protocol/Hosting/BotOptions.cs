@@ -61,6 +61,12 @@ public sealed class BotOptions
     [Range(1, 120)]
     public int InvokeTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>How long a bearer token that passed full validation is remembered, so the same token (the Bot Connector
+    /// reuses one for many activities) is not signature-checked again; never past its expiry. The per-activity checks
+    /// always run. 0 validates every request in full. <value>Default 300 seconds.</value></summary>
+    [Range(0, 3600)]
+    public int TokenCacheSeconds { get; set; } = 300;
+
     /// <summary>The Entra metadata URL with the tenant filled in.</summary>
     public string EntraMetadataUrlForTenant =>
         EntraOpenIdMetadataUrl.Replace("{tenantId}", MicrosoftAppTenantId ?? string.Empty, StringComparison.OrdinalIgnoreCase);

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace CrisisBot.Bench.Suite;
+
+/// <summary>
+/// Cold start and idle memory of the bot, one fresh process per run: a new empty SQLite folder (so the migrations run),
+/// local mode on 127.0.0.1. Measures process start → first 200 on <c>/healthz</c> (polled every 5 ms), then sends
+/// <c>--warmup</c> help.refresh invokes (8 at a time, each must answer 200), waits <c>--idle-seconds</c> and reads the
+/// resident set (VmRSS) and its peak (VmHWM) from /proc. Stops the process with SIGTERM. One JSON line per run.
+/// </summary>
+internal static class ColdStart
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var botDll = Path.GetFullPath(options.ExistingFile("--bot-dll"));
+        var port = options.Int("--port");
+        var body = await File.ReadAllTextAsync(options.ExistingFile("--body"));
+        var runs = options.Int("--runs", 5);
+        var warmup = options.Int("--warmup", 2000);
+        var idle = TimeSpan.FromSeconds(options.Int("--idle-seconds", 5));
+        var outFile = options.Required("--out");
+        var baseUrl = $"http://127.0.0.1:{port}";
+
+        using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) })
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+        await WarmClientAsync(client, baseUrl); // JIT our own HTTP stack before the first timed run
+
+        var lines = new List<string>();
+        for (var run = 1; run <= runs; run++)
+        {
+            var result = await OneRunAsync(client, botDll, baseUrl, port, body, warmup, idle);
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"{{\"run\":{run},\"ready_ms\":{result.Ready.TotalMilliseconds:F1},\"rss_ready_mb\":{result.RssReady:F1},\"rss_idle_mb\":{result.RssIdle:F1},\"hwm_mb\":{result.Peak:F1}}}");
+            Console.WriteLine($"cold start run {run}: first 200 after {result.Ready.TotalMilliseconds:F0} ms; RSS {result.RssReady:F0} MB at ready, " +
+                              $"{result.RssIdle:F0} MB idle after {warmup} invokes + {idle.TotalSeconds:F0} s (peak {result.Peak:F0} MB)");
+            lines.Add(line);
+        }
+
+        await File.AppendAllLinesAsync(outFile, lines);
+        return 0;
+    }
+
+    private static async Task<RunResult> OneRunAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("crisisbot-coldstart-").FullName;
+        var log = new StringBuilder();
+        var psi = new ProcessStartInfo("dotnet", [botDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dataDir,
+        };
+        psi.Environment["ASPNETCORE_URLS"] = baseUrl;
+        psi.Environment["Bot__LocalMode"] = "true";
+        psi.Environment["Storage__DataDirectory"] = dataDir;
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var ready = await WaitForHealthAsync(client, baseUrl, process, clock, log);
+            var rssReady = Memory(process.Id, "VmRSS:");
+
+            var remaining = warmup;
+            var workers = Enumerable.Range(0, 8).Select(async _ =>
+            {
+                while (Interlocked.Decrement(ref remaining) >= 0)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/api/messages")
+                    {
+                        Content = new StringContent(body, MediaTypeHeaderValue.Parse("application/json")),
+                    };
+                    using var response = await client.SendAsync(request);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        throw new InvalidOperationException($"warm-up invoke answered {(int)response.StatusCode}");
+                    }
+                }
+            });
+            await Task.WhenAll(workers);
+            await Task.Delay(idle);
+            return new RunResult(ready, rssReady, Memory(process.Id, "VmRSS:"), Memory(process.Id, "VmHWM:"));
+        }
+        finally
+        {
+            await StopAsync(process, port);
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> WaitForHealthAsync(HttpClient client, string baseUrl, Process process, Stopwatch clock, StringBuilder log)
+    {
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the bot exited with {process.ExitCode} before /healthz answered:\n{log}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync($"{baseUrl}/healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return clock.Elapsed;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(5);
+        }
+
+        throw new TimeoutException($"/healthz did not answer 200 within 60 s:\n{log}");
+    }
+
+    private static async Task StopAsync(Process process, int port)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"cold start: the bot on port {port} did not stop within 15 s of SIGTERM; killing it");
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task WarmClientAsync(HttpClient client, string baseUrl)
+    {
+        try
+        {
+            using var _ = await client.GetAsync($"{baseUrl}/healthz");
+        }
+        catch (HttpRequestException)
+        {
+            // expected: nothing listens yet
+        }
+    }
+
+    /// <summary>A memory line of /proc/PID/status (kB) in MB.</summary>
+    public static double Memory(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                var kb = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                return double.Parse(kb, CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
+    }
+
+    private sealed record RunResult(TimeSpan Ready, double RssReady, double RssIdle, double Peak);
+}

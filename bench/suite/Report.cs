@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace CrisisBot.Bench.Suite;
+
+/// <summary>
+/// Turns the raw results of one bench/run.sh run (a folder) into the markdown of the generated RESULTS.md part:
+/// machine facts, commands, the invoke table (median with min–max over the rounds), ratios computed round by round
+/// between targets measured in the same round, the targets, cold start and idle RSS, and the other benchmarks' output.
+/// With <c>--smoke</c> it only checks that every piece produced a number (exit 1 naming what is missing).
+/// </summary>
+internal static class Report
+{
+    /// <summary>The invoke targets in table order: key, label.</summary>
+    public static readonly (string Key, string Label)[] Targets =
+    [
+        ("a", "(a) CrisisBot, full JWT validation (default: token cache 300 s)"),
+        ("a0", "(a0) CrisisBot, full JWT validation of every request (Bot:TokenCacheSeconds=0)"),
+        ("b", "(b) CrisisBot, local mode (no auth)"),
+        ("c1", "(c) botbuilder 4.23.3, 1 process"),
+        ("c2", "(c) botbuilder 4.23.3, 2 workers (node:cluster)"),
+        ("d", "(d) bare ASP.NET Core"),
+        ("djwt", "(d+jwt) bare ASP.NET Core + RS256 JWT check"),
+    ];
+
+    /// <summary>Pairs compared round by round: numerator, denominator, what it shows, target (minimum ratio) if any.</summary>
+    private static readonly (string Num, string Den, string Meaning, double? Target)[] Ratios =
+    [
+        ("a", "djwt", "CrisisBot with auth ÷ authenticated ceiling", 0.6),
+        ("a0", "djwt", "CrisisBot validating every token ÷ authenticated ceiling (like for like)", 0.6),
+        ("a", "c2", "CrisisBot with auth ÷ botbuilder 2 workers", 5.0),
+        ("a", "c1", "CrisisBot with auth ÷ botbuilder 1 process", null),
+        ("b", "d", "CrisisBot local ÷ bare ceiling", null),
+        ("a", "b", "CrisisBot: auth ÷ local (cost of our JWT path)", null),
+        ("a0", "b", "CrisisBot: auth without token cache ÷ local", null),
+        ("djwt", "d", "bare: JWT ÷ no JWT (cost of one RS256 check)", null),
+        ("c2", "c1", "botbuilder: 2 workers ÷ 1 process", null),
+    ];
+
+    public const double P99TargetMs = 20;
+    public const double ColdStartTargetMs = 2000;
+    public const double IdleRssTargetMb = 150;
+
+    public static int Run(Options options)
+    {
+        var dir = options.Required("--results");
+        var invoke = ReadJsonLines(Path.Combine(dir, "invoke.jsonl")).Select(InvokeRun.From).ToList();
+        var cold = ReadJsonLines(Path.Combine(dir, "coldstart.jsonl")).Select(ColdRun.From).ToList();
+        if (options.Flag("--smoke"))
+        {
+            return SmokeCheck(invoke, cold);
+        }
+
+        Console.Write(Render(dir, invoke, cold));
+        return 0;
+    }
+
+    private static int SmokeCheck(List<InvokeRun> invoke, List<ColdRun> cold)
+    {
+        var problems = new List<string>();
+        foreach (var (key, label) in Targets)
+        {
+            var runs = invoke.Where(r => r.Target == key).ToList();
+            // A non-2xx answer means the target is broken; a socket error or timeout can be load on a shared machine
+            // (reported, not a failure: benchmark numbers never fail the test command).
+            if (runs.Count == 0 || runs.Any(r => r.Requests <= r.Errors || r.Rps <= 0))
+            {
+                problems.Add($"{label}: no requests/s figure");
+            }
+            else if (runs.Any(r => r.StatusErrors > 0))
+            {
+                problems.Add($"{label}: {runs.Sum(r => r.StatusErrors)} non-2xx answers");
+            }
+            else
+            {
+                var socketErrors = runs.Sum(r => r.Errors);
+                Console.WriteLine($"smoke: {label}: {runs[0].Rps:F0} req/s at {runs[0].Connections} connections, p99 {runs[0].P99Ms:F2} ms" +
+                                  (socketErrors > 0 ? $" ({socketErrors} socket errors/timeouts)" : ""));
+            }
+        }
+
+        if (cold.Count == 0 || cold.Any(c => c.ReadyMs <= 0 || c.RssIdleMb <= 0))
+        {
+            problems.Add("cold start: no figure");
+        }
+        else
+        {
+            Console.WriteLine($"smoke: cold start {cold[0].ReadyMs:F0} ms, idle RSS {cold[0].RssIdleMb:F0} MB");
+        }
+
+        foreach (var problem in problems)
+        {
+            Console.Error.WriteLine($"smoke: MISSING {problem}");
+        }
+
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static string Render(string dir, List<InvokeRun> invoke, List<ColdRun> cold)
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("### Machine and load during this run").AppendLine();
+        foreach (var line in ReadLines(Path.Combine(dir, "machine.txt")))
+        {
+            md.AppendLine(inv, $"- {line}");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Commands (as run by `bench/run.sh`; `$R` is the results folder, every server on 127.0.0.1 inside a");
+        md.AppendLine("loopback-only network namespace):").AppendLine();
+        md.AppendLine("```bash");
+        foreach (var line in ReadLines(Path.Combine(dir, "commands.txt")))
+        {
+            md.AppendLine(line);
+        }
+
+        md.AppendLine("```").AppendLine();
+
+        var rounds = invoke.Select(r => r.Round).Distinct().Count();
+        var connections = invoke.Select(r => r.Connections).Distinct().Order().ToList();
+        md.AppendLine(inv, $"### /api/messages invoke (`adaptiveCard/action` help.refresh): {rounds} rounds, median (min–max)").AppendLine();
+        md.AppendLine("Each round measures every target at every connection count, one after the other, so the ratios below");
+        md.AppendLine("compare figures taken minutes apart at most. Latency from wrk (`--latency`, corrected for coordinated omission");
+        md.AppendLine("only as far as wrk does). Errors = non-2xx answers + socket errors over all rounds.").AppendLine();
+        md.AppendLine("| Target | Connections | Requests/s | p50 (ms) | p99 (ms) | Errors | RSS after load (MB) |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        var rss = ReadJsonLines(Path.Combine(dir, "servers.jsonl"))
+            .ToDictionary(e => e.GetProperty("target").GetString()!, e => e.GetProperty("rss_mb").GetDouble());
+        foreach (var (key, label) in Targets)
+        {
+            foreach (var c in connections)
+            {
+                var runs = invoke.Where(r => r.Target == key && r.Connections == c).ToList();
+                if (runs.Count == 0)
+                {
+                    continue;
+                }
+
+                md.AppendLine(inv,
+                    $"| {label} | {c} | {Stat(runs.Select(r => r.Rps), "N0")} | {Stat(runs.Select(r => r.P50Ms), "F2")} | {Stat(runs.Select(r => r.P99Ms), "F2")} | {runs.Sum(r => r.Errors)} | {(rss.TryGetValue(key, out var m) ? m.ToString("F0", inv) : "")} |");
+            }
+        }
+
+        md.AppendLine().AppendLine("**Ratios of requests/s, computed round by round (same round, same connections), median (min–max):**").AppendLine();
+        md.Append("| Pair | What it shows |");
+        foreach (var c in connections)
+        {
+            md.Append(inv, $" {c} conn. |");
+        }
+
+        md.AppendLine().Append("|---|---|").AppendLine(string.Concat(connections.Select(_ => "---|")));
+        foreach (var (num, den, meaning, _) in Ratios)
+        {
+            md.Append(inv, $"| {num} ÷ {den} | {meaning} |");
+            foreach (var c in connections)
+            {
+                var ratios = PairRatios(invoke, num, den, c);
+                md.Append(inv, $" {(ratios.Count == 0 ? "–" : Stat(ratios, "F2") + "×")} |");
+            }
+
+            md.AppendLine();
+        }
+
+        var top = connections.Count == 0 ? 0 : connections.Max();
+        md.AppendLine().AppendLine(inv, $"**Targets (issue 8), at {top} connections:**").AppendLine();
+        md.AppendLine("| Target | Result | Met? |").AppendLine("|---|---|---|");
+        foreach (var (num, den, meaning, target) in Ratios.Where(r => r.Target is not null))
+        {
+            var ratios = PairRatios(invoke, num, den, top);
+            var median = ratios.Count == 0 ? double.NaN : Median(ratios);
+            md.AppendLine(inv, $"| {num} ≥ {target:0.##}× {den} ({meaning}) | {median:F2}× (median of {ratios.Count} rounds at {top} conn.) | {Met(median >= target!.Value)} |");
+        }
+
+        var p99 = invoke.Where(r => r.Target == "a" && r.Connections == top).Select(r => r.P99Ms).ToList();
+        var p99Median = p99.Count == 0 ? double.NaN : Median(p99);
+        md.AppendLine(inv, $"| (a) p99 ≤ {P99TargetMs:0} ms at {top} conn. | {p99Median:F2} ms (median; max {(p99.Count == 0 ? double.NaN : p99.Max()):F2} ms) | {Met(p99Median <= P99TargetMs)} |");
+
+        md.AppendLine().AppendLine(inv, $"### Cold start and idle memory ({cold.Count} runs, median (min–max))").AppendLine();
+        md.AppendLine("Fresh `dotnet Bot.dll` process, fresh empty SQLite folder (migrations run), local mode; time from process start");
+        md.AppendLine("to the first 200 on `/healthz` (polled every 5 ms); RSS (VmRSS) after the warm-up invokes and the idle wait.").AppendLine();
+        md.AppendLine("| Metric | Target | Result | Met? |").AppendLine("|---|---|---|---|");
+        if (cold.Count > 0)
+        {
+            md.AppendLine(inv, $"| Process start → first 200 on /healthz (ms) | ≤ {ColdStartTargetMs:0} | {Stat(cold.Select(c => c.ReadyMs), "N0")} | {Met(Median(cold.Select(c => c.ReadyMs).ToList()) <= ColdStartTargetMs)} |");
+            md.AppendLine(inv, $"| RSS when ready (MB) | | {Stat(cold.Select(c => c.RssReadyMb), "F0")} | |");
+            md.AppendLine(inv, $"| Idle RSS after warm-up (MB) | ≤ {IdleRssTargetMb:0} | {Stat(cold.Select(c => c.RssIdleMb), "F0")} | {Met(Median(cold.Select(c => c.RssIdleMb).ToList()) <= IdleRssTargetMb)} |");
+            md.AppendLine(inv, $"| Peak RSS (VmHWM, MB) | | {Stat(cold.Select(c => c.HwmMb), "F0")} | |");
+        }
+
+        foreach (var line in ReadLines(Path.Combine(dir, "notes.txt")))
+        {
+            md.AppendLine().AppendLine(line);
+        }
+
+        var others = Directory.Exists(Path.Combine(dir, "other"))
+            ? Directory.GetFiles(Path.Combine(dir, "other"), "*.md").Order(StringComparer.Ordinal).ToList()
+            : [];
+        foreach (var file in others)
+        {
+            md.AppendLine().AppendLine(inv, $"### Output of `bench/{Path.GetFileNameWithoutExtension(file)}` in this run").AppendLine();
+            md.AppendLine(File.ReadAllText(file).Trim());
+        }
+
+        return md.ToString();
+    }
+
+    private static List<double> PairRatios(List<InvokeRun> invoke, string num, string den, int connections)
+    {
+        var ratios = new List<double>();
+        foreach (var round in invoke.Select(r => r.Round).Distinct().Order())
+        {
+            var n = invoke.FirstOrDefault(r => r.Target == num && r.Connections == connections && r.Round == round);
+            var d = invoke.FirstOrDefault(r => r.Target == den && r.Connections == connections && r.Round == round);
+            if (n is not null && d is not null && d.Rps > 0)
+            {
+                ratios.Add(n.Rps / d.Rps);
+            }
+        }
+
+        return ratios;
+    }
+
+    private static string Met(bool met) => met ? "yes" : "**NO**";
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static string Stat(IEnumerable<double> values, string format)
+    {
+        var list = values.ToList();
+        var inv = CultureInfo.InvariantCulture;
+        return list.Count == 1
+            ? list[0].ToString(format, inv)
+            : $"{Median(list).ToString(format, inv)} ({list.Min().ToString(format, inv)}–{list.Max().ToString(format, inv)})";
+    }
+
+    private static string[] ReadLines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
+
+    private static List<JsonElement> ReadJsonLines(string path) =>
+        ReadLines(path).Where(l => l.TrimStart().StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    private sealed record InvokeRun(string Target, int Connections, int Round, long Requests, double Rps, double P50Ms, double P99Ms, long Errors, long StatusErrors)
+    {
+        public static InvokeRun From(JsonElement e) => new(
+            e.GetProperty("target").GetString()!,
+            e.GetProperty("conns").GetInt32(),
+            e.GetProperty("round").GetInt32(),
+            e.GetProperty("requests").GetInt64(),
+            e.GetProperty("rps").GetDouble(),
+            e.GetProperty("p50_us").GetDouble() / 1000,
+            e.GetProperty("p99_us").GetDouble() / 1000,
+            e.GetProperty("errors_connect").GetInt64() + e.GetProperty("errors_read").GetInt64() + e.GetProperty("errors_write").GetInt64() +
+            e.GetProperty("errors_status").GetInt64() + e.GetProperty("errors_timeout").GetInt64(),
+            e.GetProperty("errors_status").GetInt64());
+    }
+
+    private sealed record ColdRun(double ReadyMs, double RssReadyMb, double RssIdleMb, double HwmMb)
+    {
+        public static ColdRun From(JsonElement e) => new(
+            e.GetProperty("ready_ms").GetDouble(),
+            e.GetProperty("rss_ready_mb").GetDouble(),
+            e.GetProperty("rss_idle_mb").GetDouble(),
+            e.GetProperty("hwm_mb").GetDouble());
+    }
+}
