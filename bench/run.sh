@@ -86,9 +86,9 @@ install_wrk() {
     || die "apt-get install wrk failed"
 }
 
+# npm ci unless node_modules is already installed from the current lock file (scripts/test.sh installs it first).
 npm_ci_peer() {
-  if [[ -f "$PEER_JS/node_modules/.package-lock.json" && "$PEER_JS/node_modules/.package-lock.json" -nt "$PEER_JS/package-lock.json" \
-        && "${CI:-}" != "true" ]]; then
+  if [[ -d "$PEER_JS/node_modules/botbuilder" && "$PEER_JS/node_modules/.package-lock.json" -nt "$PEER_JS/package-lock.json" ]]; then
     return 0
   fi
   log "npm ci in bench/peers/botbuilder-js (botbuilder 4.23.3 from the committed lock file)"
@@ -159,7 +159,7 @@ outside() {
   unshare "${unshare_args[@]}" sh -c 'ip link set lo up && exec bash "$0" "$@"' "${BASH_SOURCE[0]}" "${inner_args[@]}"
   local rc=$?
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); benchmarks took $((SECONDS - inside_started)) s (build and installs excluded)" >> "$R/machine.txt"
-  [[ $rc -eq 0 ]] || { echo "bench/run.sh: a benchmark failed (exit $rc); logs in $R/logs" >&2; [[ $SMOKE -eq 1 && $KEEP -eq 0 ]] || true; exit "$rc"; }
+  [[ $rc -eq 0 ]] || { echo "bench/run.sh: a benchmark failed (exit $rc); logs in $R/logs" >&2; exit "$rc"; }
 
   if [[ $SMOKE -eq 1 ]]; then
     dotnet "$SUITE_DLL" report --results "$R" --smoke || { echo "bench/run.sh: smoke check failed; raw results in $R" >&2; exit 1; }
