@@ -200,13 +200,14 @@ start() {
 
 wait_http() {
   local name="$1" url="$2"
-  for _ in $(seq 1 600); do
+  # Up to 180 s: on a starved shared machine a .NET server can take close to a minute to start.
+  for _ in $(seq 1 1800); do
     curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
     kill -0 "${SERVER_PID[$name]}" 2>/dev/null || { tail -n 30 "$R/logs/$name.log" >&2; die "$name exited before $url answered"; }
     sleep 0.1
   done
   tail -n 30 "$R/logs/$name.log" >&2
-  die "$name did not answer $url within 60 s"
+  die "$name did not answer $url within 180 s"
 }
 
 # Resident set of a server and, for the node:cluster primary, its workers (MB).
