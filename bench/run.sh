@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance suite (issue 8), one command:
 #
-#   bash bench/run.sh            full run (about 25 minutes): builds Release, runs every benchmark, writes the generated
+#   bash bench/run.sh            full run (35–40 minutes on the shared machine): builds Release, runs every benchmark, writes the generated
 #                                part of bench/RESULTS.md (between the BEGIN/END markers; the rest is kept as it is)
 #   bash bench/run.sh --smoke    the whole harness with tiny durations (1 round, 2 s wrk, 16 connections, one cold start,
 #                                small variants of the other benchmarks), checks that every piece produced a number, does
