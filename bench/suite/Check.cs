@@ -25,7 +25,7 @@ internal static class Check
         var tokenUrls = (options.Optional("--token-urls") ?? string.Join(',', urls))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
         var failed = 0;
         foreach (var url in urls)
         {

@@ -27,7 +27,7 @@ internal static class ColdStart
 
         using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) })
         {
-            Timeout = TimeSpan.FromSeconds(5),
+            Timeout = TimeSpan.FromSeconds(60),
         };
         await WarmClientAsync(client, baseUrl); // JIT our own HTTP stack before the first timed run
 
@@ -101,7 +101,7 @@ internal static class ColdStart
 
     private static async Task<TimeSpan> WaitForHealthAsync(HttpClient client, string baseUrl, Process process, Stopwatch clock, StringBuilder log)
     {
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        while (clock.Elapsed < TimeSpan.FromSeconds(180))
         {
             if (process.HasExited)
             {
@@ -124,7 +124,7 @@ internal static class ColdStart
             await Task.Delay(5);
         }
 
-        throw new TimeoutException($"/healthz did not answer 200 within 60 s:\n{log}");
+        throw new TimeoutException($"/healthz did not answer 200 within 180 s:\n{log}");
     }
 
     private static async Task StopAsync(Process process, int port)
