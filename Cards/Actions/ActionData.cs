@@ -24,6 +24,7 @@ public static class InputIds
     public const string SupportNote = "supportNote";
     public const string Question = "question";
     public const string Reason = "reason";
+    public const string RetireReason = "retireReason";
 }
 
 /// <summary>
@@ -87,7 +88,7 @@ public sealed record LibraryOpenData(string AnswerId);
 public sealed record LibraryEntryData(string EntryId);
 
 /// <summary><see cref="CardVerbs.LibraryRetire"/>: the reason is a required input.</summary>
-public sealed record LibraryRetireData(string EntryId, string? Reason = null);
+public sealed record LibraryRetireData(string EntryId, string? RetireReason = null);
 
 /// <summary><see cref="CardVerbs.LibrarySupersede"/>: the replacement answer form plus the reason for the change.</summary>
 public sealed record LibrarySupersedeData(

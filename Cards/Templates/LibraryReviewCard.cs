@@ -87,7 +87,7 @@ public static class LibraryReviewCard
                     }),
                 ])),
                 new ActionShowCard("Retire", new AdaptiveCard([
-                    new InputText(InputIds.Reason, "Why is it no longer correct?")
+                    new InputText(InputIds.RetireReason, "Why is it no longer correct?")
                     {
                         IsMultiline = true,
                         IsRequired = true,

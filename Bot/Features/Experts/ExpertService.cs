@@ -440,6 +440,13 @@ public sealed class ExpertService(
         var step = product.ApprovalSteps[question.ApprovalStep];
         if (!await directory.IsListedAsync(activity, step.Approvers, ct))
         {
+            // An approver of an earlier step clicking a card that was just decided (double click, two approvers at once): the
+            // card is stale, so show the current state instead of a refusal.
+            if (await directory.IsListedAsync(activity, product.ApprovalSteps.Take(question.ApprovalStep).SelectMany(s => s.Approvers), ct))
+            {
+                return await ReviewViewAsync(db, activity, question, answer, ct);
+            }
+
             var anyStep = await directory.IsListedAsync(activity, product.ApprovalSteps.SelectMany(s => s.Approvers), ct);
             var message = anyStep
                 ? $"This answer is waiting for the {step.Name} step of {product.DisplayName}; you approve a different step."

@@ -227,7 +227,7 @@ public sealed class LibraryService(
     public Task<InvokeResponse> RetireAsync(Activity activity, LibraryRetireData data, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (string.IsNullOrWhiteSpace(data.Reason) || data.Reason.Length > ExpertText.MaxNote)
+        if (string.IsNullOrWhiteSpace(data.RetireReason) || data.RetireReason.Length > ExpertText.MaxNote)
         {
             return Task.FromResult(InvokeResponse.Message($"Give a reason for retiring the answer (at most {ExpertText.MaxNote} characters). Nothing was changed."));
         }
@@ -236,7 +236,7 @@ public sealed class LibraryService(
         {
             var cardId = ReviewCardId(entry);
             entry.Status = LibraryEntryStatus.Retired;
-            entry.RetiredReason = data.Reason.Trim();
+            entry.RetiredReason = data.RetireReason.Trim();
             timers.Cancel(db, ExpertService.ReviewTimerKind, ExpertService.ReviewTimerKey(entry.Id));
             experts.Audit(db, actor, "library.retire", question.Id, entry.Id, nameof(LibraryEntryStatus.Active), nameof(LibraryEntryStatus.Retired), entry.RetiredReason);
             return await FinishCardAsync(db, entry, question, product, cardId, $"Retired by {actor.Name}: {entry.RetiredReason}", ct);
