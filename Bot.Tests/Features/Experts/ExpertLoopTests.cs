@@ -303,8 +303,9 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.True(await h.Get<IExpertAnswers>().HasApprovedAnswerAsync("topic-3"));
         await h.DeliverAsync();
         Assert.Contains(h.CallsWith("Deliveries are running a day late"), c => c.Operation == "send" && c.ConversationId == AgentsThread);
-        Assert.DoesNotContain(h.Timers!.All, t => t.Kind == ExpertService.SlaTimerKind);
-        Assert.Single(h.Timers.All, t => t.Kind == ExpertService.ReviewTimerKind);
+        var timers = await h.TimerRowsAsync();
+        Assert.DoesNotContain(timers, t => t.Kind == ExpertService.SlaTimerKind);
+        Assert.Single(timers, t => t.Kind == ExpertService.ReviewTimerKind);
     }
 
     [StorageFact]
@@ -332,7 +333,7 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.Contains("It is two days now.", q.ChangesRequested, StringComparison.Ordinal);
         await h.DeliverAsync();
         Assert.Contains(h.CallsWith("It is two days now."), c => c.Operation == "send" && c.ConversationId.StartsWith(ProductChannel + ";messageid=", StringComparison.Ordinal));
-        Assert.Equal(3, h.Timers!.All.Count(t => t.Kind == ExpertService.SlaTimerKind));
+        Assert.Equal(3, (await h.TimerRowsAsync()).Count(t => t.Kind == ExpertService.SlaTimerKind));
 
         // The corrected answer supersedes the first; Bob (who reported) gets the notice with the reason.
         await Answer(Carol, questionId, "Storm, second wave.", "Deliveries are two days late.");
@@ -386,6 +387,27 @@ public class ExpertLoopTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task SlaTimer_RestartMidTimer_FiresOnceAfterRestart()
+    {
+        await _host.CommandAsync(Bob, "ask travel-insurance " + Question);
+        var questionId = await SingleQuestionIdAsync();
+        await _host.DeliverAsync();
+        var askedAt = _host.Time.GetUtcNow();
+        var directory = _host.DataDirectory;
+        await _host.DisposeAsync();
+
+        // The process is gone for 40 minutes; a new one starts on the same database with the clock past the 50% step.
+        _host = await StartOnAsync(directory, Postgres, configure: null, link: false, now: askedAt.AddMinutes(40));
+        Assert.Equal(1, await _host.FireDueTimersAsync());
+        Assert.Equal(0, await _host.FireDueTimersAsync());
+        await _host.DeliverAsync();
+        var reminder = Assert.Single(_host.CallsWith("Reminder: question due"));
+        Assert.StartsWith(ProductChannel + ";messageid=", reminder.ConversationId, StringComparison.Ordinal);
+        Assert.Equal(1, (await QuestionAsync(questionId)).RemindersSent);
+        Assert.Equal(2, (await _host.TimerRowsAsync()).Count(t => t.Kind == ExpertService.SlaTimerKind));
+    }
+
+    [StorageFact]
     public async Task LibraryReview_DueDate_StillCorrectCardConfirmAndRetire()
     {
         var h = _host;
@@ -409,13 +431,13 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.Contains("You're not an owner of Mail", Message(stranger), StringComparison.Ordinal);
         var confirmed = await h.InvokeAsync(Carol, CardVerbs.LibraryConfirm, new LibraryEntryData(Id(entryId)));
         Assert.Contains("Confirmed by Carol Expert", CardText(confirmed), StringComparison.Ordinal);
-        Assert.Equal(h.Time.GetUtcNow().AddDays(14), Assert.Single(h.Timers!.All, t => t.Kind == ExpertService.ReviewTimerKind).DueAt);
+        Assert.Equal(h.Time.GetUtcNow().AddDays(14), Assert.Single(await h.TimerRowsAsync(), t => t.Kind == ExpertService.ReviewTimerKind).DueAt);
 
         var noReason = await h.InvokeAsync(Carol, CardVerbs.LibraryRetire, new LibraryRetireData(Id(entryId)));
         Assert.Contains("Give a reason", Message(noReason), StringComparison.Ordinal);
         await h.InvokeAsync(Carol, CardVerbs.LibraryRetire, new LibraryRetireData(Id(entryId)), Inputs((InputIds.RetireReason, "Storm is over.")));
         Assert.Empty((await h.Get<LibraryService>().SearchAsync("parcels")).Entries);
-        Assert.Empty(h.Timers.All);
+        Assert.Empty(await h.TimerRowsAsync());
     }
 
     // ───────── helpers ─────────

@@ -26,8 +26,8 @@ internal sealed record TestUser(string Id, string Name, string Aad, string? Upn 
 
 /// <summary>
 /// The expert loop wired as in Program.cs (storage, outbox with its worker, channels, experts) on a temporary SQLite file
-/// or a PostgreSQL database, with a recording Connector, a fake clock and, unless a scheduler is registered, in-memory timers
-/// fired by <see cref="FireDueTimersAsync"/>. Turns run straight against the registered routes.
+/// or a PostgreSQL database, with a recording Connector, a fake clock and the real scheduler, fired by
+/// <see cref="FireDueTimersAsync"/>. Turns run straight against the registered routes.
 /// </summary>
 internal sealed class ExpertTestHost : IAsyncDisposable
 {
@@ -70,14 +70,13 @@ internal sealed class ExpertTestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private bool _workerStarted;
 
-    private ExpertTestHost(ServiceProvider services, string directory, string? postgres, RecordingConnectorClient connector, MemberDirectoryConnector members, InMemoryTimers? timers)
+    private ExpertTestHost(ServiceProvider services, string directory, string? postgres, RecordingConnectorClient connector, MemberDirectoryConnector members)
     {
         _services = services;
         DataDirectory = directory;
         Postgres = postgres;
         Connector = connector;
         Members = members;
-        Timers = timers;
     }
 
     public string DataDirectory { get; }
@@ -88,8 +87,6 @@ internal sealed class ExpertTestHost : IAsyncDisposable
 
     public MemberDirectoryConnector Members { get; }
 
-    /// <summary>The in-memory timers (null when a real scheduler was registered by <c>configure</c>).</summary>
-    public InMemoryTimers? Timers { get; }
 
     public FakeTimeProvider Time => (FakeTimeProvider)_services.GetRequiredService<TimeProvider>();
 
@@ -129,19 +126,14 @@ internal sealed class ExpertTestHost : IAsyncDisposable
             .AddStorage(configuration)
             .AddOutbox(configuration)
             .AddKeyedSingleton<IConnectorClient>(OutboxServiceCollectionExtensions.ConnectorKey, members)
+            .AddScheduling()
             .AddChannelsFeature(configuration)
             .AddExpertsFeature(configuration);
         configure?.Invoke(services);
-        InMemoryTimers? timers = null;
-        if (!services.Any(d => d.ServiceType == typeof(IDurableTimers)))
-        {
-            timers = new InMemoryTimers();
-            services.AddSingleton<IDurableTimers>(timers);
-        }
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await provider.MigrateStorageAsync();
-        var host = new ExpertTestHost(provider, directory, postgres, connector, members, timers);
+        var host = new ExpertTestHost(provider, directory, postgres, connector, members);
         foreach (var routes in provider.GetServices<IBotRoutes>())
         {
             routes.Register(host.Routes);
@@ -228,23 +220,21 @@ internal sealed class ExpertTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Fires the in-memory timers due at the fake clock's time, each in its own transaction (like the scheduler).</summary>
+    /// <summary>One pass of the real scheduler at the fake clock's time; returns how many timers fired.</summary>
     public async Task<int> FireDueTimersAsync()
     {
-        var timers = Timers ?? throw new InvalidOperationException("A real scheduler is registered.");
-        var fired = 0;
-        foreach (var timer in timers.TakeDue(Time.GetUtcNow()))
-        {
-            var handler = _services.GetServices<ITimerHandler>().Single(h => h.Kind == timer.Kind);
-            await using var db = await DbAsync();
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await handler.HandleAsync(db, timer, CancellationToken.None);
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
-            fired++;
-        }
+        var before = await TimerRowsAsync();
+        await _services.GetRequiredService<SchedulerWorker>().RunDueAsync(CancellationToken.None);
+        var after = await TimerRowsAsync();
+        return before.Count(b => b.DueAt <= Time.GetUtcNow() && !after.Any(a => a.Kind == b.Kind && a.Key == b.Key && a.DueAt == b.DueAt));
+    }
 
-        return fired;
+    /// <summary>The stored timers (ScheduledTimers), soonest first.</summary>
+    public async Task<IReadOnlyList<DurableTimer>> TimerRowsAsync()
+    {
+        await using var db = await DbAsync();
+        var rows = await db.Set<ScheduledTimer>().AsNoTracking().ToListAsync();
+        return [.. rows.Select(t => new DurableTimer(t.Kind, t.Key, t.DueAt, t.Payload)).OrderBy(t => t.DueAt)];
     }
 
     /// <summary>Cards sent (new posts, replies, updates) whose JSON contains <paramref name="text"/>.</summary>
@@ -272,53 +262,6 @@ internal sealed class ExpertTestHost : IAsyncDisposable
         catch (IOException)
         {
             // best effort: temp folder
-        }
-    }
-}
-
-/// <summary>In-memory <see cref="IDurableTimers"/> for tests without the scheduler: same (kind, key) replaces, cancel removes.</summary>
-internal sealed class InMemoryTimers : IDurableTimers
-{
-    private readonly Dictionary<(string Kind, string Key), DurableTimer> _timers = [];
-
-    public IReadOnlyList<DurableTimer> All
-    {
-        get
-        {
-            lock (_timers)
-            {
-                return [.. _timers.Values.OrderBy(t => t.DueAt)];
-            }
-        }
-    }
-
-    public void Schedule(CrisisDbContext db, DurableTimer timer)
-    {
-        lock (_timers)
-        {
-            _timers[(timer.Kind, timer.Key)] = timer;
-        }
-    }
-
-    public void Cancel(CrisisDbContext db, string kind, string key)
-    {
-        lock (_timers)
-        {
-            _timers.Remove((kind, key));
-        }
-    }
-
-    public IReadOnlyList<DurableTimer> TakeDue(DateTimeOffset now)
-    {
-        lock (_timers)
-        {
-            var due = _timers.Values.Where(t => t.DueAt <= now).OrderBy(t => t.DueAt).ToList();
-            foreach (var timer in due)
-            {
-                _timers.Remove((timer.Kind, timer.Key));
-            }
-
-            return due;
         }
     }
 }
