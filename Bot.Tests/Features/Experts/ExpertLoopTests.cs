@@ -244,6 +244,22 @@ public class ExpertLoopTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task Approve_SamePersonListedInTwoSteps_DecidesOnlyOne()
+    {
+        var h = _host;
+        await h.CommandAsync(Bob, "ask credit-card Is the card blocked abroad?");
+        var questionId = await SingleQuestionIdAsync();
+        await Answer(Carol, questionId, "No block.", "Your card works abroad.");
+        var answer = await CurrentAnswerAsync(questionId);
+        await h.InvokeAsync(Dan, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
+        var second = await h.InvokeAsync(Dan, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
+        Assert.Contains("another approver must decide the Compliance step", Message(second), StringComparison.Ordinal);
+        Assert.Equal(QuestionStatus.InReview, (await QuestionAsync(questionId)).Status);
+        await h.InvokeAsync(Erin, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
+        Assert.Equal(QuestionStatus.Approved, (await QuestionAsync(questionId)).Status);
+    }
+
+    [StorageFact]
     public async Task Ask_BadInput_ClearErrorsAndNothingSaved()
     {
         var h = _host;
@@ -438,6 +454,29 @@ public class ExpertLoopTests : IAsyncLifetime
         await h.InvokeAsync(Carol, CardVerbs.LibraryRetire, new LibraryRetireData(Id(entryId)), Inputs((InputIds.RetireReason, "Storm is over.")));
         Assert.Empty((await h.Get<LibraryService>().SearchAsync("parcels")).Entries);
         Assert.Empty(await h.TimerRowsAsync());
+    }
+
+    [StorageFact]
+    public async Task Find_QuerySyntaxAndProductFilter_SafeAndRanked()
+    {
+        var h = _host;
+        await h.CommandAsync(Bob, "ask mail Why are parcels late this week?");
+        await Answer(Carol, await SingleQuestionIdAsync(), "Storm closed two hubs.", "Parcels are a day late after the storm.");
+        var library = h.Get<LibraryService>();
+
+        Assert.Single((await library.SearchAsync("PARCELS \"late\" OR storm* NEAR(")).Entries);
+        Assert.Single((await library.SearchAsync("parcel", "mail")).Entries);           // prefix match, product filter
+        Assert.Empty((await library.SearchAsync("parcels", "travel-insurance")).Entries);
+        Assert.Empty((await library.SearchAsync("' ; --")).Entries);
+
+        await h.CommandAsync(Bob, "find");
+        Assert.Contains("Type words to search for", h.Replies.Last().Text, StringComparison.Ordinal);
+        await h.CommandAsync(Bob, "library Mail");
+        Assert.Contains("Parcels are a day late", Json(h.Replies.Last()), StringComparison.Ordinal);
+        await h.CommandAsync(Bob, "library pensions");
+        Assert.Contains("I don't know the product 'pensions'", h.Replies.Last().Text, StringComparison.Ordinal);
+        var bad = await h.InvokeAsync(Bob, CardVerbs.AnswerApprove, new QuestionActionData("x"), Inputs(("version", "not a number")));
+        Assert.Contains("not valid", Message(bad), StringComparison.Ordinal);
     }
 
     // ───────── helpers ─────────

@@ -58,6 +58,14 @@ internal sealed class ExpertTestHost : IAsyncDisposable
               - { name: Brand, approvers: [{{Dan.Aad}}] }
               - { name: Legal, approvers: [{{Erin.Aad}}] }
             slaMinutes: { normal: 60, crisis: 20 }
+          - key: credit-card
+            displayName: Credit Card
+            keywords: [card]
+            owners: [{{Carol.Aad}}]
+            approvalSteps:
+              - { name: Brand, approvers: [{{Dan.Aad}}] }
+              - { name: Compliance, approvers: [{{Dan.Aad}}, {{Erin.Aad}}] }
+            slaMinutes: { normal: 60, crisis: 20 }
           - key: mail
             displayName: Mail
             keywords: [parcel]
@@ -143,6 +151,7 @@ internal sealed class ExpertTestHost : IAsyncDisposable
         {
             await host.LinkAsync(new ChannelBindingKey(ChannelRole.Product, "travel-insurance"), ProductChannel);
             await host.LinkAsync(new ChannelBindingKey(ChannelRole.Product, "mail"), ProductChannel);
+            await host.LinkAsync(new ChannelBindingKey(ChannelRole.Product, "credit-card"), ProductChannel);
             await host.LinkAsync(new ChannelBindingKey(ChannelRole.Approvers, ""), ApproversChannel);
         }
 

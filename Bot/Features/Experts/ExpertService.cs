@@ -454,6 +454,14 @@ public sealed class ExpertService(
             return await RefuseAsync(actor, action, question.Id, null, question.Status, message, ct);
         }
 
+        // Four eyes: one person decides at most one step of a review round (also stops a double click from approving two
+        // steps when the same person is listed in both).
+        if (question.ApprovalStep > 0 && await DecidedThisRoundAsync(db, question, actor, ct))
+        {
+            return await RefuseAsync(actor, action, question.Id, null, question.Status,
+                $"You already approved an earlier step of this answer; another approver must decide the {step.Name} step.", ct);
+        }
+
         if (reason is not null && string.IsNullOrWhiteSpace(reason))
         {
             return InvokeResponse.Message("Give the expert a reason: say what must change. Nothing was saved.");
@@ -508,6 +516,16 @@ public sealed class ExpertService(
         return await ReviewViewAsync(after, activity, latest!.Value.Question, latest.Value.Answer, ct);
     }
 
+    private static async Task<bool> DecidedThisRoundAsync(CrisisDbContext db, ExpertQuestion question, ExpertActor actor, CancellationToken ct)
+    {
+        var round = RoundTag(question);
+        return await db.Set<ExpertAuditEntry>().AnyAsync(
+            e => e.QuestionId == question.Id && e.ActorUserId == actor.UserId && e.Details != null && e.Details.StartsWith(round) &&
+                 (e.Action == "answer.approve" || e.Action == "answer.edit"), ct);
+    }
+
+    private static string RoundTag(ExpertQuestion question) => string.Create(CultureInfo.InvariantCulture, $"round {question.ReviewRound}: ");
+
     private async Task ApproveStepAsync(CrisisDbContext db, ExpertQuestion question, ProductDefinition product, ExpertAnswer reviewed, ExpertAnswer decided, ExpertActor actor, string action, string stepLabel, DateTimeOffset now, CancellationToken ct)
     {
         var verb = decided.Id == reviewed.Id ? "Approved" : $"Edited (v{decided.Version}) and approved";
@@ -523,14 +541,14 @@ public sealed class ExpertService(
         question.Revision++;
         if (isLast)
         {
-            Audit(db, actor, action, question.Id, null, before, nameof(QuestionStatus.Approved), $"answer v{decided.Version}");
+            Audit(db, actor, action, question.Id, null, before, nameof(QuestionStatus.Approved), RoundTag(question) + $"answer v{decided.Version}");
             await FinalizeAsync(db, question, product, decided, string.Join("; ", question.Decisions.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(ApproverOf)), ct);
             return;
         }
 
         question.ApprovalStep++;
         var after = $"{nameof(QuestionStatus.InReview)}:{product.ApprovalSteps[question.ApprovalStep].Name}";
-        Audit(db, actor, action, question.Id, null, before, after, $"answer v{decided.Version}");
+        Audit(db, actor, action, question.Id, null, before, after, RoundTag(question) + $"answer v{decided.Version}");
         await PostReviewCardAsync(db, question, product, decided, ct);
         await UpdateQuestionCardsAsync(db, question, ct);
         await db.SaveChangesAsync(ct);
