@@ -5,6 +5,7 @@ using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Routing;
 using CrisisBot.Tests.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
 
 namespace CrisisBot.Tests.Features.Experts;
@@ -257,6 +258,34 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.Equal(QuestionStatus.InReview, (await QuestionAsync(questionId)).Status);
         await h.InvokeAsync(Erin, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
         Assert.Equal(QuestionStatus.Approved, (await QuestionAsync(questionId)).Status);
+    }
+
+    [StorageFact]
+    public async Task Ask_CrisisCoversProduct_CrisisSlaAndAudited()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
+        var crisis = new FixedCrisis(new CrisisBot.Features.Crisis.ActiveCrisis(1, "Rail strike", ["travel-insurance"], _host.Time.GetUtcNow()));
+        await using var host = await StartOnAsync(directory, null, s => s.AddSingleton<CrisisBot.Features.Crisis.ICrisisState>(crisis), link: true);
+        try
+        {
+            await host.CommandAsync(Bob, "ask travel-insurance " + Question);
+            await host.CommandAsync(Bob, "ask mail Why are parcels late?");
+            await using var db = await host.DbAsync();
+            var questions = await db.Set<ExpertQuestion>().OrderBy(q => q.Id).ToListAsync();
+            Assert.Equal([20, 30], questions.Select(q => q.SlaMinutes)); // crisis SLA only where the crisis applies
+            Assert.True(questions[0].CrisisSla);
+            Assert.Equal(host.Time.GetUtcNow().AddMinutes(20), questions[0].DueAt);
+            Assert.Contains("crisis SLA", (await db.Set<ExpertAuditEntry>().FirstAsync(a => a.QuestionId == questions[0].Id)).Details, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DeleteDirectory(directory);
+        }
+    }
+
+    private sealed class FixedCrisis(CrisisBot.Features.Crisis.ActiveCrisis crisis) : CrisisBot.Features.Crisis.ICrisisState
+    {
+        public Task<CrisisBot.Features.Crisis.ActiveCrisis?> GetActiveAsync(CancellationToken ct = default) => Task.FromResult<CrisisBot.Features.Crisis.ActiveCrisis?>(crisis);
     }
 
     [StorageFact]
