@@ -432,6 +432,35 @@ public class ExpertLoopTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task Reminder_SnoozeAndHandToDeputies_OwnersOnly()
+    {
+        var h = _host;
+        await h.CommandAsync(Bob, "ask travel-insurance " + Question);
+        var questionId = await SingleQuestionIdAsync();
+        await h.DeliverAsync();
+
+        var stranger = await h.InvokeAsync(Mallory, CardVerbs.SlaSnooze, new SlaSnoozeData(Id(questionId), 15));
+        Assert.Equal("You're not an owner or deputy of Travel Insurance.", Message(stranger));
+
+        // Snooze at 25 min: the 50 % reminder (30 min) moves to 40 min; the due time stays.
+        h.Time.Advance(TimeSpan.FromMinutes(25));
+        var snoozed = await h.InvokeAsync(Carol, CardVerbs.SlaSnooze, new SlaSnoozeData(Id(questionId), 15));
+        Assert.Contains("no reminder before", Message(snoozed), StringComparison.Ordinal);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(0, await h.FireDueTimersAsync());
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, await h.FireDueTimersAsync());
+
+        var handed = await h.InvokeAsync(Carol, CardVerbs.SlaEscalate, new QuestionActionData(Id(questionId)));
+        Assert.Contains("deputies", Message(handed), StringComparison.Ordinal);
+        await h.DeliverAsync();
+        Assert.Single(h.CallsWith("Escalated: question unanswered"));
+        await using var db = await h.DbAsync();
+        Assert.Equal(["sla.snooze.refused", "sla.snooze", "sla.reminder", "sla.escalate.deputies"],
+            await db.Set<ExpertAuditEntry>().Where(a => a.Action.StartsWith("sla.")).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
+
+    [StorageFact]
     public async Task SlaTimer_RestartMidTimer_FiresOnceAfterRestart()
     {
         await _host.CommandAsync(Bob, "ask travel-insurance " + Question);
