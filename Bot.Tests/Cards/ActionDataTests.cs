@@ -10,6 +10,10 @@ public class ActionDataTests
     public static TheoryData<object> Records() =>
     [
         new AskExpertData("t-1"),
+        new AskQuestionData("t-1", "Refund delays", "travel-money", "When do refunds arrive?"),
+        new LibraryEntryData("e-1"),
+        new LibraryRetireData("e-1", "product withdrawn"),
+        new LibrarySupersedeData("e-1", "facts", "reply", "short", "true", "note", "new fee"),
         new TopicActionData("t-1"),
         new MuteTopicData("t-1", "4"),
         new ProposeCrisisData("t-1"),

@@ -28,7 +28,7 @@ public class CardSamplesTests
         [
             "help", "status", "links", "linked", "notAllowed", "hotTopic", "question.owner", "question.others",
             "answerReview.approver", "answerReview.others", "approvedAnswer", "faqEntry", "librarySearch", "superseded",
-            "slaReminder", "slaEscalation", "leadershipSummary", "crisisDeclared", "standDownReport", "dutyOfCare",
+            "slaReminder", "slaEscalation", "slaLeadership", "askQuestion", "libraryReview", "leadershipSummary", "crisisDeclared", "standDownReport", "dutyOfCare",
         ];
         Assert.Equal(expected.Order(), names.Order());
         foreach (var name in names)

@@ -22,10 +22,19 @@ public static class InputIds
     public const string Product = "product";
     public const string StandDownReason = "standDownReason";
     public const string SupportNote = "supportNote";
+    public const string Question = "question";
+    public const string Reason = "reason";
+    public const string RetireReason = "retireReason";
 }
 
-/// <summary><see cref="CardVerbs.TopicAskExpert"/>.</summary>
-public sealed record AskExpertData(string TopicId);
+/// <summary>
+/// <see cref="CardVerbs.TopicAskExpert"/>. <see cref="TopicTitle"/> and <see cref="Product"/> (product key) are optional: when
+/// the card carries them the ask form is pre-filled, otherwise the agent picks the product.
+/// </summary>
+public sealed record AskExpertData(string TopicId, string? TopicTitle = null, string? Product = null);
+
+/// <summary><see cref="CardVerbs.QuestionAsk"/>: <c>product</c> and <c>question</c> come from the form's inputs.</summary>
+public sealed record AskQuestionData(string? TopicId = null, string? TopicTitle = null, string? Product = null, string? Question = null);
 
 /// <summary><see cref="CardVerbs.TopicRefresh"/>, <see cref="CardVerbs.TopicResolve"/>.</summary>
 public sealed record TopicActionData(string TopicId);
@@ -74,6 +83,22 @@ public sealed record LibrarySearchData(string? Query = null, string? Product = n
 
 /// <summary><see cref="CardVerbs.LibraryOpen"/>.</summary>
 public sealed record LibraryOpenData(string AnswerId);
+
+/// <summary><see cref="CardVerbs.LibraryConfirm"/>.</summary>
+public sealed record LibraryEntryData(string EntryId);
+
+/// <summary><see cref="CardVerbs.LibraryRetire"/>: the reason is a required input.</summary>
+public sealed record LibraryRetireData(string EntryId, string? RetireReason = null);
+
+/// <summary><see cref="CardVerbs.LibrarySupersede"/>: the replacement answer form plus the reason for the change.</summary>
+public sealed record LibrarySupersedeData(
+    string EntryId,
+    string? Facts = null,
+    string? CustomerReply = null,
+    string? ShortReply = null,
+    string? AddToFaq = null,
+    string? InternalNote = null,
+    string? Reason = null);
 
 /// <summary><see cref="CardVerbs.AnswerSupersededAck"/>.</summary>
 public sealed record SupersededAckData(string OldAnswerId, string NewAnswerId);

@@ -30,6 +30,9 @@ public static class CardVerbs
     /// <summary>Marks a topic resolved. <see cref="TopicActionData"/>.</summary>
     public const string TopicResolve = "topic.resolve";
 
+    /// <summary>An agent sends the ask-an-expert form (product, question, optional topic). <see cref="AskQuestionData"/>.</summary>
+    public const string QuestionAsk = "question.ask";
+
     /// <summary>Refresh of the question card (owners get the answer form). <see cref="QuestionActionData"/>.</summary>
     public const string QuestionRefresh = "question.refresh";
 
@@ -71,6 +74,15 @@ public static class CardVerbs
 
     /// <summary>Shows one library answer as an approved-answer card. <see cref="LibraryOpenData"/>.</summary>
     public const string LibraryOpen = "library.open";
+
+    /// <summary>An owner confirms a library answer is still correct (new review-by date). <see cref="LibraryEntryData"/>.</summary>
+    public const string LibraryConfirm = "library.confirm";
+
+    /// <summary>An owner retires a library answer (reason required). <see cref="LibraryRetireData"/>.</summary>
+    public const string LibraryRetire = "library.retire";
+
+    /// <summary>An owner or approver replaces a library answer; the replacement goes through approval. <see cref="LibrarySupersedeData"/>.</summary>
+    public const string LibrarySupersede = "library.supersede";
 
     /// <summary>Snoozes an SLA reminder. <see cref="SlaSnoozeData"/>.</summary>
     public const string SlaSnooze = "sla.snooze";

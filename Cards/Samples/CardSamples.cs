@@ -232,6 +232,50 @@ public static class CardSamples
             RemindersSent = int.MaxValue,
         }));
 
+        Add("slaLeadership", Typical, SlaReminderCard.Build(new SlaReminderCardInput(
+            "q-42", "Travel insurance", "Are strike cancellations covered for policies bought after the strike was announced?",
+            SlaReminderKind.Leadership, Ago(130), Now, [P("dana", "Dana Whitfield"), P("raj", "Raj Patel")], 9)
+        {
+            Deputies = [P("li", "Li Wei")],
+            RemindersSent = 2,
+        }));
+        Add("slaLeadership", Empty, SlaReminderCard.Build(new SlaReminderCardInput("q-0", "", "Question?", SlaReminderKind.Leadership, Now, Now, [], 0)));
+        Add("slaLeadership", Worst, SlaReminderCard.Build(new SlaReminderCardInput("q-" + new string('9', 64), W(), W(), SlaReminderKind.Leadership, Ago(100_000), Now, People(150, "owner"), int.MaxValue)
+        {
+            Deputies = People(150, "deputy"),
+            RemindersSent = int.MaxValue,
+        }));
+
+        // ask form
+        Add("askQuestion", Typical, AskQuestionCard.Build(new AskQuestionCardInput([new ProductChoice("travel-money", "Travel money"), new ProductChoice("travel-insurance", "Travel insurance")])
+        {
+            TopicId = "topic-17",
+            TopicTitle = "Terminal 2 bureau closed, currency orders stuck",
+            Product = "travel-money",
+            Question = "Terminal 2 bureau closed, currency orders stuck",
+        }));
+        Add("askQuestion", Empty, AskQuestionCard.Build(new AskQuestionCardInput([new ProductChoice("mail", "Mail")])));
+        Add("askQuestion", Worst, AskQuestionCard.Build(new AskQuestionCardInput(Enumerable.Range(0, 100).Select(i => new ProductChoice(W(), W())).ToArray())
+        {
+            TopicId = "topic-" + new string('9', 64),
+            TopicTitle = W(),
+            Product = W(),
+            Question = W(),
+            Error = W(),
+        }));
+
+        // library review ("still correct?")
+        Add("libraryReview", Typical, LibraryReviewCard.Build(new LibraryReviewCardInput(
+            "17", 2, "Travel money", "Can I collect my currency order at another branch?",
+            "The Terminal 2 branch is closed until Friday. You can collect your order from the Terminal 5 branch, or we can deliver it to your home for free.",
+            "Terminal 2 is closed until Friday: collect at Terminal 5 or get free home delivery.",
+            Ago(60), [P("priya", "Priya Shah")], Now) { Recipients = 12 }));
+        Add("libraryReview", Empty, LibraryReviewCard.Build(new LibraryReviewCardInput("1", 1, "", "Q?", "A.", "", Now.AddDays(1), [], Now) { Outcome = "Confirmed." }));
+        Add("libraryReview", Worst, LibraryReviewCard.Build(new LibraryReviewCardInput(new string('9', 64), int.MaxValue, W(), W(), W(), W(), Ago(100_000), People(150, "owner"), Now)
+        {
+            Recipients = int.MaxValue,
+        }));
+
         // leadership summary
         Add("leadershipSummary", Typical, LeadershipSummaryCard.Build(SummaryTypical()));
         Add("leadershipSummary", Empty, LeadershipSummaryCard.Build(new LeadershipSummaryCardInput(

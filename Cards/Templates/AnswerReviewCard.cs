@@ -40,6 +40,12 @@ public sealed record AnswerReviewCardInput(
 
     /// <summary>Decisions so far, e.g. "Approved by Legal (Priya), 14:05 UTC".</summary>
     public IReadOnlyList<string> Decisions { get; init; } = [];
+
+    /// <summary>The step waiting for a decision, e.g. "Legal (2 of 2)".</summary>
+    public string? Step { get; init; }
+
+    /// <summary>The final state once decided ("Approved", "Sent back for changes"): no buttons for anyone.</summary>
+    public string? Outcome { get; init; }
 }
 
 /// <summary>
@@ -104,7 +110,11 @@ public static class AnswerReviewCard
         }
 
         IReadOnlyList<CardAction>? actions = null;
-        if (input.Viewer == ReviewViewer.Approver)
+        if (!string.IsNullOrWhiteSpace(input.Outcome))
+        {
+            body.Add(Box(ContainerStyle.Good, Para(Safe(input.Outcome, CardParts.Sentence))));
+        }
+        else if (input.Viewer == ReviewViewer.Approver)
         {
             actions =
             [
@@ -141,7 +151,8 @@ public static class AnswerReviewCard
         }
         else
         {
-            body.Add(Box(ContainerStyle.Emphasis, Para($"Waiting for approval by {approversText}.")));
+            var step = string.IsNullOrWhiteSpace(input.Step) ? string.Empty : $" ({Safe(input.Step, 60)})";
+            body.Add(Box(ContainerStyle.Emphasis, Para($"Waiting for approval by {approversText}{step}.")));
         }
 
         var refresh = Execute("Refresh", CardVerbs.AnswerReviewRefresh, new AnswerReviewData(input.AnswerId, input.Version));

@@ -59,6 +59,15 @@ public sealed record QuestionCardInput(
 
     /// <summary>Why the previous answer was sent back, shown to owners.</summary>
     public string? ChangesRequested { get; init; }
+
+    /// <summary>Why the owner's last submission was refused (validation); shown above the re-shown form.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>
+    /// Users whose client fetches their own view automatically (owners and deputies, as Teams user ids where known);
+    /// null means the owners' ids. At most 60 are kept.
+    /// </summary>
+    public IReadOnlyList<string>? RefreshUserIds { get; init; }
 }
 
 /// <summary>Pre-filled values of the answer form.</summary>
@@ -122,6 +131,11 @@ public static class QuestionCard
                 body.Add(Box(ContainerStyle.Warning, Colored("Changes requested", TextColor.Default), Para(Safe(input.ChangesRequested, Scaled(CardParts.Sentence, scale)))));
             }
 
+            if (!string.IsNullOrWhiteSpace(input.Error))
+            {
+                body.Add(Box(ContainerStyle.Attention, Colored(Safe(input.Error, CardParts.Sentence), TextColor.Attention)));
+            }
+
             body.AddRange(AnswerForm(input.QuestionId, input.Draft, scale));
         }
         else
@@ -135,7 +149,7 @@ public static class QuestionCard
         var refresh = Execute("Refresh", CardVerbs.QuestionRefresh, new QuestionActionData(input.QuestionId));
         return new AdaptiveCard(body)
         {
-            Refresh = Refresh(refresh, input.Owners.Select(o => o.UserId).ToArray()),
+            Refresh = Refresh(refresh, input.RefreshUserIds ?? input.Owners.Select(o => o.UserId).ToArray()),
             MsTeams = TeamsCardProperties.FullWidth(mentions),
             FallbackText = $"Question ({Plain(input.Product, 60)}): {Plain(input.Question, 200)}",
         };
@@ -143,6 +157,21 @@ public static class QuestionCard
 
     /// <summary>The owner's answer form and its submit button (also used by the SLA reminder's "Answer now").</summary>
     internal static IEnumerable<CardElement> AnswerForm(string questionId, AnswerDraft? draft, int scale = 100)
+    {
+        foreach (var field in AnswerFields(draft, scale))
+        {
+            yield return field;
+        }
+
+        yield return Buttons(Execute("Send for approval", CardVerbs.QuestionSubmitAnswer, new SubmitAnswerData(questionId)) with
+        {
+            Style = ActionStyle.Positive,
+            AssociatedInputs = AssociatedInputs.Auto,
+        });
+    }
+
+    /// <summary>The answer form's inputs without a button (the library's "Edit" adds its own).</summary>
+    internal static IEnumerable<CardElement> AnswerFields(AnswerDraft? draft, int scale = 100)
     {
         yield return Heading("Your answer");
         yield return new InputText(InputIds.Facts, "Facts (internal, for approvers)")
@@ -185,11 +214,6 @@ public static class QuestionCard
             Placeholder = "Caveats for approvers and agents; never sent to customers",
             Value = Prefill(draft?.InternalNote, scale, 1000),
         };
-        yield return Buttons(Execute("Send for approval", CardVerbs.QuestionSubmitAnswer, new SubmitAnswerData(questionId)) with
-        {
-            Style = ActionStyle.Positive,
-            AssociatedInputs = AssociatedInputs.Auto,
-        });
     }
 
     /// <summary>An input's value is shown verbatim (not markdown), so it is cleaned as plain text.</summary>

@@ -11,6 +11,9 @@ public enum SlaReminderKind
 
     /// <summary>To the deputies, after the owners missed the deadline.</summary>
     Escalation = 1,
+
+    /// <summary>To the crisis lead or leadership channel, long after the deadline (owners and deputies named).</summary>
+    Leadership = 2,
 }
 
 /// <summary>Input of <see cref="SlaReminderCard"/>.</summary>
@@ -53,6 +56,11 @@ public static class SlaReminderCard
 
     private static AdaptiveCard Render(SlaReminderCardInput input, int scale)
     {
+        if (input.Kind == SlaReminderKind.Leadership)
+        {
+            return RenderLeadership(input, scale);
+        }
+
         var escalation = input.Kind == SlaReminderKind.Escalation;
         var overdue = input.GeneratedAt >= input.DueAt;
         var (addressed, mentions) = Mention(escalation ? input.Deputies : input.Owners);
@@ -97,6 +105,32 @@ public static class SlaReminderCard
             Actions = actions,
             MsTeams = TeamsCardProperties.FullWidth(mentions),
             FallbackText = escalation ? "Escalated question: " + Plain(input.Question, 200) : "Question " + when + ": " + Plain(input.Question, 200),
+        };
+    }
+
+    private static AdaptiveCard RenderLeadership(SlaReminderCardInput input, int scale)
+    {
+        var late = Duration(input.GeneratedAt - input.DueAt);
+        var body = new List<CardElement>
+        {
+            Box(
+                ContainerStyle.Attention,
+                Colored("Escalation: expert question still unanswered", TextColor.Attention),
+                Para($"{Plural(input.WaitingAgents, "agent")} are waiting. The owners and deputies were reminded; the answer is {late} late.")),
+            Subtle($"Question · {Safe(input.Product, 60)}"),
+            new TextBlock(Safe(input.Question, Scaled(CardParts.Sentence, scale))) { Weight = TextWeight.Bolder, Size = TextSize.Medium, Wrap = true },
+            Facts(
+                ("Due", $"{Time(input.DueAt)} (overdue by {late})"),
+                ("Owners", Names(input.Owners.Select(o => o.Name).ToArray(), 5)),
+                ("Deputies", Names(input.Deputies.Select(o => o.Name).ToArray(), 5)),
+                ("Reminders sent", Num(input.RemindersSent))),
+            Para("Please find someone who can answer, or tell the agents what to say meanwhile."),
+        };
+
+        return new AdaptiveCard(body)
+        {
+            MsTeams = TeamsCardProperties.FullWidth(),
+            FallbackText = "Escalation: unanswered question: " + Plain(input.Question, 200),
         };
     }
 }

@@ -22,6 +22,13 @@ public sealed class ChannelsCards(TimeProvider time)
             new HelpCommand("status", "status", "Version, storage, installs and channel links."),
             new HelpCommand("links", "links", "Which channel receives which cards."),
         ]),
+        new("Experts and the response library",
+        [
+            new HelpCommand("ask", "ask <product> <question>", "Ask the product's experts; you get the approved answer here."),
+            new HelpCommand("find", "find <words>", "The top 5 approved replies."),
+            new HelpCommand("library", "library <product>", "A product's approved replies."),
+            new HelpCommand("supersede", "supersede <number>", "Replace or retire a library answer (owners and approvers)."),
+        ]),
         new("Channel set-up (admins, in a team channel)",
         [
             new HelpCommand("link", "link agents | leadership | approvers | crisis | product <key>", "This channel receives those cards from now on."),

@@ -21,6 +21,9 @@ namespace CrisisBot.Features.HotTopics.Routing;
 ///     owners: [00000000-0000-0000-0000-000000000001, ana@contoso.example]   # aadObjectId or UPN, at least one
 ///     deputies: []
 ///     approvers: [lead@contoso.example]
+///     approvalSteps:                 # optional chain, in order; default: one step with 'approvers'
+///       - { name: Brand, approvers: [lead@contoso.example] }
+///       - { name: Legal, approvers: [legal@contoso.example] }
 ///     slaMinutes: { normal: 60, crisis: 15 }
 ///     channel: "19:abc@thread.tacv2" # optional; otherwise `link product &lt;key&gt;`
 /// </code>
@@ -172,21 +175,54 @@ public sealed partial class ProductCatalog
                 }
             }
 
+            var steps = new List<ApprovalStep>();
+            if (item.ApprovalSteps is not null)
+            {
+                for (var s = 0; s < item.ApprovalSteps.Count; s++)
+                {
+                    var step = item.ApprovalSteps[s];
+                    var stepWhere = string.Create(CultureInfo.InvariantCulture, $"{where}: 'approvalSteps' #{s + 1}");
+                    if (step is null || string.IsNullOrWhiteSpace(step.Name))
+                    {
+                        errors.Add($"{stepWhere}: missing required field 'name'");
+                        continue;
+                    }
+
+                    var stepApprovers = Clean(step.Approvers);
+                    if (stepApprovers.Count == 0)
+                    {
+                        errors.Add($"{stepWhere} ('{step.Name}'): needs at least one entry in 'approvers'");
+                    }
+
+                    CheckPeople(stepApprovers, "approvalSteps.approvers", where, errors);
+                    if (steps.Any(x => string.Equals(x.Name, step.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+                    {
+                        errors.Add($"{stepWhere}: duplicate step name '{step.Name.Trim()}'");
+                    }
+
+                    steps.Add(new ApprovalStep(step.Name.Trim(), stepApprovers));
+                }
+            }
+
             if (item.Channel is not null && string.IsNullOrWhiteSpace(item.Channel))
             {
                 errors.Add($"{where}: 'channel' must not be blank (omit it to link the channel later)");
             }
 
-            products.Add(new ProductDefinition(
+            var approvers = Clean(item.Approvers);
+            var product = new ProductDefinition(
                 item.Key ?? "",
                 item.DisplayName?.Trim() ?? "",
                 keywords,
                 phrases,
                 owners,
                 Clean(item.Deputies),
-                Clean(item.Approvers),
+                item.ApprovalSteps is null || approvers.Count > 0
+                    ? approvers
+                    : [.. steps.SelectMany(x => x.Approvers).Distinct(StringComparer.OrdinalIgnoreCase)],
                 new SlaMinutes(item.SlaMinutes?.Normal ?? 0, item.SlaMinutes?.Crisis ?? 0),
-                string.IsNullOrWhiteSpace(item.Channel) ? null : item.Channel.Trim()));
+                string.IsNullOrWhiteSpace(item.Channel) ? null : item.Channel.Trim());
+            products.Add(item.ApprovalSteps is null ? product : product with { ApprovalSteps = steps });
         }
 
         if (errors.Count > 0)
@@ -242,6 +278,15 @@ public sealed partial class ProductCatalog
         public SlaYaml? SlaMinutes { get; set; }
 
         public string? Channel { get; set; }
+
+        public List<ApprovalStepYaml?>? ApprovalSteps { get; set; }
+    }
+
+    internal sealed class ApprovalStepYaml
+    {
+        public string? Name { get; set; }
+
+        public List<string?>? Approvers { get; set; }
     }
 
     internal sealed class SlaYaml

@@ -10,7 +10,17 @@ public sealed record ProductDefinition(
     IReadOnlyList<string> Deputies,
     IReadOnlyList<string> Approvers,
     SlaMinutes Sla,
-    string? Channel);
+    string? Channel)
+{
+    /// <summary>
+    /// The approval chain, in order (0 or more steps, e.g. brand then legal). From <c>approvalSteps</c> in products.yaml;
+    /// without it, one step "Approval" with <see cref="Approvers"/> (none when that list is empty).
+    /// </summary>
+    public IReadOnlyList<ApprovalStep> ApprovalSteps { get; init; } = Approvers.Count == 0 ? [] : [new ApprovalStep("Approval", Approvers)];
+}
+
+/// <summary>One step of a product's approval chain: any one of <see cref="Approvers"/> (aadObjectIds or UPNs) decides it.</summary>
+public sealed record ApprovalStep(string Name, IReadOnlyList<string> Approvers);
 
 /// <summary>Response-time targets in minutes, in normal operation and during an active crisis.</summary>
 public sealed record SlaMinutes(int Normal, int Crisis);
