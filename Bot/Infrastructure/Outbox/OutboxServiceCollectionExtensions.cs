@@ -27,6 +27,7 @@ public static class OutboxServiceCollectionExtensions
         services.AddOptions<OutboxOptions>()
             .Bind(configuration.GetSection(OutboxOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => o.PartitionHeartbeat < o.PartitionLease, "Outbox:PartitionHeartbeat must be shorter than Outbox:PartitionLease.")
             .ValidateOnStart();
 
         services.TryAddSingleton<OutboxSignal>();
