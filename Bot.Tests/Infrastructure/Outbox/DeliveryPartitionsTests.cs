@@ -146,4 +146,21 @@ public sealed class DeliveryPartitionsTests : IAsyncLifetime
         Assert.Equal(1, b.LiveInstances);
         Assert.Equal(DeliveryPartitions.Count, b.UsableNow(_time.GetUtcNow()).Count);
     }
+
+    [Fact]
+    public async Task ReleaseAll_SameInstanceStartsAgain_UsableAtOnceDespiteRecentSends()
+    {
+        var a = Instance("a");
+        await Refresh(a);
+        await a.ReleaseAllAsync(_ => _time.GetUtcNow(), CancellationToken.None); // sent to every partition just now
+
+        await Refresh(a);
+        Assert.Equal(DeliveryPartitions.Count, a.UsableNow(_time.GetUtcNow()).Count);
+
+        await a.ReleaseAllAsync(_ => _time.GetUtcNow(), CancellationToken.None);
+        var b = Instance("b");
+        await Refresh(b);
+        Assert.Equal(DeliveryPartitions.Count, b.Owned.Count);
+        Assert.Empty(b.UsableNow(_time.GetUtcNow())); // another instance waits for a's sends to leave the windows
+    }
 }

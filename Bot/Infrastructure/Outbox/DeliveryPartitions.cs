@@ -37,6 +37,9 @@ public sealed class DeliveryPartition
 
     public DateTimeOffset? LeaseUntil { get; private set; }
 
+    /// <summary>Who released it last: that instance may take it back at once (its own limiter knows its sends).</summary>
+    public string? ReleasedBy { get; private set; }
+
     /// <summary>The owner may send from this time on: no send of a previous owner can still count in a Teams window.</summary>
     public DateTimeOffset UsableFrom { get; private set; }
 
@@ -61,6 +64,7 @@ internal sealed class DeliveryPartitionConfiguration : IEntityTypeConfiguration<
         builder.HasKey(p => p.Partition);
         builder.Property(p => p.Partition).ValueGeneratedNever();
         builder.Property(p => p.Owner).HasMaxLength(128);
+        builder.Property(p => p.ReleasedBy).HasMaxLength(128);
     }
 }
 
@@ -145,6 +149,7 @@ internal sealed class DeliveryPartitions(
                 var done = await db.Set<DeliveryPartition>().Where(p => p.Partition == partition && p.Owner == owner)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(p => p.Owner, (string?)null)
+                        .SetProperty(p => p.ReleasedBy, owner)
                         .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
                         .SetProperty(p => p.UsableFrom, usableFrom), ct);
                 if (done == 1)
@@ -159,6 +164,7 @@ internal sealed class DeliveryPartitions(
             {
                 var usableFrom = row.Owner switch
                 {
+                    null when row.ReleasedBy == owner => now,
                     null => row.UsableFrom > now ? row.UsableFrom : now,
                     _ when row.Owner == owner => now,
 
@@ -197,6 +203,7 @@ internal sealed class DeliveryPartitions(
             await db.Set<DeliveryPartition>().Where(p => p.Partition == partition && p.Owner == owner)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(p => p.Owner, (string?)null)
+                    .SetProperty(p => p.ReleasedBy, owner)
                     .SetProperty(p => p.LeaseUntil, (DateTimeOffset?)null)
                     .SetProperty(p => p.UsableFrom, usableFrom), ct);
         }

@@ -224,6 +224,10 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTimeOffset>("UsableFrom")
                         .HasColumnType("timestamp with time zone");
 

@@ -218,6 +218,10 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UsableFrom")
                         .HasColumnType("INTEGER");
 

@@ -39,6 +39,7 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                     Partition = table.Column<int>(type: "integer", nullable: false),
                     Owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReleasedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     UsableFrom = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

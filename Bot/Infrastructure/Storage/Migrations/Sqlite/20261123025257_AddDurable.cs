@@ -37,6 +37,7 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     Partition = table.Column<int>(type: "INTEGER", nullable: false),
                     Owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReleasedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
                     UsableFrom = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
