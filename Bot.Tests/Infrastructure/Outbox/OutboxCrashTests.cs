@@ -61,11 +61,16 @@ public sealed class OutboxCrashTests(ITestOutputHelper output)
                 killedAfter.Add(alive);
             }
 
-            using (var last = StartBot(fake, directory))
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using (var last = StartBot(fake, directory, log))
             {
                 try
                 {
                     await writer.DrainAsync(TimeSpan.FromSeconds(60));
+                }
+                catch (TimeoutException ex)
+                {
+                    throw new TimeoutException($"{ex.Message}\nbot exited: {last.HasExited}; bot output:\n{string.Join('\n', log.TakeLast(40))}", ex);
                 }
                 finally
                 {
@@ -108,7 +113,7 @@ public sealed class OutboxCrashTests(ITestOutputHelper output)
 
     private static string ChannelOf(int card) => $"19:crash{card % Channels}@thread.tacv2";
 
-    private static Process StartBot(FakeConnectorServer fake, string directory)
+    private static Process StartBot(FakeConnectorServer fake, string directory, System.Collections.Concurrent.ConcurrentQueue<string>? log = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
@@ -134,10 +139,21 @@ public sealed class OutboxCrashTests(ITestOutputHelper output)
         start.Environment["Connector__AttemptTimeout"] = "00:00:02";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the bot");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+
+        void Keep(string? line)
+        {
+            if (line is not null && log is not null)
+            {
+                log.Enqueue(line);
+                while (log.Count > 200 && log.TryDequeue(out _))
+                {
+                }
+            }
+        }
     }
 }
