@@ -22,6 +22,9 @@ var throughputRuns = IntArg("--throughput-runs", 3);
 var rows = IntArg("--rows", 4_000);
 var conversations = IntArg("--conversations", 400);
 var withFastPoll = args.Contains("--fast-poll");
+
+// PostgreSQL throughput runs too when a server is given (scripts/postgres.sh prints one): --postgres <conn> or CRISISBOT_TEST_POSTGRES.
+var postgresServer = StringArg("--postgres") ?? Environment.GetEnvironmentVariable("CRISISBOT_TEST_POSTGRES");
 const string Tenant = "11111111-2222-3333-4444-555555555555";
 const int FanOutPosts = 1_000;
 const int FanOutChannels = 50;
@@ -53,9 +56,25 @@ for (var run = 0; run < throughputRuns * (withFastPoll ? 2 : 1); run++)
     Console.Error.WriteLine($"throughput run {(withFastPoll ? run / 2 : run) + 1}{(fastPoll ? " (poll 100 ms)" : "")}: insert {result.Insert.TotalMilliseconds:F0} ms, delivery {result.Delivery.TotalSeconds:F2} s = {rows / result.Delivery.TotalSeconds:F0} rows/s, sent {result.Sent}, duplicates {result.Duplicates}");
 }
 
+var throughputPostgres = new List<ThroughputResult>();
+for (var run = 0; postgresServer is { Length: > 0 } && run < throughputRuns; run++)
+{
+    var database = await BenchPostgres.CreateDatabaseAsync(postgresServer);
+    try
+    {
+        var result = await ThroughputAsync(new OutboxOptions().PollInterval, database);
+        throughputPostgres.Add(result);
+        Console.Error.WriteLine($"throughput run {run + 1} (PostgreSQL): insert {result.Insert.TotalMilliseconds:F0} ms, delivery {result.Delivery.TotalSeconds:F2} s = {rows / result.Delivery.TotalSeconds:F0} rows/s, sent {result.Sent}, duplicates {result.Duplicates}");
+    }
+    finally
+    {
+        await BenchPostgres.DropDatabaseAsync(postgresServer, database);
+    }
+}
+
 Console.WriteLine(Report());
 return fanOut.TrueForAll(r => r.Sent == FanOutPosts && r.Violations == 0 && r.Duplicates == 0)
-    && throughput.Concat(throughputFastPoll).All(r => r.Sent == rows && r.Duplicates == 0) ? 0 : 1;
+    && throughput.Concat(throughputFastPoll).Concat(throughputPostgres).All(r => r.Sent == rows && r.Duplicates == 0) ? 0 : 1;
 
 async Task<FanOutResult> FanOutAsync()
 {
@@ -103,7 +122,7 @@ async Task<FanOutResult> FanOutAsync()
         MaxPerChannel: fake.PostsPerConversation().Values.DefaultIfEmpty().Max());
 }
 
-async Task<ThroughputResult> ThroughputAsync(TimeSpan poll)
+async Task<ThroughputResult> ThroughputAsync(TimeSpan poll, string? postgres = null)
 {
     await using var fake = await FakeConnectorServer.StartAsync(new FakeConnectorOptions
     {
@@ -121,7 +140,7 @@ async Task<ThroughputResult> ThroughputAsync(TimeSpan poll)
         ["Outbox:BatchSize"] = "1000",
         ["Outbox:MaxConcurrency"] = "64",
         ["Outbox:PollInterval"] = poll.ToString("c", CultureInfo.InvariantCulture),
-    });
+    }, postgres);
 
     // Baseline: EF Core inserts the same rows (through Outbox.Enqueue, one transaction), worker stopped.
     var insert = Stopwatch.StartNew();
@@ -215,6 +234,19 @@ void ThroughputSection(StringBuilder s)
     s.AppendLine(Inv($"| Baseline: EF Core insert of the same rows (Outbox.Enqueue + one SaveChanges), rows/s | {Median(inserts):N0} | {inserts.Min():N0} | {inserts.Max():N0} |"));
     s.AppendLine(Inv($"| Baseline insert time | {Median(insertMs):F0} ms | {insertMs.Min():F0} ms | {insertMs.Max():F0} ms |"));
     s.AppendLine(Inv($"| Rows sent / fake posts / duplicates | {string.Join(", ", throughput.Concat(throughputFastPoll).Select(r => $"{r.Sent} / {r.Created} / {r.Duplicates}").Distinct())} | | |"));
+    if (throughputPostgres.Count > 0)
+    {
+        var pgRates = throughputPostgres.Select(r => rows / r.Delivery.TotalSeconds).ToList();
+        var pgInserts = throughputPostgres.Select(r => rows / r.Insert.TotalSeconds).ToList();
+        s.AppendLine();
+        s.AppendLine(Inv($"**Outbox throughput (PostgreSQL, same run, same workload and settings, poll 2 s, {throughputPostgres.Count} runs, shared limits on: one instance leasing all 64 partitions)**"));
+        s.AppendLine();
+        s.AppendLine("| Metric | Median | Min | Max |");
+        s.AppendLine("|---|---|---|---|");
+        s.AppendLine(Inv($"| Delivered rows/s | {Median(pgRates):N0} | {pgRates.Min():N0} | {pgRates.Max():N0} |"));
+        s.AppendLine(Inv($"| Baseline: EF Core insert, rows/s | {Median(pgInserts):N0} | {pgInserts.Min():N0} | {pgInserts.Max():N0} |"));
+        s.AppendLine(Inv($"| Rows sent / fake posts / duplicates | {string.Join(", ", throughputPostgres.Select(r => $"{r.Sent} / {r.Created} / {r.Duplicates}").Distinct())} | | |"));
+    }
 }
 
 static double Median(List<double> values)
@@ -229,6 +261,12 @@ static string Inv(FormattableString text) => text.ToString(CultureInfo.Invariant
 
 static OutgoingActivity Card(string text) =>
     OutgoingActivity.WithCard(JsonSerializer.SerializeToElement(new { type = "AdaptiveCard", version = "1.5", body = new[] { new { type = "TextBlock", text } } }), text);
+
+string? StringArg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
 
 int IntArg(string name, int fallback)
 {
@@ -256,7 +294,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     private OutboxWorker Worker => _services.GetRequiredService<OutboxWorker>();
 
-    public static async Task<BenchHost> StartAsync(IDictionary<string, string?> settings)
+    public static async Task<BenchHost> StartAsync(IDictionary<string, string?> settings, string? postgres = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "crisisbot-bench", Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
@@ -265,6 +303,12 @@ internal sealed class BenchHost : IAsyncDisposable
             ["Storage:DataDirectory"] = directory,
             ["Bot:LocalMode"] = "true",
         };
+        if (postgres is not null)
+        {
+            values["Storage:Provider"] = "Postgres";
+            values["ConnectionStrings:Postgres"] = postgres;
+        }
+
         foreach (var (key, value) in settings)
         {
             values[key] = value;
@@ -324,5 +368,35 @@ internal sealed class BenchHost : IAsyncDisposable
         {
             // best effort: temp folder
         }
+    }
+}
+
+/// <summary>A throw-away database per PostgreSQL run on the given server.</summary>
+internal static class BenchPostgres
+{
+    public static async Task<string> CreateDatabaseAsync(string server)
+    {
+        var name = $"crisisbot_bench_{Guid.NewGuid():N}";
+        await using var connection = new Npgsql.NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // generated identifier
+        command.CommandText = $"CREATE DATABASE \"{name}\"";
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync();
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropDatabaseAsync(string server, string database)
+    {
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(database).Database;
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var connection = new Npgsql.NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // generated identifier
+        command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+#pragma warning restore CA2100
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -48,6 +48,7 @@ public sealed class TeamsRateLimiter
     private readonly long _origin;
     private readonly Func<double> _random01;
     private TimeSpan _nextSweep;
+    private int _instances = 1;
 
     public TeamsRateLimiter(IOptions<TeamsRateLimitOptions> options, TimeProvider time)
         : this(options, time, null)
@@ -77,6 +78,34 @@ public sealed class TeamsRateLimiter
 #pragma warning restore CA5394
         _nextSweep = _options.EvictionInterval;
     }
+
+    /// <summary>
+    /// Splits the tenant limit across <paramref name="instances"/> live instances sharing the tenant (each gets
+    /// <c>TenantPerSecond / instances</c>, at least 1). Set by the outbox worker when it shares limits.
+    /// </summary>
+    public void SetInstanceCount(int instances)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
+        lock (_gate)
+        {
+            _instances = instances;
+        }
+    }
+
+    /// <summary>This instance's tenant window: the configured one divided by the live instances.</summary>
+    public RateWindow EffectiveTenantWindow
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return TenantShare();
+            }
+        }
+    }
+
+    private RateWindow TenantShare() =>
+        _instances <= 1 ? _tenantWindow : _tenantWindow with { Limit = Math.Max(1, _tenantWindow.Limit / _instances) };
 
     /// <summary>Conversations currently held in memory (for tests and metrics).</summary>
     public int TrackedConversations
@@ -309,12 +338,12 @@ public sealed class TeamsRateLimiter
         if (tenant is not null)
         {
             var slowed = tenant.SlowdownUntil > now;
-            var window = slowed ? SlowedTenantWindow() : _tenantWindow;
+            var window = slowed ? SlowedTenantWindow() : TenantShare();
             var at = tenant.History.NextAllowed(window, _options.SafetyMargin, now);
             if (at > ready)
             {
                 ready = at;
-                reason = slowed && tenant.History.NextAllowed(_tenantWindow, _options.SafetyMargin, now) < at
+                reason = slowed && tenant.History.NextAllowed(TenantShare(), _options.SafetyMargin, now) < at
                     ? RateLimitReason.TenantSlowdown
                     : RateLimitReason.TenantLimit;
             }
@@ -324,7 +353,7 @@ public sealed class TeamsRateLimiter
     }
 
     private RateWindow SlowedTenantWindow() =>
-        _tenantWindow with { Limit = Math.Max(1, (int)Math.Floor(_tenantWindow.Limit * _options.GlobalSlowdownFactor)) };
+        TenantShare() is var share ? share with { Limit = Math.Max(1, (int)Math.Floor(share.Limit * _options.GlobalSlowdownFactor)) } : default;
 
     private ConversationState Conversation(string key)
     {

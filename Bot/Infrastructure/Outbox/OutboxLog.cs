@@ -33,4 +33,7 @@ internal static partial class OutboxLog
 
     [LoggerMessage(EventId = 709, Level = LogLevel.Error, Message = "Outbox row {Id}: recording the result failed after the Connector accepted it")]
     public static partial void CommitFailed(ILogger logger, long id, Exception exception);
+
+    [LoggerMessage(EventId = 720, Level = LogLevel.Information, Message = "Retention: {Count} delivered outbox row(s) older than {Age} deleted")]
+    public static partial void RetentionDeleted(ILogger logger, int count, TimeSpan age);
 }

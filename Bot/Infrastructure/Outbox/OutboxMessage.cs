@@ -24,6 +24,9 @@ public sealed class OutboxMessage
     /// <summary>The rate-limit key: channel id (before <c>;</c>) or the person's id for <see cref="OutboxKind.NotifyPerson"/>.</summary>
     public string ConversationKey { get; private set; } = "";
 
+    /// <summary>The delivery partition of <see cref="ConversationKey"/> (<see cref="DeliveryPartitions.PartitionOf"/>).</summary>
+    public int Partition { get; private set; }
+
     /// <summary>Target conversation (Send, Update by activity), channel id (ChannelPost) or null (NotifyPerson).</summary>
     public string? ConversationId { get; private set; }
 
@@ -81,6 +84,7 @@ public sealed class OutboxMessage
         TenantId = request.TenantId,
         ServiceUrl = request.ServiceUrl,
         ConversationKey = request.ConversationKey,
+        Partition = DeliveryPartitions.PartitionOf(request.ConversationKey),
         ConversationId = request.ConversationId,
         ActivityId = request.ActivityId,
         CardId = request.CardId,

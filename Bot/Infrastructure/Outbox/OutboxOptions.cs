@@ -58,6 +58,22 @@ public sealed class OutboxOptions
     /// <summary>The lease owner name of this instance. Default: machine name, process id and a random suffix.</summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>
+    /// Share the Teams limits with the other instances on the same database (partition leases + split tenant budget, see
+    /// <see cref="DeliveryPartitions"/>). Null (default): on with PostgreSQL, off with SQLite (one instance).
+    /// </summary>
+    public bool? ShareLimits { get; set; }
+
+    /// <summary>How long a partition lease and an instance heartbeat stay valid without renewal.</summary>
+    /// <value>Default 10 s.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PartitionLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an instance renews its partitions, counts live instances and rebalances. Must be below <see cref="PartitionLease"/>.</summary>
+    /// <value>Default 2 s.</value>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan PartitionHeartbeat { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>False stops the delivery worker of this instance (rows are still written; another instance sends them).</summary>
     /// <value>Default true.</value>
     public bool WorkerEnabled { get; set; } = true;

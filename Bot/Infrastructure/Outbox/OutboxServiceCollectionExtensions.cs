@@ -27,8 +27,17 @@ public static class OutboxServiceCollectionExtensions
         services.AddOptions<OutboxOptions>()
             .Bind(configuration.GetSection(OutboxOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(o => o.PartitionHeartbeat < o.PartitionLease, "Outbox:PartitionHeartbeat must be shorter than Outbox:PartitionLease.")
             .ValidateOnStart();
 
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.Cron) || Cronos.CronExpression.TryParse(o.Cron, Cronos.CronFormat.Standard, out _),
+                "Retention:Cron is not a valid 5-field cron expression.")
+            .ValidateOnStart();
+        services.TryAddSingleton<OutboxRetentionJob>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Scheduling.IRecurringJob, OutboxRetentionJob>(sp => sp.GetRequiredService<OutboxRetentionJob>()));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<Outbox>();
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<Outbox>());

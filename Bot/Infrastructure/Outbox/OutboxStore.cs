@@ -30,15 +30,24 @@ internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, T
                 .SetProperty(m => m.LastError, "superseded by a newer update of the same card"), ct);
     }
 
-    /// <summary>Leases up to <paramref name="take"/> due rows, at most <paramref name="perConversation"/> per conversation.</summary>
+    /// <summary>
+    /// Leases up to <paramref name="take"/> due rows, at most <paramref name="perConversation"/> per conversation, only of
+    /// <paramref name="partitions"/> when given (shared limits).
+    /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(string owner, int take, int perConversation, TimeSpan lease,
-        IReadOnlyDictionary<string, int> alreadyHeld, CancellationToken ct)
+        IReadOnlyDictionary<string, int> alreadyHeld, IReadOnlyCollection<int>? partitions, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = db.Set<OutboxMessage>();
-        var candidates = await rows.AsNoTracking()
-            .Where(m => (m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now) || (m.Status == OutboxStatus.Sending && m.LeaseUntil < now))
+        var due = rows.AsNoTracking()
+            .Where(m => (m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now) || (m.Status == OutboxStatus.Sending && m.LeaseUntil < now));
+        if (partitions is not null)
+        {
+            due = due.Where(m => partitions.Contains(m.Partition));
+        }
+
+        var candidates = await due
             .OrderBy(m => m.Id)
             .Select(m => new { m.Id, m.ConversationKey })
             .Take(take * 5)

@@ -42,6 +42,8 @@ public sealed class OutboxWorker : BackgroundService
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxWorker> _logger;
+    private readonly DeliveryPartitions? _partitions;
+    private readonly Dictionary<int, DateTimeOffset> _lastAnswer = [];
     private int _inFlight;
     private int _cursor;
     private DateTimeOffset _nextClaim;
@@ -53,10 +55,16 @@ public sealed class OutboxWorker : BackgroundService
         TeamsRateLimiter limiter,
         IServiceProvider services,
         IOptions<OutboxOptions> options,
+        IOptions<Storage.StorageOptions> storage,
+        IOptions<ConnectorOptions> connector,
+        IOptions<TeamsRateLimitOptions> limits,
         TimeProvider time,
         ILogger<OutboxWorker> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(limits);
         _store = new OutboxStore(contexts, time);
         _outbox = outbox;
         _signal = signal;
@@ -68,7 +76,31 @@ public sealed class OutboxWorker : BackgroundService
         Owner = string.IsNullOrWhiteSpace(_options.InstanceId)
             ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}"
             : _options.InstanceId;
+        if (_options.ShareLimits ?? storage.Value.ParsedProvider == Storage.StorageProvider.Postgres)
+        {
+            // A partition changes hands only when the old owner's sends have left every window up to 30 s.
+            var cooldown = limits.Value.ThreadWindows.Where(w => w.Length < TimeSpan.FromHours(1)).Max(w => w.Length) + limits.Value.SafetyMargin;
+            _partitions = new DeliveryPartitions(contexts, time, Owner, _options, cooldown, connector.Value.AttemptTimeout);
+        }
     }
+
+    /// <summary>True when this worker shares the Teams limits with other instances (partition leases).</summary>
+    public bool SharesLimits => _partitions is not null;
+
+    /// <summary>Partitions this worker leases and may send to now (all of them when limits are not shared).</summary>
+    public IReadOnlyList<int> UsablePartitions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _partitions is null ? [.. Enumerable.Range(0, DeliveryPartitions.Count)] : _partitions.UsableNow(_time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>Live instances seen at the last heartbeat (1 when limits are not shared).</summary>
+    public int LiveInstances => _partitions?.LiveInstances ?? 1;
 
     /// <summary>The lease owner name of this worker.</summary>
     public string Owner { get; }
@@ -128,6 +160,25 @@ public sealed class OutboxWorker : BackgroundService
 
             await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(5), _time, CancellationToken.None));
             await ReleaseHeldAsync();
+            if (_partitions is not null)
+            {
+                try
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    Dictionary<int, DateTimeOffset> answers;
+                    lock (_gate)
+                    {
+                        answers = new Dictionary<int, DateTimeOffset>(_lastAnswer);
+                    }
+
+                    await _partitions.ReleaseAllAsync(p => answers.TryGetValue(p, out var at) ? at : null, cts.Token);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Best effort: the leases expire anyway.
+                    OutboxLog.PassFailed(_logger, ex);
+                }
+            }
         }
     }
 
@@ -135,6 +186,12 @@ public sealed class OutboxWorker : BackgroundService
     internal async Task<TimeSpan> PassAsync(bool claim, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
+        if (_partitions is not null && now >= _partitions.NextRefresh)
+        {
+            await RefreshPartitionsAsync(ct);
+            claim = true;
+        }
+
         if (claim || now >= _nextClaim)
         {
             _nextClaim = now + _options.PollInterval;
@@ -171,10 +228,54 @@ public sealed class OutboxWorker : BackgroundService
         return wake < TimeSpan.Zero ? TimeSpan.Zero : wake;
     }
 
+    private async Task RefreshPartitionsAsync(CancellationToken ct)
+    {
+        HashSet<int> busy;
+        Dictionary<int, DateTimeOffset> answers;
+        lock (_gate)
+        {
+            busy = [.. _queues.Values.Where(q => q.Busy).Select(q => q.Partition)];
+            answers = new Dictionary<int, DateTimeOffset>(_lastAnswer);
+        }
+
+        await _partitions!.RefreshAsync(busy.Contains, p => answers.TryGetValue(p, out var at) ? at : null, ct);
+        _limiter.SetInstanceCount(_partitions.LiveInstances);
+
+        // Rows held for partitions no longer usable here go back to the table (their new owner claims them).
+        var now = _time.GetUtcNow();
+        List<long> drop = [];
+        lock (_gate)
+        {
+            foreach (var queue in _queues.Values.Where(q => !_partitions.Usable(q.Partition, now)))
+            {
+                drop.AddRange(queue.Rows.Select(r => r.Message.Id));
+                queue.Rows.Clear();
+            }
+
+            Prune();
+        }
+
+        await _store.ReleaseManyAsync(drop, Owner, ct);
+    }
+
     private async Task ClaimAsync(CancellationToken ct)
     {
         Dictionary<string, int> held;
         int room;
+        List<int>? partitions = null;
+        if (_partitions is not null)
+        {
+            lock (_gate)
+            {
+                partitions = _partitions.UsableNow(_time.GetUtcNow());
+            }
+
+            if (partitions.Count == 0)
+            {
+                return;
+            }
+        }
+
         lock (_gate)
         {
             held = _queues.Values.GroupBy(q => q.ConversationKey, StringComparer.Ordinal)
@@ -187,7 +288,7 @@ public sealed class OutboxWorker : BackgroundService
             return;
         }
 
-        var claimed = await _store.ClaimAsync(Owner, room, PerConversationHold, _options.LeaseDuration, held, ct);
+        var claimed = await _store.ClaimAsync(Owner, room, PerConversationHold, _options.LeaseDuration, held, partitions, ct);
         var at = _time.GetUtcNow();
         foreach (var row in claimed)
         {
@@ -205,7 +306,7 @@ public sealed class OutboxWorker : BackgroundService
                 var key = QueueKey(row);
                 if (!_queues.TryGetValue(key, out var queue))
                 {
-                    queue = new ConversationQueue(key, row.ConversationKey);
+                    queue = new ConversationQueue(key, row.ConversationKey, row.Partition);
                     _queues.Add(key, queue);
                     _order.Add(key);
                 }
@@ -250,13 +351,14 @@ public sealed class OutboxWorker : BackgroundService
     private List<(ConversationQueue Queue, (HeldRow Held, RateLimitLease Lease) Row)> PickDispatchable(ref TimeSpan wake)
     {
         var picked = new List<(ConversationQueue, (HeldRow, RateLimitLease))>();
+        var now = _time.GetUtcNow();
         lock (_gate)
         {
             var count = _order.Count;
             for (var i = 0; i < count && _inFlight < _options.MaxConcurrency; i++)
             {
                 var queue = _queues[_order[(_cursor + i) % count]];
-                if (queue.Busy || queue.Rows.First is not { } first)
+                if (queue.Busy || queue.Rows.First is not { } first || (_partitions is not null && !_partitions.Usable(queue.Partition, now)))
                 {
                     continue;
                 }
@@ -308,6 +410,7 @@ public sealed class OutboxWorker : BackgroundService
             lease.Complete();
             lock (_gate)
             {
+                _lastAnswer[queue.Partition] = _time.GetUtcNow();
                 if (requeue)
                 {
                     // Keeps its claim time: the database lease was not renewed.
@@ -628,9 +731,11 @@ public sealed class OutboxWorker : BackgroundService
         }
     }
 
-    private sealed class ConversationQueue(string key, string conversationKey)
+    private sealed class ConversationQueue(string key, string conversationKey, int partition)
     {
         public string Key { get; } = key;
+
+        public int Partition { get; } = partition;
 
         public string ConversationKey { get; } = conversationKey;
 

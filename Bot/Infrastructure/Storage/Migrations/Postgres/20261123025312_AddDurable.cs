@@ -12,6 +12,41 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "Partition",
+                table: "OutboxMessages",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateTable(
+                name: "DeliveryInstances",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    HeartbeatAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliveryInstances", x => x.InstanceId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeliveryPartitions",
+                columns: table => new
+                {
+                    Partition = table.Column<int>(type: "integer", nullable: false),
+                    Owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReleasedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    UsableFrom = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliveryPartitions", x => x.Partition);
+                });
+
             migrationBuilder.CreateTable(
                 name: "RecurringJobs",
                 columns: table => new
@@ -70,10 +105,20 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "DeliveryInstances");
+
+            migrationBuilder.DropTable(
+                name: "DeliveryPartitions");
+
+            migrationBuilder.DropTable(
                 name: "RecurringJobs");
 
             migrationBuilder.DropTable(
                 name: "ScheduledTimers");
+
+            migrationBuilder.DropColumn(
+                name: "Partition",
+                table: "OutboxMessages");
         }
     }
 }

@@ -10,6 +10,41 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "Partition",
+                table: "OutboxMessages",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateTable(
+                name: "DeliveryInstances",
+                columns: table => new
+                {
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeartbeatAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliveryInstances", x => x.InstanceId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeliveryPartitions",
+                columns: table => new
+                {
+                    Partition = table.Column<int>(type: "INTEGER", nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReleasedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    UsableFrom = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliveryPartitions", x => x.Partition);
+                });
+
             migrationBuilder.CreateTable(
                 name: "RecurringJobs",
                 columns: table => new
@@ -68,10 +103,20 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "DeliveryInstances");
+
+            migrationBuilder.DropTable(
+                name: "DeliveryPartitions");
+
+            migrationBuilder.DropTable(
                 name: "RecurringJobs");
 
             migrationBuilder.DropTable(
                 name: "ScheduledTimers");
+
+            migrationBuilder.DropColumn(
+                name: "Partition",
+                table: "OutboxMessages");
         }
     }
 }

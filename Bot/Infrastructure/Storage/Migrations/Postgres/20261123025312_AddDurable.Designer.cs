@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCrisisDbContext))]
-    [Migration("20261123015137_AddDurable")]
+    [Migration("20261123025312_AddDurable")]
     partial class AddDurable
     {
         /// <inheritdoc />
@@ -198,6 +198,47 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                     b.ToTable("CardMessages", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.DeliveryInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("DeliveryInstances", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.DeliveryPartition", b =>
+                {
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("UsableFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Partition");
+
+                    b.ToTable("DeliveryPartitions", (string)null);
+                });
+
             modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -260,6 +301,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Partition")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Payload")
                         .IsRequired()

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrisisDbContext))]
-    [Migration("20261123015130_AddDurable")]
+    [Migration("20261123025257_AddDurable")]
     partial class AddDurable
     {
         /// <inheritdoc />
@@ -192,6 +192,47 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     b.ToTable("CardMessages", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.DeliveryInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("DeliveryInstances", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.DeliveryPartition", b =>
+                {
+                    b.Property<int>("Partition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UsableFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Partition");
+
+                    b.ToTable("DeliveryPartitions", (string)null);
+                });
+
             modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -251,6 +292,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Partition")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
