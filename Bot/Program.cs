@@ -2,6 +2,7 @@ using CrisisBot.Features.Channels;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
+using CrisisBot.Infrastructure.Scheduling;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Hosting;
@@ -20,6 +21,7 @@ builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
+builder.Services.AddScheduling();
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
 

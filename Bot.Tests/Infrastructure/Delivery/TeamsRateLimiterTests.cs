@@ -295,7 +295,7 @@ public class TeamsRateLimiterTests
         var (limiter, time) = Create();
         var leases = Enumerable.Range(0, 7).Select(i => limiter.TryAcquireLease(Tenant, Channel, out _)!).ToList();
         time.Advance(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(TimeSpan.FromMilliseconds(700), limiter.DelayFor(Tenant, Channel));
+        Assert.Equal(TimeSpan.FromSeconds(1), limiter.DelayFor(Tenant, Channel)); // in progress: counted as now
 
         // The answers arrive 300 ms after the grants: Teams may have seen the requests that late.
         leases.ForEach(l => l.Complete());
@@ -305,6 +305,43 @@ public class TeamsRateLimiterTests
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.False(limiter.TryAcquire(Tenant, Channel).Granted);
         time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(limiter.TryAcquire(Tenant, Channel).Granted);
+    }
+
+    [Fact]
+    public void OpenLease_RequestSlowerThanWindow_CountsAsNowUntilAnswered()
+    {
+        // The cold-run violation of the fan-out bench: 50 tenant sends granted at 0 ms whose requests are still open at
+        // 1.2 s (a slow commit before the call). Dated at the grant, the next window would open at 1 s although Teams may
+        // only be receiving them now.
+        var (limiter, time) = Create();
+        var leases = Enumerable.Range(0, 50).Select(c => limiter.TryAcquireLease(Tenant, $"19:c{c}@thread.tacv2", out _)!).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(1200));
+
+        var denied = limiter.TryAcquire(Tenant, "19:other@thread.tacv2");
+        Assert.False(denied.Granted);
+        Assert.Equal(RateLimitReason.TenantLimit, denied.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(1), denied.RetryAfter);
+
+        leases.ForEach(l => l.Complete()); // answered at 1.2 s
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(limiter.TryAcquire(Tenant, "19:other@thread.tacv2").Granted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(limiter.TryAcquire(Tenant, "19:other@thread.tacv2").Granted);
+    }
+
+    [Fact]
+    public void OpenLease_SomeAnswered_OnlyOpenOnesCountAsNow()
+    {
+        var (limiter, time) = Create();
+        var leases = Enumerable.Range(0, 7).Select(i => limiter.TryAcquireLease(Tenant, Channel, out _)!).ToList();
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        leases.Take(6).ToList().ForEach(l => l.Complete()); // six answered at 100 ms, one still open
+        time.Advance(TimeSpan.FromMilliseconds(400));
+
+        // The open one is "now" (500 ms), the six answered at 100 ms: the 7th most recent is at 100 ms → 1.1 s.
+        Assert.Equal(TimeSpan.FromMilliseconds(600), limiter.DelayFor(Tenant, Channel));
+        time.Advance(TimeSpan.FromMilliseconds(600));
         Assert.True(limiter.TryAcquire(Tenant, Channel).Granted);
     }
 

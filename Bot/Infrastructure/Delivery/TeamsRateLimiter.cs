@@ -19,8 +19,9 @@ namespace CrisisBot.Infrastructure.Delivery;
 /// Usage: the delivery worker calls <see cref="TryAcquireLease"/> (or <see cref="TryAcquire"/>) before each operation;
 /// if not granted it leaves that item for <see cref="RateLimitDecision.RetryAfter"/> and sends other conversations'
 /// items. <see cref="AcquireAsync"/> waits instead. Complete the <see cref="RateLimitLease"/> when the Connector answers:
-/// the send then counts at the answer (an upper bound of when Teams saw it) rather than at the grant, so a request
-/// delayed on our side cannot make the next one look too early to Teams. After the call: <see cref="OnSuccess"/> or
+/// while it is open the send counts as happening "now" (Teams may receive it at any moment), and once answered it counts
+/// at the answer (an upper bound of when Teams saw it), never at the grant, so a request delayed on our side (cold start,
+/// a slow commit before the call) cannot make the next window start too early. After the call: <see cref="OnSuccess"/> or
 /// <see cref="On429"/>. A granted operation counts even if the call fails later (conservative).
 /// Serve conversations fairly (round-robin, one item per conversation per pass): draining one conversation before the
 /// next lets the first ones take the tenant budget and leaves a slow tail (1,000 posts over 50 channels end at 22 s
@@ -124,11 +125,11 @@ public sealed class TeamsRateLimiter
         var key = ConversationKey(conversationId);
         lock (_gate)
         {
-            return Acquire(tenantId, key, out _);
+            return Acquire(tenantId, key, open: false, out _);
         }
     }
 
-    private RateLimitDecision Acquire(string tenantId, string key, out TimeSpan now)
+    private RateLimitDecision Acquire(string tenantId, string key, bool open, out TimeSpan now)
     {
         now = Now();
         Sweep(now);
@@ -141,8 +142,17 @@ public sealed class TeamsRateLimiter
             return new RateLimitDecision(false, ready - now, reason);
         }
 
-        conversation.History.Add(now);
-        tenant.History.Add(now);
+        if (open)
+        {
+            conversation.History.BeginOpen();
+            tenant.History.BeginOpen();
+        }
+        else
+        {
+            conversation.History.Add(now);
+            tenant.History.Add(now);
+        }
+
         return RateLimitDecision.Grant;
     }
 
@@ -187,12 +197,12 @@ public sealed class TeamsRateLimiter
         var key = ConversationKey(conversationId);
         lock (_gate)
         {
-            decision = Acquire(tenantId, key, out var at);
+            decision = Acquire(tenantId, key, open: true, out var at);
             return decision.Granted ? new RateLimitLease(this, tenantId, key, at) : null;
         }
     }
 
-    /// <summary>Moves a granted send from its grant time to now (see <see cref="RateLimitLease"/>).</summary>
+    /// <summary>Records a send in progress at its answer time, now (see <see cref="RateLimitLease"/>).</summary>
     internal void Complete(RateLimitLease lease)
     {
         lock (_gate)
@@ -200,12 +210,12 @@ public sealed class TeamsRateLimiter
             var now = Now();
             if (_conversations.TryGetValue(lease.ConversationKey, out var conversation))
             {
-                conversation.History.Move(lease.GrantedAt, now);
+                conversation.History.CompleteOpen(now);
             }
 
             if (_tenants.TryGetValue(lease.TenantId, out var tenant))
             {
-                tenant.History.Move(lease.GrantedAt, now);
+                tenant.History.CompleteOpen(now);
             }
         }
     }
@@ -287,7 +297,7 @@ public sealed class TeamsRateLimiter
 
             foreach (var window in _threadWindows)
             {
-                var at = conversation.History.NextAllowed(window, _options.SafetyMargin);
+                var at = conversation.History.NextAllowed(window, _options.SafetyMargin, now);
                 if (at > ready)
                 {
                     ready = at;
@@ -300,11 +310,11 @@ public sealed class TeamsRateLimiter
         {
             var slowed = tenant.SlowdownUntil > now;
             var window = slowed ? SlowedTenantWindow() : _tenantWindow;
-            var at = tenant.History.NextAllowed(window, _options.SafetyMargin);
+            var at = tenant.History.NextAllowed(window, _options.SafetyMargin, now);
             if (at > ready)
             {
                 ready = at;
-                reason = slowed && tenant.History.NextAllowed(_tenantWindow, _options.SafetyMargin) < at
+                reason = slowed && tenant.History.NextAllowed(_tenantWindow, _options.SafetyMargin, now) < at
                     ? RateLimitReason.TenantSlowdown
                     : RateLimitReason.TenantLimit;
             }
@@ -378,7 +388,7 @@ public sealed class TeamsRateLimiter
     }
 
     private static bool IsIdle(SendHistory history, TimeSpan now, TimeSpan window) =>
-        history.Newest is not { } newest || now - newest >= window;
+        history.Open == 0 && (history.Newest is not { } newest || now - newest >= window);
 
     private TimeSpan Now() => _time.GetElapsedTime(_origin);
 

@@ -1,0 +1,137 @@
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisBot.Infrastructure.Scheduling;
+
+/// <inheritdoc cref="IDurableTimers"/>
+/// <remarks>
+/// Schedule looks the (kind, key) up in the caller's context (tracked entries first, then one query) and updates it or adds
+/// a row; Cancel removes it. Both are saved by the caller's <c>SaveChanges</c>. If the worker fires the same timer at that
+/// very moment, the caller's save fails with <see cref="DbUpdateConcurrencyException"/> (or a unique-key violation for two
+/// concurrent first schedules): retry the caller's operation.
+/// </remarks>
+public sealed class DurableTimers(SchedulerSignal signal, TimeProvider time) : IDurableTimers
+{
+    public const int MaxKindLength = 100;
+    public const int MaxKeyLength = 300;
+    public const int MaxPayloadLength = 16_000;
+
+    public void Schedule(CrisisDbContext db, DurableTimer timer)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        Validate(timer);
+        var existing = Find(db, timer.Kind, timer.Key);
+        if (existing is null)
+        {
+            db.Set<ScheduledTimer>().Add(ScheduledTimer.Create(timer, time.GetUtcNow()));
+        }
+        else
+        {
+            existing.Reschedule(timer);
+        }
+
+        db.SavedChanges -= OnSaved;
+        db.SavedChanges += OnSaved;
+    }
+
+    public void Cancel(CrisisDbContext db, string kind, string key)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        if (Find(db, kind, key) is { } existing)
+        {
+            db.Set<ScheduledTimer>().Remove(existing);
+        }
+    }
+
+    /// <summary>Checks a timer before it is stored; a bad one throws <see cref="ArgumentException"/> naming the field.</summary>
+    public static void Validate(DurableTimer timer)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        if (string.IsNullOrWhiteSpace(timer.Kind) || timer.Kind.Length > MaxKindLength)
+        {
+            throw new ArgumentException($"Timer kind must be 1 to {MaxKindLength} characters (got '{timer.Kind}').", nameof(timer));
+        }
+
+        if (string.IsNullOrWhiteSpace(timer.Key) || timer.Key.Length > MaxKeyLength)
+        {
+            throw new ArgumentException($"Timer key must be 1 to {MaxKeyLength} characters (kind '{timer.Kind}').", nameof(timer));
+        }
+
+        if (timer.Payload is { Length: > MaxPayloadLength })
+        {
+            throw new ArgumentException($"Timer payload of {timer.Kind}/{timer.Key} is {timer.Payload.Length} characters; at most {MaxPayloadLength}.", nameof(timer));
+        }
+    }
+
+    private static ScheduledTimer? Find(CrisisDbContext db, string kind, string key)
+    {
+        var set = db.Set<ScheduledTimer>();
+        var local = set.Local.FirstOrDefault(t => t.Kind == kind && t.Key == key && db.Entry(t).State != EntityState.Deleted);
+        if (local is not null)
+        {
+            return local;
+        }
+
+        // A deleted-but-not-saved entry is removed on save; look in the database only when nothing is tracked for the key.
+        if (set.Local.Any(t => t.Kind == kind && t.Key == key))
+        {
+            return null;
+        }
+
+        return set.FirstOrDefault(t => t.Kind == kind && t.Key == key);
+    }
+
+    private void OnSaved(object? sender, SavedChangesEventArgs e) => signal.Notify();
+}
+
+/// <summary>Wakes the scheduler when a timer was committed (many notifications collapse into one).</summary>
+public sealed class SchedulerSignal : IDisposable
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Dispose() => _semaphore.Dispose();
+
+    public void Notify()
+    {
+        try
+        {
+            _semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    /// <summary>Waits for a notification or <paramref name="timeout"/> on <paramref name="time"/>'s clock; true when notified.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        if (_semaphore.Wait(0, CancellationToken.None))
+        {
+            return true;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var wait = _semaphore.WaitAsync(cts.Token);
+        var delay = Task.Delay(timeout, time, cts.Token);
+        await Task.WhenAny(wait, delay);
+        await cts.CancelAsync();
+        try
+        {
+            await wait;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            ct.ThrowIfCancellationRequested();
+            return false;
+        }
+        finally
+        {
+            await Task.WhenAny(delay);
+        }
+    }
+}
