@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.Crisis;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -24,6 +25,7 @@ builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddScheduling();
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
+builder.Services.AddCrisisFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
