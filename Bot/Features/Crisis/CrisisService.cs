@@ -409,15 +409,19 @@ public sealed class CrisisService(
             outbox.Enqueue(db, OutboxRequest.ChannelPost(leadership.ServiceUrl, leadership.TenantId, leadership.ChannelId, post, $"{crisis.CardId}:report"));
         }
 
-        try
+        // Claim the stand-down in the database first, so two simultaneous stand-downs cannot both win.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.Set<CrisisRecord>().Where(c => c.Id == crisis.Id && c.ActiveSlot == 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ActiveSlot, (int?)null), ct);
+        if (claimed != 1)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
+            await tx.RollbackAsync(ct);
             return (null, new CrisisRefusal("Already stood down", "Someone stood the crisis down at the same moment.", "Nothing to do."));
         }
 
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        outboxSignal.Notify();
         state.Invalidate();
         CrisisLog.StoodDown(logger, crisis.Id, by.Id);
         return (reportCard, null);
