@@ -1,5 +1,6 @@
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Experts;
+using CrisisBot.Features.Crisis;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -26,6 +27,7 @@ builder.Services.AddScheduling();
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
 builder.Services.AddExpertsFeature(builder.Configuration);
+builder.Services.AddCrisisFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();

@@ -16,7 +16,7 @@ public class ActionDataTests
         new LibrarySupersedeData("e-1", "facts", "reply", "short", "true", "note", "new fee"),
         new TopicActionData("t-1"),
         new MuteTopicData("t-1", "4"),
-        new ProposeCrisisData("t-1"),
+        new ProposeCrisisData("t-1", "Flights cancelled", "Travel insurance"),
         new QuestionActionData("q-1"),
         new SubmitAnswerData("q-1", "facts", "reply", "short", "true", "note"),
         new AnswerReviewData("a-1", 3),
@@ -32,9 +32,12 @@ public class ActionDataTests
         new SlaSnoozeData("q-1", 15),
         new SummaryActionData("s-1"),
         new CrisisActionData("c-1"),
-        new StandDownData("c-1", "over"),
+        new StandDownData("c-1", "over", "lesson one\nlesson two"),
         new TakeBreakData("b-1", 15),
         new DutyOfCareData("b-1", "call me"),
+        new CrisisProposalData("p-1"),
+        new StatusUpdateData("3", 2, "volume falling"),
+        new DecisionActionData("d-1"),
     ];
 
     [Theory]

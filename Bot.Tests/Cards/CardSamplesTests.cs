@@ -29,6 +29,7 @@ public class CardSamplesTests
             "help", "status", "links", "linked", "notAllowed", "hotTopic", "question.owner", "question.others",
             "answerReview.approver", "answerReview.others", "approvedAnswer", "faqEntry", "librarySearch", "superseded",
             "slaReminder", "slaEscalation", "slaLeadership", "askQuestion", "libraryReview", "leadershipSummary", "crisisDeclared", "standDownReport", "dutyOfCare",
+            "crisisProposal", "statusUpdateRequest", "decisions", "standDownForm",
         ];
         Assert.Equal(expected.Order(), names.Order());
         foreach (var name in names)

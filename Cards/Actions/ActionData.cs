@@ -25,6 +25,8 @@ public static class InputIds
     public const string Question = "question";
     public const string Reason = "reason";
     public const string RetireReason = "retireReason";
+    public const string Lessons = "lessons";
+    public const string StatusUpdate = "statusUpdate";
 }
 
 /// <summary>
@@ -42,8 +44,8 @@ public sealed record TopicActionData(string TopicId);
 /// <summary><see cref="CardVerbs.TopicMute"/>; <c>muteHours</c> comes from the card's choice input.</summary>
 public sealed record MuteTopicData(string TopicId, string? MuteHours = null);
 
-/// <summary><see cref="CardVerbs.TopicProposeCrisis"/>.</summary>
-public sealed record ProposeCrisisData(string TopicId);
+/// <summary><see cref="CardVerbs.TopicProposeCrisis"/>: the topic's title and product travel along, so the proposal can be shown without a lookup.</summary>
+public sealed record ProposeCrisisData(string TopicId, string? Title = null, string? Product = null);
 
 /// <summary><see cref="CardVerbs.QuestionRefresh"/>, <see cref="CardVerbs.QuestionJoin"/>, <see cref="CardVerbs.SlaEscalate"/>.</summary>
 public sealed record QuestionActionData(string QuestionId);
@@ -112,8 +114,17 @@ public sealed record SummaryActionData(string SummaryId);
 /// <summary><see cref="CardVerbs.CrisisRefresh"/>.</summary>
 public sealed record CrisisActionData(string CrisisId);
 
-/// <summary><see cref="CardVerbs.CrisisStandDown"/>: the reason is a required input.</summary>
-public sealed record StandDownData(string CrisisId, string? StandDownReason = null);
+/// <summary><see cref="CardVerbs.CrisisStandDown"/>: the reason is a required input; lessons (free text, one per line) are optional.</summary>
+public sealed record StandDownData(string CrisisId, string? StandDownReason = null, string? Lessons = null);
+
+/// <summary><see cref="CardVerbs.CrisisConfirmProposal"/>, <see cref="CardVerbs.CrisisDeclineProposal"/>.</summary>
+public sealed record CrisisProposalData(string ProposalId);
+
+/// <summary><see cref="CardVerbs.CrisisSubmitStatusUpdate"/>: <c>statusUpdate</c> comes from the card's text input.</summary>
+public sealed record StatusUpdateData(string CrisisId, int Request, string? StatusUpdate = null);
+
+/// <summary><see cref="CardVerbs.DecisionResolve"/>.</summary>
+public sealed record DecisionActionData(string DecisionId);
 
 /// <summary><see cref="CardVerbs.DutyTakeBreak"/>.</summary>
 public sealed record TakeBreakData(string PromptId, int Minutes);

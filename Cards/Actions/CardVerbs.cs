@@ -102,6 +102,21 @@ public static class CardVerbs
     /// <summary>Stands a crisis down, with a required reason. <see cref="StandDownData"/>.</summary>
     public const string CrisisStandDown = "crisis.standDown";
 
+    /// <summary>A crisis lead confirms a proposed crisis (declares it). <see cref="CrisisProposalData"/>.</summary>
+    public const string CrisisConfirmProposal = "crisis.confirmProposal";
+
+    /// <summary>A crisis lead declines a proposed crisis. <see cref="CrisisProposalData"/>.</summary>
+    public const string CrisisDeclineProposal = "crisis.declineProposal";
+
+    /// <summary>The lead submits the requested status update. <see cref="StatusUpdateData"/> (with the text input).</summary>
+    public const string CrisisSubmitStatusUpdate = "crisis.submitStatusUpdate";
+
+    /// <summary>A lead marks a "decision needed" item as decided. <see cref="DecisionActionData"/>.</summary>
+    public const string DecisionResolve = "decision.resolve";
+
+    /// <summary>Re-renders the list of open decisions. No data.</summary>
+    public const string DecisionsRefresh = "decisions.refresh";
+
     /// <summary>An agent takes the offered break. <see cref="TakeBreakData"/>.</summary>
     public const string DutyTakeBreak = "duty.takeBreak";
 

@@ -39,4 +39,7 @@ namespace CrisisBot.Cards.Model;
 [JsonSerializable(typeof(StandDownData))]
 [JsonSerializable(typeof(TakeBreakData))]
 [JsonSerializable(typeof(DutyOfCareData))]
+[JsonSerializable(typeof(CrisisProposalData))]
+[JsonSerializable(typeof(StatusUpdateData))]
+[JsonSerializable(typeof(DecisionActionData))]
 public sealed partial class CardJsonContext : JsonSerializerContext;

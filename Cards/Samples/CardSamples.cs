@@ -306,7 +306,12 @@ public static class CardSamples
         }));
         Add("standDownReport", Typical, StandDownReportCard.Build(StandDownTypical()));
         Add("standDownReport", Empty, StandDownReportCard.Build(new StandDownReportCardInput(
-            "c-0", "Crisis", Now, Now, "", "Over.", 0, 0, 0, new SummaryQuestions(0, 0, 0, 0), new SummaryTimings(null, null, null), new SummaryFaqChanges(0, 0, 0))));
+            "c-0", "Crisis", Now, Now, "", "Over.", 0, 0, 0, new SummaryQuestions(0, 0, 0, 0), new SummaryTimings(null, null, null), new SummaryFaqChanges(0, 0, 0))
+        {
+            VolumesRecorded = false,
+            QuestionsRecorded = false,
+            FaqRecorded = false,
+        }));
         Add("standDownReport", Worst, StandDownReportCard.Build(new StandDownReportCardInput(
             "c-" + new string('9', 64), W(), Now.AddDays(-3000), Now, W(), W(), int.MaxValue, int.MaxValue, int.MaxValue,
             new SummaryQuestions(int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue),
@@ -315,9 +320,68 @@ public static class CardSamples
         {
             Lessons = Enumerable.Range(0, 100).Select(_ => W()).ToArray(),
             AuditExportUrl = new Uri("https://crisisbot.contoso.com/audit/" + new string('e', 1000)),
+            Timeline = Enumerable.Range(0, 200).Select(i => new TimelineEntry(Ago(200 - i), W())).ToArray(),
+            OpenDecisions = Enumerable.Range(0, 100).Select(_ => W()).ToArray(),
+            Alarms = int.MaxValue,
         }));
 
         // duty of care
+        // crisis proposal, status update request, decisions, stand-down form
+        Add("crisisProposal", Typical, CrisisProposalCard.Build(new CrisisProposalCardInput(
+            "p-12", "Flights cancelled strike refund", "Travel insurance", "Sam Agent", Ago(5), CrisisProposalState.Pending)
+        {
+            Leads = [P("alex", "Alex Morgan"), P("dana", "Dana Whitfield")],
+        }));
+        Add("crisisProposal", Empty, CrisisProposalCard.Build(new CrisisProposalCardInput("p-0", "Topic", "all products", "", Now, CrisisProposalState.Declined)
+        {
+            DecidedBy = "Alex Morgan",
+            DecidedAt = Now,
+        }));
+        Add("crisisProposal", Worst, CrisisProposalCard.Build(new CrisisProposalCardInput(
+            "p-" + new string('9', 64), W(), W(), W(), Now, CrisisProposalState.Confirmed)
+        {
+            Leads = People(150, "lead"),
+            DecidedBy = W(),
+            DecidedAt = Now,
+            Note = W(),
+        }));
+        Add("statusUpdateRequest", Typical, StatusUpdateRequestCard.Build(new StatusUpdateRequestCardInput(
+            "3", "Airport strike", 2, Ago(1), [P("alex", "Alex Morgan")], TimeSpan.FromHours(2))
+        {
+            PreviousUpdate = "Volume peaked at 09:00 and is falling; legal approved the refund wording.",
+            PreviousUpdateAt = Ago(121),
+        }));
+        Add("statusUpdateRequest", Empty, StatusUpdateRequestCard.Build(new StatusUpdateRequestCardInput("0", "Crisis", 0, Now, [], TimeSpan.FromHours(4))));
+        Add("statusUpdateRequest", Worst, StatusUpdateRequestCard.Build(new StatusUpdateRequestCardInput(
+            "9" + new string('9', 64), W(), int.MaxValue, Now, People(150, "lead"), TimeSpan.FromDays(3000))
+        {
+            PreviousUpdate = W(),
+            PreviousUpdateAt = Ago(1),
+            SubmittedText = W(),
+            SubmittedBy = W(),
+            SubmittedAt = Now,
+        }));
+        Add("decisions", Typical, DecisionsCard.Build(new DecisionsCardInput(
+            [
+                new DecisionItem("d-4", "Extend the refund window for cancelled flights to 30 days?", "Alex Morgan", Ago(40)),
+                new DecisionItem("d-5", "Publish a holding statement on social before legal review?", "Dana Whitfield", Ago(12)),
+            ],
+            Now)
+        {
+            CrisisName = "Airport strike",
+            RecentlyResolved = [new DecisionItem("d-2", "Open weekend phone lines", "Alex Morgan", Ago(300)) { ResolvedBy = "Chris Lee", ResolvedAt = Ago(200) }],
+        }));
+        Add("decisions", Empty, DecisionsCard.Build(new DecisionsCardInput([], Now)));
+        Add("decisions", Worst, DecisionsCard.Build(new DecisionsCardInput(
+            Enumerable.Range(0, 100).Select(i => new DecisionItem("d-" + new string('9', 64), W(), W(), Ago(i))).ToArray(), Now)
+        {
+            CrisisName = W(),
+            RecentlyResolved = Enumerable.Range(0, 100).Select(i => new DecisionItem("d-" + i, W(), W(), Ago(i)) { ResolvedBy = W(), ResolvedAt = Now }).ToArray(),
+        }));
+        Add("standDownForm", Typical, StandDownFormCard.Build(new StandDownFormCardInput("3", "Airport strike", Now.AddDays(-3), Now) { OpenDecisions = 1 }));
+        Add("standDownForm", Empty, StandDownFormCard.Build(new StandDownFormCardInput("0", "Crisis", Now, Now)));
+        Add("standDownForm", Worst, StandDownFormCard.Build(new StandDownFormCardInput("9" + new string('9', 64), W(), Now.AddDays(-3000), Now) { OpenDecisions = int.MaxValue }));
+
         Add("dutyOfCare", Typical, DutyOfCareCard.Build(new DutyOfCareCardInput("break-7", "Sam", TimeSpan.FromHours(3.5), 142, 9, 15) { LeadName = "Alex Morgan" }));
         Add("dutyOfCare", Empty, DutyOfCareCard.Build(new DutyOfCareCardInput("break-0", "", TimeSpan.Zero, 0, 0, 5)));
         Add("dutyOfCare", Worst, DutyOfCareCard.Build(new DutyOfCareCardInput("break-" + new string('9', 64), W(), TimeSpan.FromDays(3000), int.MaxValue, int.MaxValue, 120) { LeadName = W() }));
@@ -497,5 +561,14 @@ public static class CardSamples
     {
         Lessons = ["The FAQ link cut repeat questions by half within a day.", "Legal approvals were the bottleneck overnight: add a second legal approver."],
         AuditExportUrl = new Uri("https://crisisbot.contoso.com/audit/c-3.zip"),
+        Alarms = 7,
+        Timeline =
+        [
+            new TimelineEntry(Now.AddDays(-3), "Crisis declared by Alex Morgan (proposed by Sam Agent from the hot topic \"flights cancelled strike\")"),
+            new TimelineEntry(Now.AddDays(-3).AddHours(2), "Status update (Alex Morgan): volume peaked at 09:00, legal approved the refund wording"),
+            new TimelineEntry(Now.AddDays(-2), "Decision needed (Dana Whitfield): extend the refund window to 30 days?"),
+            new TimelineEntry(Now.AddDays(-2).AddHours(3), "Decided (Chris Lee): extend the refund window to 30 days?"),
+            new TimelineEntry(Now, "Stood down by Alex Morgan"),
+        ],
     };
 }

@@ -93,6 +93,11 @@ public static class CrisisDeclaredCard
                 ErrorMessage = "Give a reason; it goes into the stand-down report.",
                 MaxLength = 1000,
             },
+            new InputText(InputIds.Lessons, "Highlights and lessons (one per line, optional)")
+            {
+                IsMultiline = true,
+                MaxLength = 4000,
+            },
             Buttons(Execute("Stand down and report", CardVerbs.CrisisStandDown, new StandDownData(input.CrisisId)) with { Style = ActionStyle.Destructive }),
         ])));
 

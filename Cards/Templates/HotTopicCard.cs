@@ -198,7 +198,7 @@ public static class HotTopicCard
                 },
                 Buttons(Execute("Mute alerts", CardVerbs.TopicMute, new MuteTopicData(input.TopicId))),
             ])));
-            actions.Add(Execute("Propose crisis", CardVerbs.TopicProposeCrisis, new ProposeCrisisData(input.TopicId)) with { Mode = ActionMode.Secondary });
+            actions.Add(Execute("Propose crisis", CardVerbs.TopicProposeCrisis, new ProposeCrisisData(input.TopicId, Plain(input.Title, 120), Plain(input.Product, 60))) with { Mode = ActionMode.Secondary });
             actions.Add(Execute("Resolve", CardVerbs.TopicResolve, new TopicActionData(input.TopicId)) with { Mode = ActionMode.Secondary });
         }
 

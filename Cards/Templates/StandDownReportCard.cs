@@ -23,12 +23,35 @@ public sealed record StandDownReportCardInput(
 
     /// <summary>Where the full audit export can be downloaded (https), if available.</summary>
     public Uri? AuditExportUrl { get; init; }
+
+    /// <summary>What happened, oldest first (declaration, decisions, status updates, stand-down); the newest are kept when cut.</summary>
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+
+    /// <summary>Decisions still open at stand-down.</summary>
+    public IReadOnlyList<string> OpenDecisions { get; init; } = [];
+
+    /// <summary>Spike alarms raised in the crisis window, when known.</summary>
+    public int? Alarms { get; init; }
+
+    /// <summary>False when no post data exists for the window: posts and topics show "not recorded" instead of numbers.</summary>
+    public bool VolumesRecorded { get; init; } = true;
+
+    /// <summary>False when no question data exists: questions and timings show "no questions yet" instead of numbers.</summary>
+    public bool QuestionsRecorded { get; init; } = true;
+
+    /// <summary>False when no FAQ data exists: the FAQ line says so instead of showing zeros.</summary>
+    public bool FaqRecorded { get; init; } = true;
 }
+
+/// <summary>One line of a crisis timeline.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Text);
 
 /// <summary>The post-crisis report posted on stand-down.</summary>
 public static class StandDownReportCard
 {
     public const int MaxLessons = 10;
+    public const int MaxTimeline = 20;
+    public const int MaxOpenDecisions = 8;
 
     public static AdaptiveCard Build(StandDownReportCardInput input)
     {
@@ -40,6 +63,13 @@ public static class StandDownReportCard
         ArgumentNullException.ThrowIfNull(input.Timings);
         ArgumentNullException.ThrowIfNull(input.FaqChanges);
         List(input.Lessons, nameof(input.Lessons));
+        List(input.Timeline, nameof(input.Timeline));
+        List(input.OpenDecisions, nameof(input.OpenDecisions));
+        if (input.Alarms is { } alarms)
+        {
+            NonNegative(alarms, nameof(input.Alarms));
+        }
+
         NonNegative(input.Posts, nameof(input.Posts));
         NonNegative(input.PeakHourPosts, nameof(input.PeakHourPosts));
         NonNegative(input.Topics, nameof(input.Topics));
@@ -66,14 +96,26 @@ public static class StandDownReportCard
             new TextBlock(Safe(input.Name, 120)) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Wrap = true },
             Subtle($"{Time(input.DeclaredAt)} to {Time(input.StoodDownAt)} ({Duration(input.StoodDownAt - input.DeclaredAt)}) · stood down by {Safe(input.StoodDownBy, 60)}"),
             Para("**Why:** " + Safe(input.Reason, Scaled(CardParts.Sentence, scale))),
-            Facts(
-                ("Posts", $"{Num(input.Posts)} (peak {Num(input.PeakHourPosts)} in one hour)"),
-                ("Hot topics", Num(input.Topics)),
-                ("Questions", $"{Num(q.Asked)} asked · {Num(q.Answered)} answered · {Num(q.Pending)} still open"),
-                ("Time to approved answer", $"median {Span(t.ApprovedAnswerMedian)} · p90 {Span(t.ApprovedAnswerP90)}"),
-                ("Customer first response", "median " + Span(t.FirstResponseMedian)),
-                ("FAQ", $"{Num(input.FaqChanges.Added)} added · {Num(input.FaqChanges.Updated)} updated · {Num(input.FaqChanges.Withdrawn)} withdrawn")),
+            Facts(Figures(input)),
         };
+
+        var timeline = input.Timeline.TakeLast(ScaledCount(MaxTimeline, scale, 0)).ToArray();
+        if (timeline.Length > 0)
+        {
+            body.Add(Heading("Timeline"));
+            body.Add(Facts(timeline.Select(e => (Time(e.At), Safe(e.Text, Scaled(CardParts.Sentence, scale)))).ToArray()));
+            if (timeline.Length < input.Timeline.Count)
+            {
+                body.Add(Subtle($"{Plural(input.Timeline.Count - timeline.Length, "earlier entry", "earlier entries")} not shown."));
+            }
+        }
+
+        var decisions = input.OpenDecisions.Where(d => !string.IsNullOrWhiteSpace(d)).Take(ScaledCount(MaxOpenDecisions, scale, 0)).ToArray();
+        if (decisions.Length > 0)
+        {
+            body.Add(Heading("Decisions still open"));
+            body.AddRange(decisions.Select(d => Para("• " + Safe(d, Scaled(CardParts.Sentence, scale)))));
+        }
 
         var lessons = input.Lessons.Where(l => !string.IsNullOrWhiteSpace(l)).Take(ScaledCount(MaxLessons, scale, 0)).ToArray();
         if (lessons.Length > 0)
@@ -93,6 +135,44 @@ public static class StandDownReportCard
             MsTeams = TeamsCardProperties.FullWidth(),
             FallbackText = $"Crisis stood down: {Plain(input.Name, 120)}.",
         };
+    }
+
+    private static (string Title, string Value)[] Figures(StandDownReportCardInput input)
+    {
+        var t = input.Timings;
+        var q = input.Questions;
+        var figures = new List<(string, string)>();
+        if (input.VolumesRecorded)
+        {
+            figures.Add(("Posts", $"{Num(input.Posts)} (peak {Num(input.PeakHourPosts)} in one hour)"));
+            figures.Add(("Hot topics", Num(input.Topics)));
+        }
+        else
+        {
+            figures.Add(("Posts", "not recorded for this period"));
+        }
+
+        if (input.Alarms is { } alarms)
+        {
+            figures.Add(("Spike alarms", Num(alarms)));
+        }
+
+        if (input.QuestionsRecorded)
+        {
+            figures.Add(("Questions", $"{Num(q.Asked)} asked · {Num(q.Answered)} answered · {Num(q.Pending)} still open"));
+            figures.Add(("Time to approved answer", $"median {Span(t.ApprovedAnswerMedian)} · p90 {Span(t.ApprovedAnswerP90)}"));
+            figures.Add(("Customer first response", "median " + Span(t.FirstResponseMedian)));
+        }
+        else
+        {
+            figures.Add(("Questions", "no questions yet"));
+            figures.Add(("SLA performance", "no questions yet"));
+        }
+
+        figures.Add(("FAQ", input.FaqRecorded
+            ? $"{Num(input.FaqChanges.Added)} added · {Num(input.FaqChanges.Updated)} updated · {Num(input.FaqChanges.Withdrawn)} withdrawn"
+            : "no FAQ changes recorded"));
+        return [.. figures];
     }
 
     private static string Span(TimeSpan? span) => span is { } s ? Duration(s) : "n/a";

@@ -12,10 +12,18 @@ public sealed class AdminPolicy(IOptionsMonitor<ChannelsOptions> options, IConne
     /// member record for <c>from.id</c> carries that <c>userPrincipalName</c> (or a listed object id).
     /// A failed member lookup counts as "not an admin".
     /// </summary>
-    public async Task<bool> IsAdminAsync(Activity activity, CancellationToken ct = default)
+    public Task<bool> IsAdminAsync(Activity activity, CancellationToken ct = default) =>
+        IsListedAsync(activity, options.CurrentValue.Admins, ct);
+
+    /// <summary>
+    /// True when the sender is in <paramref name="people"/> (object ids or UPNs), with the same rules as <see cref="IsAdminAsync"/>.
+    /// Other features use it for their own lists (e.g. <c>Crisis:Leads</c>).
+    /// </summary>
+    public async Task<bool> IsListedAsync(Activity activity, IEnumerable<string> people, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(activity);
-        var admins = options.CurrentValue.Admins.Select(a => a.Trim()).Where(a => a.Length > 0).ToList();
+        ArgumentNullException.ThrowIfNull(people);
+        var admins = people.Select(a => a.Trim()).Where(a => a.Length > 0).ToList();
         if (admins.Count == 0)
         {
             return false;

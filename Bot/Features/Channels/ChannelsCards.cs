@@ -34,6 +34,14 @@ public sealed class ChannelsCards(TimeProvider time)
             new HelpCommand("link", "link agents | leadership | approvers | crisis | product <key>", "This channel receives those cards from now on."),
             new HelpCommand("unlink", "unlink agents | leadership | approvers | crisis | product <key>", "Stop sending those cards to their channel."),
         ]),
+        new("Crisis mode (crisis leads and admins)",
+        [
+            new HelpCommand("declare", "declare crisis \"<name>\" [product keys]", "Declare a crisis: crisis channel, crisis SLAs, status-update reminders."),
+            new HelpCommand("crisis", "crisis | crisis role lead|comms|approver @person | crisis update <text>", "Show the active crisis, assign roles, record a status update."),
+            new HelpCommand("decide", "decide <text>", "Flag a decision leadership needs to take."),
+            new HelpCommand("decisions", "decisions", "Open decisions, each with 'Mark decided' (anyone can list)."),
+            new HelpCommand("stand", "stand down", "End the crisis with a reason and lessons; posts the report."),
+        ]),
     ];
 
     public JsonElement Help() => CardJson.ToElement(HelpCard.Build(new HelpCardInput(BotName, CommandGroups)));
