@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -22,11 +23,13 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
+builder.Services.AddHotTopicsFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
+app.MapHotTopics();
 await app.RunAsync();
 return 0;
 
