@@ -1,6 +1,7 @@
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Experts;
 using CrisisBot.Features.Crisis;
+using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -28,11 +29,13 @@ builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
 builder.Services.AddExpertsFeature(builder.Configuration);
 builder.Services.AddCrisisFeature(builder.Configuration);
+builder.Services.AddHotTopicsFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
+app.MapHotTopics();
 await app.RunAsync();
 return 0;
 
