@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -22,6 +23,7 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
+builder.Services.AddTopicCardsFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
