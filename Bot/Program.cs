@@ -1,4 +1,5 @@
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
@@ -23,12 +24,14 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddOutbox(builder.Configuration);
 builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
+builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
+app.MapHotTopics();
 await app.RunAsync();
 return 0;
 

@@ -28,6 +28,7 @@ public sealed class HotTopicEngine
     private readonly List<TopicAlarm> _alarms = [];
     private readonly List<TopicMerge> _merges = [];
     private readonly List<SpikeSignal> _signals = [];
+    private readonly List<TopicId> _sweptTopics = [];
     private DateTimeOffset? _watermark;
     private long _watermarkBucket = long.MinValue;
     private long _lastSweepHour = long.MinValue;
@@ -61,6 +62,21 @@ public sealed class HotTopicEngine
     public DateTimeOffset? Watermark => _watermark;
 
     public long PostsProcessed { get; private set; }
+
+    /// <summary>
+    /// Moves the ids of topics whose state changed without a post or an alarm (resolved by the hourly sweep) since the
+    /// last call into <paramref name="into"/>, so a persistence layer can save their new state.
+    /// </summary>
+    public void DrainSweptTopics(ICollection<TopicId> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        foreach (var id in _sweptTopics)
+        {
+            into.Add(id);
+        }
+
+        _sweptTopics.Clear();
+    }
 
     public PostOutcome Process(SocialPost post)
     {
@@ -294,6 +310,7 @@ public sealed class HotTopicEngine
                 || (t.State == TopicState.Emerging && watermark - t.LastSeen >= _options.ResolveQuietAfter))
             {
                 t.State = TopicState.Resolved;
+                _sweptTopics.Add(t.Id);
             }
 
             if (!t.Indexed)

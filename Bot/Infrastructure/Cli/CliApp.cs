@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using CrisisBot.Features.HotTopics.Cli;
 using CrisisBot.Infrastructure.Cli.Cards;
 using CrisisBot.Infrastructure.Cli.Manifest;
 
@@ -18,6 +19,10 @@ public static class CliApp
     [
         ManifestCommand.Create,
         CardsCommand.Create,
+        ImportCommand.Create,
+        ReplayCommand.Create,
+        ExportCommands.CreateTopics,
+        ExportCommands.CreateAlarms,
     ];
 
     private static readonly HashSet<string> CliOnlyFirstArguments = new(StringComparer.Ordinal)

@@ -29,6 +29,9 @@ public sealed class TopicCardFlusher(
     TimeProvider time,
     ILogger<TopicCardFlusher> logger) : BackgroundService
 {
+    private const int RecheckAttempts = 5;
+    private static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(30);
+
     /// <summary>One pass: sends every due card. Returns how many cards were handed to the outbox.</summary>
     public async Task<int> FlushAsync(CancellationToken ct = default)
     {
@@ -80,11 +83,22 @@ public sealed class TopicCardFlusher(
             return;
         }
 
+        var signaled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await FlushAsync(stoppingToken);
+                // The ingest pipeline saves, then commits: a wake-up can come just before its commit is visible, so a
+                // signalled pass that finds nothing looks again a few times shortly after (instead of a whole interval later).
+                for (var attempt = 0; ; attempt++)
+                {
+                    if (await FlushAsync(stoppingToken) > 0 || !signaled || attempt >= RecheckAttempts)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(RecheckDelay, time, stoppingToken);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -93,7 +107,7 @@ public sealed class TopicCardFlusher(
 
             try
             {
-                await signal.WaitAsync(options.CurrentValue.FlushInterval, time, stoppingToken);
+                signaled = await signal.WaitAsync(options.CurrentValue.FlushInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCrisisDbContext))]
-    [Migration("20261123015950_AddTopicCards")]
-    partial class AddTopicCards
+    [Migration("20261123015616_AddIntake")]
+    partial class AddIntake
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -166,148 +166,161 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                     b.ToTable("ConversationReferences", (string)null);
                 });
 
-            modelBuilder.Entity("CrisisBot.Features.HotTopics.Cards.TopicCard", b =>
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredAlarm", b =>
                 {
-                    b.Property<int>("TopicId")
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.Property<string>("ContentJson")
-                        .IsRequired()
-                        .HasColumnType("text");
+                    b.Property<double>("Expected")
+                        .HasColumnType("double precision");
 
-                    b.Property<DateTimeOffset>("HotSince")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<double>("PValue")
+                        .HasColumnType("double precision");
 
-                    b.Property<bool>("IsFinal")
-                        .HasColumnType("boolean");
-
-                    b.Property<DateTimeOffset?>("LastSentAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("MergedIntoTitle")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<int?>("MergedIntoTopicId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("MutedAtSeverity")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("MutedById")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("MutedByName")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<DateTimeOffset?>("MutedUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("PostedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ProductKey")
+                    b.Property<string>("Product")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("RenderVersion")
+                    b.Property<int>("Scope")
                         .HasColumnType("integer");
 
-                    b.Property<DateTimeOffset?>("ResolvedAt")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
 
-                    b.Property<string>("ResolvedById")
+                    b.Property<int?>("TopicId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Transition")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("TopicId", "Seq");
+
+                    b.ToTable("HotTopicAlarms", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredPost", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<bool>("Abusive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AuthorHandle")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
-                    b.Property<string>("ResolvedByName")
+                    b.Property<string>("AuthorName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
-                    b.Property<int>("SentVersion")
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PostId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("TopicId")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Severity")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
-                    b.Property<int>("Spike")
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Source", "PostId")
+                        .IsUnique();
+
+                    b.HasIndex("TopicId", "Seq");
+
+                    b.ToTable("HotTopicPosts", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredTopic", b =>
+                {
+                    b.Property<int>("Id")
                         .HasColumnType("integer");
 
-                    b.Property<string>("State")
+                    b.Property<int>("AbusivePosts")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("BaselinePerHour")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("FirstSeenMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastSeenMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MergedInto")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Product")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("RecentPerHour")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
-                    b.Property<DateTimeOffset?>("UnboundNoticeAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("TopicId");
-
-                    b.ToTable("TopicCards", (string)null);
-                });
-
-            modelBuilder.Entity("CrisisBot.Features.HotTopics.Cards.TopicCardPost", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("CardId")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<string>("ChannelId")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
-
-                    b.Property<DateTimeOffset>("PostedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("ServiceUrl")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)");
-
-                    b.Property<int>("Spike")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<int>("TopicId")
-                        .HasColumnType("integer");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("CardId")
-                        .IsUnique();
+                    b.HasIndex("Product", "State");
 
-                    b.HasIndex("TopicId", "Spike");
-
-                    b.ToTable("TopicCardPosts", (string)null);
+                    b.ToTable("HotTopics", (string)null);
                 });
 
             modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.CardMessage", b =>

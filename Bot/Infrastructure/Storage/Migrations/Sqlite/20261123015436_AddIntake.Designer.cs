@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCrisisDbContext))]
-    [Migration("20261123015827_AddTopicCards")]
-    partial class AddTopicCards
+    [Migration("20261123015436_AddIntake")]
+    partial class AddIntake
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -160,146 +160,157 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     b.ToTable("ConversationReferences", (string)null);
                 });
 
-            modelBuilder.Entity("CrisisBot.Features.HotTopics.Cards.TopicCard", b =>
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredAlarm", b =>
                 {
-                    b.Property<int>("TopicId")
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ContentJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("HotSince")
+                    b.Property<long>("AtMs")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("IsFinal")
+                    b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("LastSentAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<double>("Expected")
+                        .HasColumnType("REAL");
 
-                    b.Property<string>("MergedIntoTitle")
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
+                    b.Property<double>("PValue")
+                        .HasColumnType("REAL");
 
-                    b.Property<int?>("MergedIntoTopicId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("MutedAtSeverity")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MutedById")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MutedByName")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("MutedUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("PostedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ProductKey")
+                    b.Property<string>("Product")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("RenderVersion")
+                    b.Property<int>("Scope")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("ResolvedAt")
+                    b.Property<int>("Severity")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ResolvedById")
+                    b.Property<int?>("TopicId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Transition")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("TopicId", "Seq");
+
+                    b.ToTable("HotTopicAlarms", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredPost", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Abusive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorHandle")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ResolvedByName")
+                    b.Property<string>("AuthorName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SentVersion")
+                    b.Property<long>("CreatedAtMs")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Severity")
+                    b.Property<string>("PostId")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Spike")
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Reach")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("State")
+                    b.Property<string>("Source")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TopicId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("Source", "PostId")
+                        .IsUnique();
+
+                    b.HasIndex("TopicId", "Seq");
+
+                    b.ToTable("HotTopicPosts", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.HotTopics.Storage.StoredTopic", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AbusivePosts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("BaselinePerHour")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("FirstSeenMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MergedInto")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Posts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Product")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Reach")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("RecentPerHour")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("UnboundNoticeAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("TopicId");
-
-                    b.ToTable("TopicCards", (string)null);
-                });
-
-            modelBuilder.Entity("CrisisBot.Features.HotTopics.Cards.TopicCardPost", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CardId")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ChannelId")
-                        .IsRequired()
-                        .HasMaxLength(512)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("PostedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ServiceUrl")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Spike")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TopicId")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("CardId")
-                        .IsUnique();
+                    b.HasIndex("Product", "State");
 
-                    b.HasIndex("TopicId", "Spike");
-
-                    b.ToTable("TopicCardPosts", (string)null);
+                    b.ToTable("HotTopics", (string)null);
                 });
 
             modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.CardMessage", b =>

@@ -1,0 +1,235 @@
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Pipeline;
+using CrisisBot.Features.HotTopics.Spikes;
+using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Tests.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisBot.Tests.Features.HotTopics.Pipeline;
+
+/// <summary>The ingest pipeline on a real database: idempotency, transactions, observers, rebuild, determinism.</summary>
+public class HotTopicPipelineTests
+{
+    protected virtual bool OnPostgres => false;
+
+    private Task<IntakeTestHost> HostAsync(params ITopicChangeObserver[] observers) => IntakeTestHost.CreateAsync(OnPostgres, observers);
+
+    private static SocialPost Post(string id, string text = "my parcel was never delivered and tracking shows nothing", int minutes = 0, string source = "twitter") =>
+        Posts.Make(id, text, Posts.T0.AddMinutes(minutes), source);
+
+    private static async Task<int> CountPostsAsync(IntakeTestHost host)
+    {
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        return await db.Set<StoredPost>().CountAsync();
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_SamePostTwiceInOneBatch_SecondIsDuplicate()
+    {
+        await using var host = await HostAsync();
+
+        var result = await host.Pipeline.IngestAsync([Post("1"), Post("2"), Post("1", "different text, same key")]);
+
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Accepted, IngestOutcome.Duplicate], result.Outcomes);
+        Assert.Equal(2, await CountPostsAsync(host));
+        Assert.Equal(2, host.Pipeline.PostsProcessed);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_SamePostInLaterBatch_DuplicateAndSourceCaseIgnored()
+    {
+        await using var host = await HostAsync();
+        await host.Pipeline.IngestAsync([Post("1", source: "Twitter")]);
+
+        var result = await host.Pipeline.IngestAsync([Post("1", source: "TWITTER"), Post("1", source: "facebook")]);
+
+        Assert.Equal([IngestOutcome.Duplicate, IngestOutcome.Accepted], result.Outcomes);
+        Assert.Equal(2, await CountPostsAsync(host));
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_AfterRestart_StoredPostsAreDuplicatesAndEngineIsRebuilt()
+    {
+        await using var host = await HostAsync();
+        await host.Pipeline.IngestAsync([Post("1"), Post("2", minutes: 1), Post("3", minutes: 2)]);
+
+        var pipeline = await host.RestartAsync();
+        var result = await pipeline.IngestAsync([Post("2", minutes: 1), Post("4", minutes: 3)]);
+
+        Assert.Equal([IngestOutcome.Duplicate, IngestOutcome.Accepted], result.Outcomes);
+        Assert.Equal(4, pipeline.PostsProcessed);
+        Assert.Equal(Posts.T0.AddMinutes(3), pipeline.Watermark);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_PostsStoredWithTopicProductAndEventTime()
+    {
+        await using var host = await HostAsync();
+        await host.Pipeline.IngestAsync(
+        [
+            Posts.Make("1", "my parcel was never delivered, tracking says nothing", Posts.T0, followers: 5000),
+            Posts.Make("2", "parcel never delivered and tracking shows nothing at all", Posts.T0.AddMinutes(5)),
+        ]);
+
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        var rows = await db.Set<StoredPost>().OrderBy(p => p.Seq).ToListAsync();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("twitter", rows[0].Source);
+        Assert.Equal(Posts.T0.ToUnixTimeMilliseconds(), rows[0].CreatedAtMs);
+        Assert.Equal(5000, rows[0].Reach);
+        Assert.Equal("mail-parcels", rows[0].Product);
+        Assert.NotNull(rows[0].TopicId);
+        Assert.Equal(rows[0].TopicId, rows[1].TopicId);
+        var topic = await db.Set<StoredTopic>().SingleAsync(t => t.Id == rows[0].TopicId);
+        Assert.Equal(2, topic.Posts);
+        Assert.Equal("mail-parcels", topic.Product);
+        Assert.Equal(Posts.T0.AddMinutes(5).ToUnixTimeMilliseconds(), topic.LastSeenMs);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_ObserverSeesChangedTopicsAndItsRowsCommitWithTheBatch()
+    {
+        var observer = new RecordingObserver
+        {
+            OnBatch = (db, batch) =>
+            {
+                db.Set<AuditEntry>().Add(AuditEntry.Create(batch.Watermark, "test.observer", "test", null, $"{batch.ChangedTopics.Count} topics", null));
+                return Task.CompletedTask;
+            },
+        };
+        await using var host = await HostAsync(observer);
+
+        await host.Pipeline.IngestAsync([Post("1"), Post("2", "parcel never delivered, tracking shows nothing", 61), Post("3", "parcel not delivered and the tracking shows nothing", 62)]);
+
+        var batch = Assert.Single(observer.Batches);
+        Assert.False(batch.IsRebuild);
+        Assert.Equal(Posts.T0.AddMinutes(62), batch.Watermark);
+        var view = Assert.Single(batch.ChangedTopics);
+        Assert.Equal(3, view.Topic.Posts);
+        Assert.Equal(24, view.HourlyCounts.Count);
+        Assert.Equal([1, 2], view.HourlyCounts.TakeLast(2));
+        Assert.Equal(3, view.HourlyCounts.Sum());
+        Assert.Equal(3, view.SamplePosts.Count);
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        Assert.Equal("1 topics", (await db.Set<AuditEntry>().SingleAsync(a => a.Action == "test.observer")).Subject);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_ObserverFails_BatchRolledBackAndRetrySucceeds()
+    {
+        var fail = true;
+        var observer = new RecordingObserver
+        {
+            OnBatch = (_, _) => fail ? throw new InvalidOperationException("observer broke") : Task.CompletedTask,
+        };
+        await using var host = await HostAsync(observer);
+        await host.Pipeline.IngestAsync([]); // builds the engine (no posts)
+        fail = false;
+        await host.Pipeline.IngestAsync([Post("1")]);
+        fail = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => host.Pipeline.IngestAsync([Post("2", minutes: 1), Post("3", minutes: 2)]));
+        Assert.Equal(1, await CountPostsAsync(host));
+
+        fail = false;
+        var retry = await host.Pipeline.IngestAsync([Post("2", minutes: 1), Post("3", minutes: 2)]);
+
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Accepted], retry.Outcomes);
+        Assert.Equal(3, await CountPostsAsync(host));
+        Assert.Equal(3, host.Pipeline.PostsProcessed); // rebuilt from storage: the failed batch left no trace
+    }
+
+    [StorageFact]
+    public async Task Restart_RebuildsTheSameTopicsAndTellsObserversItIsARebuild()
+    {
+        var observer = new RecordingObserver();
+        await using var host = await HostAsync(observer);
+        var demo = SamplePaths.DemoPosts();
+        foreach (var chunk in demo.Chunk(700))
+        {
+            await host.Pipeline.IngestAsync(chunk);
+        }
+
+        var before = await StoredStateAsync(host);
+        var live = demo.Select(p => p.CreatedAt).Max();
+        observer.Batches.Clear();
+
+        var pipeline = await host.RestartAsync();
+
+        Assert.Equal(live, pipeline.Watermark);
+        Assert.Equal(before, await StoredStateAsync(host));
+        var rebuild = Assert.Single(observer.Batches);
+        Assert.True(rebuild.IsRebuild);
+        Assert.Empty(rebuild.NewAlarms);
+        Assert.NotEmpty(rebuild.ChangedTopics);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_SameFileTwiceWithDifferentBatchSizes_SameTopicsAndAlarms()
+    {
+        var demo = SamplePaths.DemoPosts();
+        await using var first = await HostAsync();
+        foreach (var chunk in demo.Chunk(4000))
+        {
+            await first.Pipeline.IngestAsync(chunk);
+        }
+
+        await using var second = await HostAsync();
+        foreach (var chunk in demo.Chunk(137))
+        {
+            await second.Pipeline.IngestAsync(chunk);
+        }
+
+        var a = await StoredStateAsync(first);
+        var b = await StoredStateAsync(second);
+        Assert.Equal(a, b);
+        Assert.Contains("alarm", a, StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_Spike_AlarmStoredAtEventTime()
+    {
+        await using var host = await HostAsync();
+        var posts = new List<SocialPost>();
+        // A quiet day of unrelated chatter, then 20 complaints about the same thing within 10 minutes.
+        for (var i = 0; i < 48; i++)
+        {
+            posts.Add(Posts.Make($"q{i}", $"lovely weather today number {i} at the beach", Posts.T0.AddMinutes(30 * i)));
+        }
+
+        var spikeStart = Posts.T0.AddHours(25);
+        for (var i = 0; i < 20; i++)
+        {
+            posts.Add(Posts.Make($"s{i}", $"travel money card blocked abroad cannot pay {i}", spikeStart.AddSeconds(30 * i)));
+        }
+
+        await host.Pipeline.IngestAsync(posts);
+
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        var alarm = await db.Set<StoredAlarm>().Where(a => a.Scope == AlarmScope.Topic).OrderBy(a => a.Seq).FirstAsync();
+        Assert.Equal(AlarmTransition.Onset, alarm.Transition);
+        Assert.InRange(DateTimeOffset.FromUnixTimeMilliseconds(alarm.AtMs), spikeStart, spikeStart.AddMinutes(10));
+        var topic = await db.Set<StoredTopic>().SingleAsync(t => t.Id == alarm.TopicId);
+        Assert.Equal(CrisisBot.Features.HotTopics.Topics.TopicState.Hot, topic.State);
+        Assert.Equal("travel-money", topic.Product);
+    }
+
+    /// <summary>Every stored topic and alarm as text (ids, titles, states, counts, event times).</summary>
+    private static async Task<string> StoredStateAsync(IntakeTestHost host)
+    {
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        var topics = await db.Set<StoredTopic>().OrderBy(t => t.Id).ToListAsync();
+        var alarms = await db.Set<StoredAlarm>().OrderBy(a => a.Seq).ToListAsync();
+        var posts = await db.Set<StoredPost>().OrderBy(p => p.Seq).Select(p => p.PostId + ">" + p.TopicId + "/" + p.Product).ToListAsync();
+        return string.Join('\n', topics.Select(t => $"topic {t.Id} {t.Title} {t.Product} {t.State} {t.Severity} {t.Posts} {t.FirstSeenMs} {t.LastSeenMs} {t.MergedInto}"))
+            + "\n" + string.Join('\n', alarms.Select(a => $"alarm {a.TopicId} {a.Product} {a.Scope} {a.AtMs} {a.Severity} {a.Transition}"))
+            + "\n" + string.Join(',', posts);
+    }
+}
+
+[PostgresTests]
+public sealed class HotTopicPipelinePostgresTests : HotTopicPipelineTests
+{
+    protected override bool OnPostgres => true;
+}

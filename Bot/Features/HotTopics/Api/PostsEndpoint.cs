@@ -1,0 +1,154 @@
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Pipeline;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace CrisisBot.Features.HotTopics.Api;
+
+/// <summary>
+/// <c>POST /api/posts</c>: one post object, an array, or NDJSON, signed (see <see cref="PostsSignature"/>). Answers 202
+/// <c>{accepted, duplicates, rejected:[{index, error}]}</c>; 401 bad/missing signature or stale timestamp, 413 body over
+/// <c>Intake:MaxBodyBytes</c>, 400 a body that is not JSON at all (with line and column), 503 when no secret is
+/// configured. Errors are <c>application/problem+json</c>. Local mode does not skip the signature.
+/// </summary>
+internal static class PostsEndpoint
+{
+    public static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        HotTopicPipeline pipeline,
+        IOptions<IntakeOptions> options,
+        TimeProvider time,
+        ILogger<HotTopicPipeline> logger,
+        CancellationToken ct)
+    {
+        var o = options.Value;
+        if (o.Secrets.Length == 0)
+        {
+            IntakeLog.PostsRefused(logger, "no secret configured");
+            return ApiProblems.Result(
+                StatusCodes.Status503ServiceUnavailable, "Intake not configured",
+                "POST /api/posts needs at least one signing secret: set Intake:Secrets (environment Intake__Secrets__0).");
+        }
+
+        var now = time.GetUtcNow();
+        var maxSkew = TimeSpan.FromSeconds(o.MaxTimestampSkewSeconds);
+        var timestamp = request.Headers[PostsSignature.TimestampHeader].ToString();
+        if (PostsSignature.CheckTimestamp(timestamp, now, maxSkew) is { } timestampError)
+        {
+            return Unauthorized(logger, timestampError);
+        }
+
+        if (request.ContentLength > o.MaxBodyBytes)
+        {
+            return TooLarge(logger, o.MaxBodyBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = o.MaxBodyBytes + 1;
+        }
+
+        var body = await ReadBodyAsync(request.Body, o.MaxBodyBytes, ct);
+        if (body is null)
+        {
+            return TooLarge(logger, o.MaxBodyBytes);
+        }
+
+        var signature = request.Headers[PostsSignature.SignatureHeader].ToString();
+        if (PostsSignature.Verify(timestamp, signature, body.Value.AsSpan(), o.Secrets, now, maxSkew) is { } signatureError)
+        {
+            return Unauthorized(logger, signatureError);
+        }
+
+        if (body.Value.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return ApiProblems.Result(StatusCodes.Status400BadRequest, "Empty body", "The body must be a post object, an array of posts, or NDJSON.");
+        }
+
+        var rejected = new List<PostRejection>();
+        var posts = new List<SocialPost>();
+        var indexes = new List<int>();
+        PostError? firstMalformed = null;
+        using (var stream = new MemoryStream(body.Value.Array!, body.Value.Offset, body.Value.Count, writable: false))
+        {
+            foreach (var item in new JsonPostReader(time).Read(stream))
+            {
+                if (item.Post is { } post)
+                {
+                    posts.Add(post);
+                    indexes.Add(item.Index);
+                }
+                else if (item.Error is { } error)
+                {
+                    firstMalformed ??= error.Kind == PostErrorKind.Malformed ? error : null;
+                    rejected.Add(new PostRejection(error.Index, error.Message));
+                }
+            }
+        }
+
+        if (posts.Count == 0 && rejected.Count == 1 && firstMalformed is { Index: 0 } malformed)
+        {
+            // Nothing readable at all: the body is not JSON.
+            return ApiProblems.Result(StatusCodes.Status400BadRequest, "Malformed JSON", malformed.Message, malformed.Line, malformed.Column);
+        }
+
+        var accepted = 0;
+        var duplicates = 0;
+        for (var start = 0; start < posts.Count; start += o.BatchSize)
+        {
+            var batch = posts.GetRange(start, Math.Min(o.BatchSize, posts.Count - start));
+            var result = await pipeline.IngestAsync(batch, ct);
+            accepted += result.Accepted;
+            duplicates += result.Duplicates;
+        }
+
+        IntakeLog.PostsIngested(logger, accepted, duplicates, rejected.Count);
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return Results.Json(new PostsAccepted(accepted, duplicates, rejected), IntakeJsonContext.Default.PostsAccepted, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Unauthorized(ILogger logger, string reason)
+    {
+        IntakeLog.PostsRefused(logger, reason);
+        return ApiProblems.Result(StatusCodes.Status401Unauthorized, "Bad signature", reason);
+    }
+
+    private static IResult TooLarge(ILogger logger, long max)
+    {
+        IntakeLog.PostsRefused(logger, "body too large");
+        return ApiProblems.Result(
+            StatusCodes.Status413PayloadTooLarge, "Body too large",
+            $"The body is larger than Intake:MaxBodyBytes ({max} bytes); send smaller batches.");
+    }
+
+    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="max"/> bytes.</summary>
+    private static async Task<ArraySegment<byte>?> ReadBodyAsync(Stream body, long max, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await body.ReadAsync(chunk, ct);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return null;
+            }
+
+            if (read == 0)
+            {
+                return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+}

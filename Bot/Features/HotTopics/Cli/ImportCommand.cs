@@ -1,0 +1,248 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Threading.Channels;
+using CrisisBot.Features.HotTopics.Api;
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Pipeline;
+using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Infrastructure.Cli;
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrisisBot.Features.HotTopics.Cli;
+
+/// <summary>
+/// <c>import &lt;file&gt; [--dry-run]</c>: reads a .jsonl/.json/.csv post file into the configured database through the
+/// ingest pipeline (parsing on a second thread), with a progress bar on standard error and the counts at the end.
+/// Exit 0 when every item was imported or was a duplicate, 2 when items were rejected (the others are imported) or the
+/// file cannot be read, 1 on a storage failure.
+/// </summary>
+public static class ImportCommand
+{
+    public const int MaxListedErrors = 20;
+
+    public static Command Create(CliHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var file = new Argument<string>("file") { Description = "Posts: .jsonl/.ndjson or .json (one object or an array) or .csv (header row)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Parse, validate and look for duplicates (in the file and the database) without writing anything." };
+        var command = new Command("import", "Import a post file into the configured database through the hot-topic pipeline (same rules as POST /api/posts).")
+        {
+            file,
+            dryRun,
+        };
+        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetValue(dryRun), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, CancellationToken ct)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        var (stream, format, openError) = IntakeCli.Open(path);
+        if (stream is null)
+        {
+            await error.WriteLineAsync($"error: {openError}");
+            return CliExitCodes.UsageError;
+        }
+
+        await using (stream)
+        {
+            await using var services = IntakeCli.BuildServices(host, parseResult);
+            if (IntakeCli.CheckConfiguration(services) is { } configError)
+            {
+                await error.WriteLineAsync($"error: {configError}");
+                return CliExitCodes.UsageError;
+            }
+
+            var batchSize = services.GetRequiredService<IOptions<IntakeOptions>>().Value.BatchSize;
+            var counts = new ImportCounts();
+            var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
+            try
+            {
+                if (dryRun)
+                {
+                    await using var checker = await DryRunChecker.CreateAsync(services, ct);
+                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, batch =>
+                    {
+                        foreach (var post in batch)
+                        {
+                            if (checker.IsDuplicate(post.Key))
+                            {
+                                counts.Duplicates++;
+                            }
+                            else
+                            {
+                                counts.Accepted++;
+                            }
+                        }
+
+                        return Task.CompletedTask;
+                    }, ct);
+                }
+                else
+                {
+                    await services.MigrateStorageAsync(ct);
+                    using var pipeline = services.GetRequiredService<HotTopicPipeline>();
+                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, async batch =>
+                    {
+                        var result = await pipeline.IngestAsync(batch, ct);
+                        counts.Accepted += result.Accepted;
+                        counts.Duplicates += result.Duplicates;
+                    }, ct);
+                }
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or IOException)
+            {
+                progress.Break();
+                await error.WriteLineAsync($"error: import stopped after {counts.Accepted:N0} accepted posts: {ex.Message}");
+                return CliExitCodes.Failure;
+            }
+
+            progress.Report(stream.Length, counts.Total, final: true);
+            foreach (var e in counts.Errors)
+            {
+                await error.WriteLineAsync($"rejected {IntakeCli.Describe(e)}");
+            }
+
+            if (counts.Rejected > counts.Errors.Count)
+            {
+                await error.WriteLineAsync($"… and {counts.Rejected - counts.Errors.Count:N0} more rejected items");
+            }
+
+            var seconds = Math.Max(progress.Elapsed.TotalSeconds, 1e-3);
+            await output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{(dryRun ? "Dry run (nothing written)" : "Imported")} {path}: {counts.Accepted:N0} {(dryRun ? "new" : "accepted")}, {counts.Duplicates:N0} duplicates, {counts.Rejected:N0} rejected in {seconds:0.0} s ({counts.Total / seconds:N0} posts/s)"));
+            return counts.Rejected > 0 ? CliExitCodes.UsageError : CliExitCodes.Success;
+        }
+    }
+
+    /// <summary>Parses on a worker thread and hands batches to <paramref name="consume"/> on this one.</summary>
+    internal static async Task ReadBatchesAsync(
+        Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
+        Func<List<SocialPost>, Task> consume, CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<(List<SocialPost> Posts, List<PostError> Errors, long Position)>(
+            new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var posts = new List<SocialPost>(batchSize);
+                    var errors = new List<PostError>();
+                    foreach (var item in new PostReader(time).Read(stream, format))
+                    {
+                        if (item.Post is { } post)
+                        {
+                            posts.Add(post);
+                        }
+                        else if (item.Error is { } e)
+                        {
+                            errors.Add(e);
+                        }
+
+                        if (posts.Count >= batchSize)
+                        {
+                            await channel.Writer.WriteAsync((posts, errors, stream.Position), ct);
+                            posts = new List<SocialPost>(batchSize);
+                            errors = [];
+                        }
+                    }
+
+                    await channel.Writer.WriteAsync((posts, errors, stream.Position), ct);
+                    channel.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.Complete(ex);
+                }
+            },
+            ct);
+
+        await foreach (var (posts, errors, position) in channel.Reader.ReadAllAsync(ct))
+        {
+            foreach (var e in errors)
+            {
+                counts.Rejected++;
+                if (counts.Errors.Count < MaxListedErrors)
+                {
+                    counts.Errors.Add(e);
+                }
+            }
+
+            if (posts.Count > 0)
+            {
+                await consume(posts);
+            }
+
+            progress?.Report(position, counts.Total);
+        }
+
+        await producer;
+    }
+
+    /// <summary>Duplicate checks for a dry run: the database (if it exists) and the keys seen earlier in the file.</summary>
+    private sealed class DryRunChecker : IAsyncDisposable
+    {
+        private readonly HashSet<PostKey> _seen = [];
+        private CrisisDbContext? _db;
+        private IntakeCommands? _commands;
+
+        public static async Task<DryRunChecker> CreateAsync(IServiceProvider services, CancellationToken ct)
+        {
+            var checker = new DryRunChecker();
+            var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (storage.ParsedProvider == StorageProvider.Sqlite && !File.Exists(storage.SqliteDatabasePath))
+            {
+                return checker; // no database yet: nothing can be a duplicate of a stored post
+            }
+
+            var db = await services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync(ct);
+            await db.Database.OpenConnectionAsync(ct);
+            var commands = new IntakeCommands(db.Database.GetDbConnection(), null);
+            try
+            {
+                commands.Exists(new PostKey("dry-run", "probe"));
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // The database exists but has no posts table yet (never migrated): nothing stored.
+                commands.Dispose();
+                await db.DisposeAsync();
+                return checker;
+            }
+
+            checker._db = db;
+            checker._commands = commands;
+            return checker;
+        }
+
+        public bool IsDuplicate(PostKey key) => !_seen.Add(key) || (_commands?.Exists(key) ?? false);
+
+        public async ValueTask DisposeAsync()
+        {
+            _commands?.Dispose();
+            if (_db is not null)
+            {
+                await _db.DisposeAsync();
+            }
+        }
+    }
+}
+
+/// <summary>Running totals of an import or replay.</summary>
+internal sealed class ImportCounts
+{
+    public int Accepted { get; set; }
+
+    public int Duplicates { get; set; }
+
+    public int Rejected { get; set; }
+
+    public List<PostError> Errors { get; } = [];
+
+    public long Total => Accepted + Duplicates + Rejected;
+}

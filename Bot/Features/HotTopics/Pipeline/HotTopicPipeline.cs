@@ -1,0 +1,378 @@
+using System.Data.Common;
+using System.Diagnostics;
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Features.HotTopics.Topics;
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CrisisBot.Features.HotTopics.Pipeline;
+
+/// <summary>
+/// The one way posts enter CrisisBot (HTTP, CLI import and replay): a single consumer owning one
+/// <see cref="HotTopicEngine"/>. Each batch is one database transaction: new posts are inserted (duplicates are decided
+/// by the database's unique <c>(source, id)</c> key, also inside the batch), the engine processes each new post, changed
+/// topics are upserted and new alarms inserted, every <see cref="ITopicChangeObserver"/> adds its rows, then everything
+/// commits together. At start the engine is rebuilt from the stored posts (arrival order, which replays exactly what
+/// the engine saw), with <see cref="TopicChangeBatch.IsRebuild"/> set for observers.
+/// </summary>
+/// <remarks>
+/// Event time only: every window and rate comes from the posts' <c>createdAt</c>. Post texts are not kept in memory
+/// beyond the batch (except 3 clipped samples per recently active topic). If a batch fails, it is rolled back and the
+/// engine (which cannot undo) is rebuilt from storage before the next batch, so memory and database never disagree.
+/// </remarks>
+public sealed class HotTopicPipeline : IDisposable
+{
+    private readonly IDbContextFactory<CrisisDbContext> _dbFactory;
+    private readonly ProductCatalog _catalog;
+    private readonly ITopicChangeObserver[] _observers;
+    private readonly ILogger<HotTopicPipeline> _logger;
+    private readonly HotTopicOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private HotTopicEngine _engine;
+    private TopicExtras _extras = new();
+    private Dictionary<int, List<int>> _mergedChildren = [];
+    private bool _ready;
+    private int _mergesSeen;
+
+    public HotTopicPipeline(
+        IDbContextFactory<CrisisDbContext> dbFactory,
+        ProductCatalog catalog,
+        IEnumerable<ITopicChangeObserver> observers,
+        ILogger<HotTopicPipeline> logger,
+        HotTopicOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dbFactory);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(observers);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dbFactory = dbFactory;
+        _catalog = catalog;
+        _observers = [.. observers];
+        _logger = logger;
+        _options = options ?? new HotTopicOptions();
+        _engine = NewEngine();
+    }
+
+    /// <summary>The newest event time seen (null before the first post).</summary>
+    public DateTimeOffset? Watermark => _engine.Watermark;
+
+    /// <summary>Posts the engine has processed since it was (re)built, stored ones included.</summary>
+    public long PostsProcessed => _engine.PostsProcessed;
+
+    /// <summary>Topics whose per-topic extras (hourly counts, samples) are held in memory.</summary>
+    internal int TrackedTopics => _extras.Count;
+
+    /// <summary>Rebuilds the engine from storage (once; later calls return at once).</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (!_ready)
+            {
+                await RebuildAsync(ct);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A read-only snapshot of a topic as the engine has it now (null if unknown).</summary>
+    public async Task<TopicSnapshot?> GetTopicAsync(TopicId id, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return _engine.GetTopic(id);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ingests one batch (at most a few thousand posts: one transaction). Returns each post's outcome in input order.
+    /// Once the batch has started, <paramref name="ct"/> no longer cancels it (the engine cannot undo half a batch).
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (!_ready)
+            {
+                await RebuildAsync(ct);
+            }
+
+            try
+            {
+                return await IngestLockedAsync(posts);
+            }
+            catch (Exception ex)
+            {
+                IntakeLog.BatchFailed(_logger, posts.Count, ex);
+                _ready = false;
+                throw;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts)
+    {
+        var ct = CancellationToken.None;
+        var outcomes = new IngestOutcome[posts.Count];
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var alarmsBefore = _engine.Alarms.Count;
+        var mergesBefore = _engine.Merges.Count;
+        var changed = new HashSet<int>();
+        using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
+        {
+            for (var i = 0; i < posts.Count; i++)
+            {
+                var post = posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts));
+                if (commands.Exists(post.Key))
+                {
+                    outcomes[i] = IngestOutcome.Duplicate;
+                    continue;
+                }
+
+                var outcome = Process(post, changed);
+                if (!commands.InsertPost(post, outcome))
+                {
+                    // Only another writer (a second process on the same database) can get here between the check and
+                    // the insert; the engine has counted the post once more than storage, which a restart corrects.
+                    IntakeLog.ConcurrentDuplicate(_logger, post.Key.ToString());
+                    outcomes[i] = IngestOutcome.Duplicate;
+                    continue;
+                }
+
+                outcomes[i] = IngestOutcome.Accepted;
+            }
+
+            var newAlarms = Slice(_engine.Alarms, alarmsBefore);
+            var newMerges = Slice(_engine.Merges, mergesBefore);
+            CollectChanges(newAlarms, newMerges, changed);
+            var views = BuildViews(changed);
+            foreach (var view in views)
+            {
+                commands.UpsertTopic(view.Topic);
+            }
+
+            foreach (var alarm in newAlarms)
+            {
+                commands.InsertAlarm(alarm);
+            }
+
+            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges.Count > 0))
+            {
+                var batch = new TopicChangeBatch(views, newAlarms, newMerges, _engine.Watermark ?? default, IsRebuild: false);
+                foreach (var observer in _observers)
+                {
+                    await observer.OnTopicsChangedAsync(db, batch, ct);
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new IngestResult(outcomes);
+    }
+
+    /// <summary>Runs one post through the engine and the per-topic extras; records the topics it touched.</summary>
+    private PostOutcome Process(SocialPost post, HashSet<int> changed)
+    {
+        var alarmsBefore = _engine.Alarms.Count;
+        var outcome = _engine.Process(post);
+        var merges = _engine.Merges;
+        for (; _mergesSeen < merges.Count; _mergesSeen++)
+        {
+            var m = merges[_mergesSeen];
+            _extras.Merge(m.From, m.Into);
+            changed.Add(m.From.Value);
+            changed.Add(m.Into.Value);
+
+            // Topics merged earlier into m.From now point at m.Into too: re-save them, so the stored MergedInto is
+            // always the survivor, whatever the batch boundaries were.
+            if (!_mergedChildren.TryGetValue(m.Into.Value, out var children))
+            {
+                children = [];
+                _mergedChildren[m.Into.Value] = children;
+            }
+
+            children.Add(m.From.Value);
+            if (_mergedChildren.Remove(m.From.Value, out var grandChildren))
+            {
+                children.AddRange(grandChildren);
+                foreach (var child in grandChildren)
+                {
+                    changed.Add(child);
+                }
+            }
+        }
+
+        if (outcome.TopicId is { } topic)
+        {
+            var canonical = _engine.Canonical(topic);
+            _extras.Record(canonical, post);
+            changed.Add(canonical.Value);
+        }
+
+        var alarms = _engine.Alarms;
+        for (var a = alarmsBefore; a < alarms.Count; a++)
+        {
+            if (alarms[a].TopicId is { } alarmTopic)
+            {
+                _extras.RecordAlarm(alarmTopic, alarms[a]);
+                changed.Add(alarmTopic.Value);
+            }
+        }
+
+        if (_engine.Watermark is { } watermark)
+        {
+            _extras.Evict(watermark);
+        }
+
+        return outcome;
+    }
+
+    private void CollectChanges(IReadOnlyList<TopicAlarm> newAlarms, IReadOnlyList<TopicMerge> newMerges, HashSet<int> changed)
+    {
+        foreach (var a in newAlarms)
+        {
+            if (a.TopicId is { } t)
+            {
+                changed.Add(t.Value);
+            }
+        }
+
+        foreach (var m in newMerges)
+        {
+            changed.Add(m.From.Value);
+            changed.Add(m.Into.Value);
+        }
+
+        var swept = new List<TopicId>();
+        _engine.DrainSweptTopics(swept);
+        foreach (var t in swept)
+        {
+            changed.Add(t.Value);
+        }
+    }
+
+    private List<TopicView> BuildViews(IEnumerable<int> topicIds)
+    {
+        var watermark = _engine.Watermark ?? default;
+        var views = new List<TopicView>();
+        foreach (var id in topicIds.Order())
+        {
+            var topicId = new TopicId(id);
+            if (_engine.GetTopic(topicId) is not { } snapshot)
+            {
+                continue;
+            }
+
+            views.Add(new TopicView(snapshot, _extras.HourlyCounts(topicId, watermark), _extras.SamplePosts(topicId), _extras.Alarms(topicId)));
+        }
+
+        return views;
+    }
+
+    private async Task RebuildAsync(CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        _engine = NewEngine();
+        _extras = new TopicExtras();
+        _mergedChildren = [];
+        _mergesSeen = 0;
+        var changed = new HashSet<int>();
+        await using (var db = await _dbFactory.CreateDbContextAsync(ct))
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText =
+                """SELECT "Source", "PostId", "Text", "AuthorHandle", "AuthorName", "CreatedAtMs", "Reach", "Url" FROM "HotTopicPosts" ORDER BY "Seq" """;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                Process(ReadPost(reader), changed);
+                changed.Clear(); // the final state is published below, not each step
+            }
+        }
+
+        // Topics whose state the sweep changed are covered by the final snapshot too.
+        _engine.DrainSweptTopics(new List<TopicId>());
+
+        // Re-save the live topics (they match what was stored, unless a batch failed mid-way) and tell observers, so
+        // they can resynchronise their own state; IsRebuild tells them not to send anything.
+        var live = _engine.Topics().Where(t => t.State != TopicState.Resolved).Select(t => t.Id.Value).ToList();
+        if (live.Count > 0)
+        {
+            await using var db = await _dbFactory.CreateDbContextAsync(ct);
+            await db.Database.OpenConnectionAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var views = BuildViews(live);
+            using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
+            {
+                foreach (var view in views)
+                {
+                    commands.UpsertTopic(view.Topic);
+                }
+            }
+
+            var batch = new TopicChangeBatch(views, [], [], _engine.Watermark ?? default, IsRebuild: true);
+            foreach (var observer in _observers)
+            {
+                await observer.OnTopicsChangedAsync(db, batch, ct);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        _ready = true;
+        IntakeLog.Rebuilt(_logger, _engine.PostsProcessed, watch.ElapsedMilliseconds, live.Count, _engine.Watermark);
+    }
+
+    private static SocialPost ReadPost(DbDataReader reader)
+    {
+        var handle = reader.IsDBNull(3) ? null : reader.GetString(3);
+        var name = reader.IsDBNull(4) ? null : reader.GetString(4);
+        var reach = reader.GetInt64(6);
+        return new SocialPost(
+            reader.GetString(1),
+            reader.GetString(0),
+            reader.GetString(2),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            handle is null && name is null ? null : new PostAuthor(handle, name, null, null),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            Metrics: reach > 0 ? new PostMetrics(null, null, null, reach) : null);
+    }
+
+    private HotTopicEngine NewEngine() => new(new ProductRouter(_catalog), _options);
+
+    private static List<T> Slice<T>(IReadOnlyList<T> list, int from)
+    {
+        var result = new List<T>(Math.Max(0, list.Count - from));
+        for (var i = from; i < list.Count; i++)
+        {
+            result.Add(list[i]);
+        }
+
+        return result;
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,20 @@
+namespace CrisisBot.Features.HotTopics.Pipeline;
+
+/// <summary>Hot-topic intake log messages; event ids 700–739.</summary>
+internal static partial class IntakeLog
+{
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Hot-topic engine rebuilt from {Posts} stored posts in {Elapsed} ms ({Topics} live topics, watermark {Watermark})")]
+    public static partial void Rebuilt(ILogger logger, long posts, long elapsed, int topics, DateTimeOffset? watermark);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Error, Message = "Ingest batch of {Count} posts failed and was rolled back; the engine will be rebuilt from storage before the next batch")]
+    public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Post {Key} was stored by another writer while this batch ran; counted as a duplicate")]
+    public static partial void ConcurrentDuplicate(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "POST /api/posts refused: {Reason}")]
+    public static partial void PostsRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "POST /api/posts: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
+    public static partial void PostsIngested(ILogger logger, int accepted, int duplicates, int rejected);
+}

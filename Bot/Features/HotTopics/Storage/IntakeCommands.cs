@@ -1,0 +1,161 @@
+using System.Data;
+using System.Data.Common;
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Topics;
+
+namespace CrisisBot.Features.HotTopics.Storage;
+
+/// <summary>
+/// Prepared raw SQL for the ingest fast path, on the connection and transaction of a <c>CrisisDbContext</c>: one
+/// prepared statement per kind, reused for every row (no change tracker per post). The SQL is the same on SQLite and
+/// PostgreSQL (quoted identifiers, <c>ON CONFLICT</c>, Unix-millisecond times).
+/// </summary>
+internal sealed class IntakeCommands : IDisposable
+{
+    private const string InsertPostSql =
+        """
+        INSERT INTO "HotTopicPosts" ("Source", "PostId", "Text", "AuthorHandle", "AuthorName", "CreatedAtMs", "Reach", "Url", "Product", "TopicId", "Abusive")
+        VALUES (@source, @id, @text, @handle, @name, @created, @reach, @url, @product, @topic, @abusive)
+        ON CONFLICT ("Source", "PostId") DO NOTHING
+        """;
+
+    private const string ExistsSql =
+        """SELECT 1 FROM "HotTopicPosts" WHERE "Source" = @source AND "PostId" = @id""";
+
+    private const string UpsertTopicSql =
+        """
+        INSERT INTO "HotTopics" ("Id", "Title", "Product", "State", "Severity", "Posts", "AbusivePosts", "Reach", "FirstSeenMs", "LastSeenMs", "BaselinePerHour", "RecentPerHour", "MergedInto")
+        VALUES (@id, @title, @product, @state, @severity, @posts, @abusive, @reach, @first, @last, @baseline, @recent, @merged)
+        ON CONFLICT ("Id") DO UPDATE SET "Title" = excluded."Title", "Product" = excluded."Product", "State" = excluded."State",
+          "Severity" = excluded."Severity", "Posts" = excluded."Posts", "AbusivePosts" = excluded."AbusivePosts", "Reach" = excluded."Reach",
+          "FirstSeenMs" = excluded."FirstSeenMs", "LastSeenMs" = excluded."LastSeenMs", "BaselinePerHour" = excluded."BaselinePerHour",
+          "RecentPerHour" = excluded."RecentPerHour", "MergedInto" = excluded."MergedInto"
+        """;
+
+    private const string InsertAlarmSql =
+        """
+        INSERT INTO "HotTopicAlarms" ("TopicId", "Product", "Scope", "AtMs", "Severity", "Transition", "Count", "Expected", "PValue")
+        VALUES (@topic, @product, @scope, @at, @severity, @transition, @count, @expected, @p)
+        """;
+
+    private readonly DbConnection _connection;
+    private readonly DbTransaction? _transaction;
+    private DbCommand? _insertPost;
+    private DbCommand? _exists;
+    private DbCommand? _upsertTopic;
+    private DbCommand? _insertAlarm;
+
+    public IntakeCommands(DbConnection connection, DbTransaction? transaction)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    /// <summary>True when a post with this key is already stored (in this transaction's view).</summary>
+    public bool Exists(PostKey key)
+    {
+        _exists ??= Prepare(ExistsSql, ("source", DbType.String), ("id", DbType.String));
+        _exists.Parameters[0].Value = key.Source;
+        _exists.Parameters[1].Value = key.Id;
+        return _exists.ExecuteScalar() is not null;
+    }
+
+    /// <summary>Inserts a post; false when the key already exists (the database decides).</summary>
+    public bool InsertPost(SocialPost post, in PostOutcome outcome)
+    {
+        _insertPost ??= Prepare(
+            InsertPostSql,
+            ("source", DbType.String), ("id", DbType.String), ("text", DbType.String), ("handle", DbType.String),
+            ("name", DbType.String), ("created", DbType.Int64), ("reach", DbType.Int64), ("url", DbType.String),
+            ("product", DbType.String), ("topic", DbType.Int32), ("abusive", DbType.Boolean));
+        var p = _insertPost.Parameters;
+        var key = post.Key;
+        p[0].Value = key.Source;
+        p[1].Value = key.Id;
+        p[2].Value = post.Text;
+        p[3].Value = (object?)Clip(post.Author?.Handle, 256) ?? DBNull.Value;
+        p[4].Value = (object?)Clip(post.Author?.Name, 256) ?? DBNull.Value;
+        p[5].Value = post.CreatedAt.ToUnixTimeMilliseconds();
+        p[6].Value = post.Reach;
+        p[7].Value = (object?)Clip(post.Url, 2048) ?? DBNull.Value;
+        p[8].Value = outcome.Product;
+        p[9].Value = outcome.TopicId is { } t ? t.Value : DBNull.Value;
+        p[10].Value = outcome.Abusive;
+        return _insertPost.ExecuteNonQuery() > 0;
+    }
+
+    public void UpsertTopic(TopicSnapshot t)
+    {
+        _upsertTopic ??= Prepare(
+            UpsertTopicSql,
+            ("id", DbType.Int32), ("title", DbType.String), ("product", DbType.String), ("state", DbType.Int32),
+            ("severity", DbType.Int32), ("posts", DbType.Int32), ("abusive", DbType.Int32), ("reach", DbType.Int64),
+            ("first", DbType.Int64), ("last", DbType.Int64), ("baseline", DbType.Double), ("recent", DbType.Double),
+            ("merged", DbType.Int32));
+        var p = _upsertTopic.Parameters;
+        p[0].Value = t.Id.Value;
+        p[1].Value = Clip(t.Title, 512)!;
+        p[2].Value = t.Product;
+        p[3].Value = (int)t.State;
+        p[4].Value = (int)t.Severity;
+        p[5].Value = t.Posts;
+        p[6].Value = t.AbusivePosts;
+        p[7].Value = t.Reach;
+        p[8].Value = t.FirstSeen.ToUnixTimeMilliseconds();
+        p[9].Value = t.LastSeen.ToUnixTimeMilliseconds();
+        p[10].Value = t.BaselinePerHour;
+        p[11].Value = t.RecentPerHour;
+        p[12].Value = t.MergedInto is { } m ? m.Value : DBNull.Value;
+        _upsertTopic.ExecuteNonQuery();
+    }
+
+    public void InsertAlarm(TopicAlarm a)
+    {
+        _insertAlarm ??= Prepare(
+            InsertAlarmSql,
+            ("topic", DbType.Int32), ("product", DbType.String), ("scope", DbType.Int32), ("at", DbType.Int64),
+            ("severity", DbType.Int32), ("transition", DbType.Int32), ("count", DbType.Int32), ("expected", DbType.Double),
+            ("p", DbType.Double));
+        var p = _insertAlarm.Parameters;
+        p[0].Value = a.TopicId is { } t ? t.Value : DBNull.Value;
+        p[1].Value = a.Product;
+        p[2].Value = (int)a.Scope;
+        p[3].Value = a.At.ToUnixTimeMilliseconds();
+        p[4].Value = (int)a.Severity;
+        p[5].Value = (int)a.Transition;
+        p[6].Value = a.Count;
+        p[7].Value = a.Expected;
+        p[8].Value = a.PValue;
+        _insertAlarm.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _insertPost?.Dispose();
+        _exists?.Dispose();
+        _upsertTopic?.Dispose();
+        _insertAlarm?.Dispose();
+    }
+
+    private static string? Clip(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    private DbCommand Prepare(string sql, params (string Name, DbType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+#pragma warning disable CA2100 // constant SQL; values are parameters
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = _transaction;
+        foreach (var (name, type) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            command.Parameters.Add(parameter);
+        }
+
+        command.Prepare();
+        return command;
+    }
+}
