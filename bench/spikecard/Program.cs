@@ -77,7 +77,7 @@ for (var s = 0; s < spikes; s++)
 {
     var product = catalog.Products[s % catalog.Products.Count];
     var keyword = product.Keywords[0];
-    var (a, b) = (Word(s, 'a'), Word(s, 'b'));
+    var (a, b, c) = (Word(s, 'a'), Word(s, 'b'), Word(s, 'c'));
     var at = start.AddHours(3 * s);
     var cardsBefore = await CountCardsAsync();
     var messagesBefore = fake.Messages.Count;
@@ -86,9 +86,9 @@ for (var s = 0; s < spikes; s++)
     {
         var text = (i % 3) switch
         {
-            0 => $"my {keyword} {a} {b} is broken again today",
-            1 => $"{a} {b} problem with the {keyword}, still broken",
-            _ => $"why is the {keyword} {a} {b} broken for everyone",
+            0 => $"{a} {b} {keyword} {c}",
+            1 => $"{keyword} {c} {a} {b}",
+            _ => $"{b} {a} {c} {keyword}",
         };
         var post = new SocialPost($"s{s}-{i}", "bench", text, at.AddSeconds(50 * i), new PostAuthor($"@u{i}", null, 100, false));
         var before = clock.GetUtcNow();
@@ -158,21 +158,15 @@ return missed == 0 && Pct(0.99) <= 2000 ? 0 : 1;
 async Task<int> CountCardsAsync()
 {
     await using var db = await contexts.CreateDbContextAsync();
-    return await db.Set<TopicCard>().CountAsync(c => c.Spike > 0);
+    return await db.Set<TopicCard>().SumAsync(c => c.Spike);
 }
 
-// Letters only (the normaliser drops digits): a distinct made-up word per spike and slot.
+// Letters only (the normaliser drops digits): a distinct made-up word per spike and slot, so every spike is a new topic
+// (sharing only the product keyword with earlier ones).
 static string Word(int n, char slot)
 {
-    var chars = new List<char> { 'q', slot };
-    do
-    {
-        chars.Add((char)('k' + (n % 13)));
-        n /= 13;
-    }
-    while (n > 0);
-    chars.Add('o');
-    return new string([.. chars]);
+    var random = new Random((n * 131) + slot);
+    return new string([.. Enumerable.Range(0, 7).Select(_ => (char)('a' + random.Next(26)))]);
 }
 
 static string FindProducts()
