@@ -30,7 +30,7 @@ internal static class ImportBench
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         var accepted = output.Split(':')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-        Console.WriteLine(string.Create(Inv, $"{watch.Elapsed.TotalSeconds:F3};{process.PeakWorkingSet64};{accepted};{GC.GetGCMemoryInfo().HeapSizeBytes}"));
+        Console.WriteLine(string.Create(Inv, $"{watch.Elapsed.TotalSeconds:F3};{process.PeakWorkingSet64};{accepted};{GC.GetGCMemoryInfo().HeapSizeBytes};{process.TotalProcessorTime.TotalSeconds:F3}"));
         return 0;
     }
 
@@ -49,13 +49,19 @@ internal static class ImportBench
 
         var raw = new List<double>();
         var e2e = new List<double>();
+        var rawCpu = new List<double>();
+        var e2eCpu = new List<double>();
         for (var run = 0; run < runs; run++)
         {
+            var cpu0 = Cpu();
             raw.Add(posts.Count / (await RawInsertAsync(posts, Fresh(work))).TotalSeconds);
+            rawCpu.Add(posts.Count / (Cpu() - cpu0));
             var dir = Fresh(work);
+            cpu0 = Cpu();
             var watch = Stopwatch.StartNew();
             var (exit, output) = await RunImportAsync(file, dir);
             watch.Stop();
+            e2eCpu.Add(posts.Count / (Cpu() - cpu0));
             if (exit != 0)
             {
                 throw new InvalidOperationException(output);
@@ -71,9 +77,11 @@ internal static class ImportBench
         sb.AppendLine("|---|---|---|---|---|");
         sb.AppendLine(Row("`import` end to end (parse, dedupe, route, cluster, detect, persist)", e2e));
         sb.AppendLine(Row("raw batched insert of the same rows (prepared INSERT, 4,000 rows per transaction, no parsing)", raw));
+        sb.AppendLine(Row("`import`, posts per CPU-second of this process (all threads)", e2eCpu));
+        sb.AppendLine(Row("raw insert, rows per CPU-second (its migration included)", rawCpu));
         var ratios = e2e.Zip(raw, (a, b) => a / b).ToList();
         sb.AppendLine();
-        sb.AppendLine(Inv, $"Ratio end to end / raw, per run: {string.Join(", ", ratios.Select(r => r.ToString("F2", Inv)))}; median **{Median(ratios):F2}×**.");
+        sb.AppendLine(Inv, $"Ratio end to end / raw (wall), per run: {string.Join(", ", ratios.Select(r => r.ToString("F2", Inv)))}; median **{Median(ratios):F2}×**. Load average at the end: {LoadAverage()}.");
         return sb.ToString();
     }
 
@@ -82,8 +90,8 @@ internal static class ImportBench
         var sb = new StringBuilder();
         sb.AppendLine("### Time and peak memory by size (one child process per size: `import` into a fresh SQLite file)");
         sb.AppendLine();
-        sb.AppendLine("| Posts | File MB | Time s | posts/s | Peak working set MB | GC heap after MB | µs per post |");
-        sb.AppendLine("|---|---|---|---|---|---|---|");
+        sb.AppendLine("| Posts | File MB | Time s | posts/s | CPU s (all threads) | posts per CPU-s | Peak working set MB | GC heap after MB | wall µs per post | load average after |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var size in sizes)
         {
             var file = await PostFiles.GetAsync(work, size);
@@ -106,7 +114,9 @@ internal static class ImportBench
             var seconds = double.Parse(parts[0], Inv);
             var peak = long.Parse(parts[1], Inv);
             var heap = long.Parse(parts[3], Inv);
-            sb.AppendLine(Inv, $"| {size:N0} | {new FileInfo(file).Length / 1e6:F0} | {seconds:F1} | {size / seconds:N0} | {peak / 1e6:F0} | {heap / 1e6:F0} | {seconds * 1e6 / size:F1} |");
+            var cpu = double.Parse(parts[4], Inv);
+            var accepted = int.Parse(parts[2], NumberStyles.AllowThousands, Inv);
+            sb.AppendLine(Inv, $"| {accepted:N0} | {new FileInfo(file).Length / 1e6:F0} | {seconds:F1} | {accepted / seconds:N0} | {cpu:F1} | {accepted / cpu:N0} | {peak / 1e6:F0} | {heap / 1e6:F0} | {seconds * 1e6 / accepted:F1} | {LoadAverage()} |");
         }
 
         return sb.ToString();
@@ -180,6 +190,15 @@ internal static class ImportBench
         watch.Stop();
         return watch.Elapsed;
     }
+
+    private static double Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    internal static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string Fresh(string work)
     {

@@ -6,7 +6,6 @@
 // cluster, detect, persist) vs a raw batched SQLite insert of the same rows, alternating, same process, N runs;
 // (2) one child process per size (100k/300k/1M) for time and peak memory; (3) HTTP intake: the bot as a child process
 // on 127.0.0.1, a loopback load generator with 16 connections sending signed NDJSON batches.
-using System.Diagnostics;
 using System.Globalization;
 using CrisisBot.Bench.Intake;
 
@@ -38,7 +37,7 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores (shared), .NET {
 Console.WriteLine();
 if (!args.Contains("--no-import"))
 {
-    Console.WriteLine(await ImportBench.CompareAsync(work, sizes.Min(), runs));
+    Console.WriteLine(await ImportBench.CompareAsync(work, int.Parse(Arg("--compare-size") ?? sizes.Min().ToString(inv), inv), runs));
     Console.WriteLine(await ImportBench.ScalingAsync(work, sizes));
 }
 
@@ -47,5 +46,4 @@ if (!args.Contains("--no-http"))
     Console.WriteLine(await HttpBench.RunAsync(work, httpPosts, connections: 16));
 }
 
-Debug.Assert(true);
 return 0;

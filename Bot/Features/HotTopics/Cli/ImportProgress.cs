@@ -13,6 +13,7 @@ internal sealed class ImportProgress(TextWriter error, bool interactive, long to
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private TimeSpan? _last;
     private bool _drewBar;
+    private (long Done, long Posts) _printed = (-1, -1);
 
     /// <summary>True when <paramref name="error"/> is the real console and it is not redirected.</summary>
     public static bool IsInteractive(TextWriter error) => ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
@@ -24,10 +25,12 @@ internal sealed class ImportProgress(TextWriter error, bool interactive, long to
     {
         var now = _watch.Elapsed;
         var interval = interactive ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5);
-        if (!final && _last is { } last && now - last < interval)
+        if ((!final && _last is { } last && now - last < interval) || _printed == (done, posts))
         {
             return;
         }
+
+        _printed = (done, posts);
 
         _last = now;
         var fraction = total <= 0 ? 1.0 : Math.Clamp((double)done / total, 0, 1);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Threading.Channels;
 using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Features.HotTopics.Storage;
@@ -140,26 +141,66 @@ public sealed class HotTopicPipeline : IDisposable
         var changed = new HashSet<int>();
         using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {
+            // 1. Duplicates: keys already stored (batched lookups on the unique index) and repeats inside the batch.
+            var keys = new PostKey[posts.Count];
             for (var i = 0; i < posts.Count; i++)
             {
-                var post = posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts));
-                if (commands.Exists(post.Key))
+                keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Key;
+            }
+
+            var stored = commands.FindStored(keys);
+            var seen = new HashSet<PostKey>();
+            var fresh = new List<int>(posts.Count);
+            for (var i = 0; i < posts.Count; i++)
+            {
+                if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
                 {
                     outcomes[i] = IngestOutcome.Duplicate;
-                    continue;
                 }
-
-                var outcome = Process(post, changed);
-                if (!commands.InsertPost(post, outcome))
+                else
                 {
-                    // Only another writer (a second process on the same database) can get here between the check and
-                    // the insert; the engine has counted the post once more than storage, which a restart corrects.
-                    IntakeLog.ConcurrentDuplicate(_logger, post.Key.ToString());
-                    outcomes[i] = IngestOutcome.Duplicate;
-                    continue;
+                    fresh.Add(i);
                 }
+            }
 
+            // 2. The engine runs on this thread while a second one inserts the posts it has processed (only that one
+            //    uses the connection meanwhile). The insert's ON CONFLICT has the last word.
+            var queue = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var conflicts = new List<int>();
+            var inserter = Task.Run(async () =>
+            {
+                await foreach (var (index, outcome) in queue.Reader.ReadAllAsync())
+                {
+                    if (!commands.InsertPost(posts[index], outcome))
+                    {
+                        conflicts.Add(index);
+                    }
+                }
+            });
+            try
+            {
+                foreach (var i in fresh)
+                {
+                    queue.Writer.TryWrite((i, Process(posts[i], changed)));
+                }
+            }
+            finally
+            {
+                queue.Writer.Complete();
+            }
+
+            await inserter;
+            foreach (var i in fresh)
+            {
                 outcomes[i] = IngestOutcome.Accepted;
+            }
+
+            foreach (var i in conflicts)
+            {
+                // Only another writer (a second process on the same database) can get here between the lookup and
+                // the insert; the engine has counted the post once more than storage, which a restart corrects.
+                IntakeLog.ConcurrentDuplicate(_logger, keys[i].ToString());
+                outcomes[i] = IngestOutcome.Duplicate;
             }
 
             var newAlarms = Slice(_engine.Alarms, alarmsBefore);

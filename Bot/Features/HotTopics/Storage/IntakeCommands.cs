@@ -52,6 +52,45 @@ internal sealed class IntakeCommands : IDisposable
         _transaction = transaction;
     }
 
+    /// <summary>Rows per batched lookup in <see cref="FindStored"/>.</summary>
+    public const int LookupChunk = 256;
+
+    private readonly Dictionary<int, DbCommand> _lookups = [];
+
+    /// <summary>The keys among <paramref name="keys"/> that are already stored (one query per 256 keys).</summary>
+    public HashSet<PostKey> FindStored(IReadOnlyList<PostKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new HashSet<PostKey>();
+        for (var start = 0; start < keys.Count; start += LookupChunk)
+        {
+            var count = Math.Min(LookupChunk, keys.Count - start);
+            if (!_lookups.TryGetValue(count, out var command))
+            {
+                var values = string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@s{i}, @i{i})"));
+                var parameters = Enumerable.Range(0, count)
+                    .SelectMany(i => new[] { ($"s{i}", DbType.String), ($"i{i}", DbType.String) }).ToArray();
+                command = Prepare("SELECT \"Source\", \"PostId\" FROM \"HotTopicPosts\" WHERE (\"Source\", \"PostId\") IN (VALUES " + values + ")", parameters);
+                _lookups[count] = command;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var key = keys[start + i];
+                command.Parameters[2 * i].Value = key.Source;
+                command.Parameters[(2 * i) + 1].Value = key.Id;
+            }
+
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                found.Add(new PostKey(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>True when a post with this key is already stored (in this transaction's view).</summary>
     public bool Exists(PostKey key)
     {
@@ -136,6 +175,10 @@ internal sealed class IntakeCommands : IDisposable
         _exists?.Dispose();
         _upsertTopic?.Dispose();
         _insertAlarm?.Dispose();
+        foreach (var command in _lookups.Values)
+        {
+            command.Dispose();
+        }
     }
 
     private static string? Clip(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

@@ -1,0 +1,264 @@
+using System.Text.Json;
+using CrisisBot.Features.HotTopics.Cli;
+using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Infrastructure.Cli;
+using CrisisBot.Tests.Cli;
+using CrisisBot.Tests.Features.HotTopics.Pipeline;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CrisisBot.Tests.Features.HotTopics.Cli;
+
+/// <summary>import, replay, topics export and alarms export through the real CLI entry, on a temp SQLite folder.</summary>
+public sealed class IntakeCommandsTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 27, 0, 0, 0, TimeSpan.Zero));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _temp.Dispose();
+    }
+
+    private string Data => _temp.Combine("data");
+
+    private Task<CliRunner.CliRun> RunAsync(params string[] args) =>
+        CliRunner.RunAsync(new CliHost(AppContext.BaseDirectory, _time), [.. args, "--set", $"Storage:DataDirectory={Data}", "--set", "Logging:LogLevel:Default=Warning"]);
+
+    private string WriteFile(string name, string content)
+    {
+        var path = _temp.Combine(name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static string Line(string id, string text = "my parcel never arrived and tracking shows nothing", string createdAt = "2026-03-24T09:15:00Z") =>
+        $$"""{"id":"{{id}}","source":"twitter","text":"{{text}}","createdAt":"{{createdAt}}"}""";
+
+    private static long CountRows(string dataDirectory, string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "crisisbot.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task Import_Jsonl_CountsAndSecondImportAllDuplicates()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n{Line("3")}\n");
+
+        var first = await RunAsync("import", file);
+        var second = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.Success, first.ExitCode);
+        Assert.Contains("3 accepted, 0 duplicates, 0 rejected", first.Output, StringComparison.Ordinal);
+        Assert.Contains("0 accepted, 3 duplicates, 0 rejected", second.Output, StringComparison.Ordinal);
+        Assert.Contains("posts/s", first.Error, StringComparison.Ordinal); // the progress line
+        Assert.Equal(3, CountRows(Data, "HotTopicPosts"));
+    }
+
+    [Fact]
+    public async Task Import_DryRun_CountsWithoutWriting()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("1")}\n{Line("2")}\n");
+
+        var run = await RunAsync("import", file, "--dry-run");
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("Dry run (nothing written)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("2 new, 1 duplicates", run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "crisisbot.db")));
+    }
+
+    [Fact]
+    public async Task Import_DryRunAfterImport_SeesStoredPostsAsDuplicates()
+    {
+        await RunAsync("import", WriteFile("a.jsonl", Line("1")));
+
+        var run = await RunAsync("import", WriteFile("b.jsonl", $"{Line("1")}\n{Line("2")}"), "--dry-run");
+
+        Assert.Contains("1 new, 1 duplicates", run.Output, StringComparison.Ordinal);
+        Assert.Equal(1, CountRows(Data, "HotTopicPosts"));
+    }
+
+    [Fact]
+    public async Task Import_Csv_Imported()
+    {
+        var file = WriteFile("posts.csv",
+            "id,source,text,createdAt,author.handle,author.followers\n" +
+            "1,twitter,\"my card was declined, again\",2026-03-24T09:15:00Z,@jane,1200\n" +
+            "2,facebook,card declined at the shop,2026-03-24T09:16:00Z,@joe,\n");
+
+        var run = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("2 accepted", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_BadItems_Exit2ListsThemAndImportsTheRest()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{{broken\n{Line("3", createdAt: "2026-03-29T00:00:00Z")}\n{Line("4")}\n");
+
+        var run = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("2 accepted, 0 duplicates, 2 rejected", run.Output, StringComparison.Ordinal);
+        Assert.Contains("rejected item 1 (line 2)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("future", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, CountRows(Data, "HotTopicPosts"));
+    }
+
+    [Fact]
+    public async Task Import_MissingFile_Exit2()
+    {
+        var run = await RunAsync("import", _temp.Combine("nope.jsonl"));
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("does not exist", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_BadProductsFile_Exit2NamesIt()
+    {
+        var run = await RunAsync("import", WriteFile("p.jsonl", Line("1")), "--set", $"Products:Path={_temp.Combine("missing.yaml")}");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("products file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exports_AfterDemoImport_OneLinePerPostAndPerFiredAlarm()
+    {
+        await RunAsync("import", SamplePaths.DemoCrisis);
+        var outFile = _temp.Combine("topics.jsonl");
+
+        var topics = await RunAsync("topics", "export", "--format", "jsonl", "--out", outFile);
+        var alarms = await RunAsync("alarms", "export", "--format", "jsonl");
+
+        Assert.Equal(CliExitCodes.Success, topics.ExitCode);
+        var lines = File.ReadAllLines(outFile);
+        Assert.Equal(1914, lines.Length);
+        var first = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal(["id", "source", "topicId", "topicTitle", "product"], first.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("1776000000", first.GetProperty("id").GetString());
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("topicTitle").GetString()));
+
+        Assert.Equal(CliExitCodes.Success, alarms.ExitCode);
+        var alarmLines = alarms.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(alarmLines);
+        foreach (var line in alarmLines)
+        {
+            var alarm = JsonDocument.Parse(line).RootElement;
+            Assert.Equal(["topicId", "product", "at", "severity"], alarm.EnumerateObject().Select(p => p.Name));
+            Assert.InRange(alarm.GetProperty("at").GetDateTimeOffset(), new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 26, 0, 0, 0, TimeSpan.Zero));
+        }
+    }
+
+    [Fact]
+    public async Task AlarmsExport_SameFileImportedTwiceIntoFreshDatabases_SameLines()
+    {
+        await RunAsync("import", SamplePaths.DemoCrisis);
+        var first = await RunAsync("alarms", "export", "--format", "jsonl");
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Data, recursive: true);
+
+        await RunAsync("replay", SamplePaths.DemoCrisis, "--speed", "max");
+        var second = await RunAsync("alarms", "export", "--format", "jsonl");
+
+        Assert.Equal(first.Output, second.Output);
+    }
+
+    [Fact]
+    public async Task Export_UnsupportedFormat_Exit2()
+    {
+        var run = await RunAsync("topics", "export", "--format", "csv");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("only jsonl", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_MaxSpeedIntoDatabase_AllPostsInEventTimeOrder()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("late", createdAt: "2026-03-24T10:00:00Z")}\n{Line("early", createdAt: "2026-03-24T09:00:00Z")}\n");
+
+        var run = await RunAsync("replay", file, "--speed", "max");
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("2 accepted", run.Output, StringComparison.Ordinal);
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, "crisisbot.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"PostId\" FROM \"HotTopicPosts\" ORDER BY \"Seq\"";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(["early", "late"], ids);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("0x")]
+    [InlineData("-5x")]
+    public async Task Replay_BadSpeed_Exit2(string speed)
+    {
+        var run = await RunAsync("replay", WriteFile("p.jsonl", Line("1")), "--speed", speed);
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("--speed", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_UrlWithoutSecret_Exit2()
+    {
+        var run = await RunAsync("replay", WriteFile("p.jsonl", Line("1")), "--speed", "max", "--url", "http://127.0.0.1:9");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("Intake:Secrets:0", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("60x", 60.0)]
+    [InlineData("1.5X", 1.5)]
+    [InlineData("10", 10.0)]
+    [InlineData("max", null)]
+    public void TryParseSpeed_Valid_Parsed(string raw, double? expected)
+    {
+        Assert.True(ReplayCommand.TryParseSpeed(raw, out var speed));
+        Assert.Equal(expected, speed);
+    }
+
+    [Fact]
+    public async Task PaceAsync_60x_SendsEachPostWhenItsEventTimeIsDue()
+    {
+        var t0 = new DateTimeOffset(2026, 3, 24, 9, 0, 0, TimeSpan.Zero);
+        SocialPost[] posts = [Posts.Make("a", "x y", t0), Posts.Make("b", "x y", t0.AddSeconds(30)), Posts.Make("c", "x y", t0.AddMinutes(60))];
+        var time = new FakeTimeProvider(t0);
+        var sent = new List<(string Id, TimeSpan At)>();
+        var start = time.GetTimestamp();
+
+        var pacing = ReplayCommand.PaceAsync(posts, 60, 100, time, batch =>
+        {
+            sent.AddRange(batch.Select(p => (p.Id, time.GetElapsedTime(start))));
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        Assert.Equal(["a"], sent.Select(s => s.Id));
+
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.Single(sent);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(["a", "b"], sent.Select(s => s.Id));
+        time.Advance(TimeSpan.FromSeconds(59.5));
+        await pacing;
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(60)], sent.Select(s => s.At));
+    }
+}
