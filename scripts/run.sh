@@ -60,7 +60,7 @@ PIDS=()
 stop_all() {
   trap - EXIT INT TERM
   echo
-  echo "== stopping (bot and Playground)"
+  echo "== stopping (bot, Playground, demo replay)"
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do
@@ -125,11 +125,12 @@ if [[ "${CRISISBOT_DEMO:-1}" != "0" ]]; then
   awk -v cut="$DEMO_WARMUP_END" -v early="$DEMO_DIR/warmup.jsonl" -v late="$DEMO_DIR/crisis.jsonl" '
     { t = ""; if (match($0, /"createdAt":"[^"]*"/)) t = substr($0, RSTART + 13, RLENGTH - 14)
       if (t < cut) print > early; else print > late }' "$DEMO_FILE" || die "could not split $DEMO_FILE"
+  (cd "$BOT_OUT" && Intake__Secrets__0="$INTAKE_SECRET" dotnet Bot.dll replay "$DEMO_DIR/warmup.jsonl" --speed max --url "$BOT_URL") \
+    > "$LOG_DIR/demo-replay.log" 2>&1 < /dev/null || echo "run.sh: the demo warm-up replay failed; see ${LOG_DIR#"$ROOT"/}/demo-replay.log" >&2
   (
-    cd "$BOT_OUT" && export Intake__Secrets__0="$INTAKE_SECRET" \
-      && dotnet Bot.dll replay "$DEMO_DIR/warmup.jsonl" --speed max --url "$BOT_URL" \
-      && dotnet Bot.dll replay "$DEMO_DIR/crisis.jsonl" --speed "$DEMO_SPEED" --url "$BOT_URL"
-  ) > "$LOG_DIR/demo-replay.log" 2>&1 < /dev/null &
+    cd "$BOT_OUT" && exec env Intake__Secrets__0="$INTAKE_SECRET" \
+      dotnet Bot.dll replay "$DEMO_DIR/crisis.jsonl" --speed "$DEMO_SPEED" --url "$BOT_URL"
+  ) >> "$LOG_DIR/demo-replay.log" 2>&1 < /dev/null &
   PIDS+=("$!")
   echo "== demo crisis replay started ($DEMO_SPEED after a fast warm-up; log ${LOG_DIR#"$ROOT"/}/demo-replay.log)"
 fi
