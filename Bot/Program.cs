@@ -2,6 +2,7 @@ using CrisisBot.Features.Channels;
 using CrisisBot.Features.Experts;
 using CrisisBot.Features.Crisis;
 using CrisisBot.Features.HotTopics;
+using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
@@ -30,6 +31,7 @@ builder.Services.AddOperationsFeature();
 builder.Services.AddExpertsFeature(builder.Configuration);
 builder.Services.AddCrisisFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
+builder.Services.AddTopicCardsFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();

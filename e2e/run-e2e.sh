@@ -106,13 +106,16 @@ inside() {
   admin_id="$(config_admin_id)"
   [[ -n "$admin_id" ]] || fail_setup "no currentUser aadObjectId in $CONFIG"
   DATA_DIR="$(mktemp -d /tmp/crisisbot-e2e-data.XXXXXX)"
+  # A throw-away signing secret for POST /api/posts (feature checks post spikes with it).
+  INTAKE_SECRET="e2e-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
   local bot_pid=""
   if [[ "${E2E_EXTERNAL_BOT:-0}" == "1" ]]; then
     echo "# E2E_EXTERNAL_BOT=1: using the bot already listening on $BOT_URL inside this namespace (harness development)"
   else
   (
     cd "$BOT_OUT" && exec env ASPNETCORE_URLS="$BOT_URL" Bot__LocalMode=true Storage__DataDirectory="$DATA_DIR" \
-      Bot__Admins__0="$admin_id" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
+      Bot__Admins__0="$admin_id" Intake__Secrets__0="$INTAKE_SECRET" TopicCards__UpdateInterval=00:00:05 \
+      DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
   ) > "$ARTIFACTS/bot.log" 2>&1 < /dev/null &
   bot_pid=$!
   PIDS+=("$bot_pid")
@@ -175,7 +178,8 @@ inside() {
     check_name="$(basename "$check_file" .test.mjs)"
     echo "== e2e: feature check $check_name"
     # shellcheck disable=SC2086
-    (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" timeout -k 10 "$TEST_TIMEOUT_S" node $ws_flag "checks/$check_name.test.mjs") 2>&1 | tee "$ARTIFACTS/check-$check_name.log"
+    (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" BOT_URL="$BOT_URL" E2E_INTAKE_SECRET="$INTAKE_SECRET" \
+      timeout -k 10 "$TEST_TIMEOUT_S" node $ws_flag "checks/$check_name.test.mjs") 2>&1 | tee "$ARTIFACTS/check-$check_name.log"
     counts="$(counts_of "$ARTIFACTS/check-$check_name.log")"
     if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - feature check $check_name crashed or timed out (see e2e/artifacts/check-$check_name.log)"; fi
   done

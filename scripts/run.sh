@@ -42,11 +42,25 @@ mkdir -p "$DATA_DIR" "$LOG_DIR"
 ADMIN_ID="$(awk '/^currentUser:/{u=1; next} /^[^ #]/{u=0} u && $1=="aadObjectId:"{print $2; exit}' "$CONFIG")"
 [[ -n "$ADMIN_ID" ]] || die "no currentUser aadObjectId in $CONFIG"
 
+# Demo set-up (issue 5): every product's hot-topic cards go to the Playground's "Agents" channel (products.yaml
+# `channel`, in a copy of the shipped sample under ./data), reached through the Playground's Connector URL before the
+# channel was ever opened; POST /api/posts gets a throw-away signing secret for the replay below.
+AGENTS_CHANNEL="$(awk '/^ *channels:/{c=1; next} c && $1=="-" && $2=="id:"{print $3; exit}' "$CONFIG")"
+TENANT_ID="$(awk '$1=="tenantId:"{print $2; exit}' "$CONFIG")"
+[[ -n "$AGENTS_CHANNEL" && -n "$TENANT_ID" ]] || die "no team channel or tenantId in $CONFIG"
+DEMO_PRODUCTS="$DATA_DIR/demo-products.yaml"
+sed "s|^\(    slaMinutes: .*\)$|\1\n    channel: \"$AGENTS_CHANNEL\"|" "$BOT_OUT/products.sample.yaml" > "$DEMO_PRODUCTS" \
+  || die "could not write $DEMO_PRODUCTS"
+INTAKE_SECRET="demo-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+DEMO_FILE="$ROOT/Bot/Demo/demo-crisis.jsonl"
+DEMO_SPEED="${CRISISBOT_DEMO_SPEED:-60x}"
+DEMO_WARMUP_END="2026-03-18T16:00:00Z"   # the first spike of the demo crisis starts at 16:42 event time
+
 PIDS=()
 stop_all() {
   trap - EXIT INT TERM
   echo
-  echo "== stopping (bot and Playground)"
+  echo "== stopping (bot, Playground, demo replay)"
   local pid
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do
@@ -63,7 +77,9 @@ trap 'exit 130' INT TERM
 #    The Playground's current user (Alice Admin in e2e/playground.yml) is a CrisisBot admin.
 (
   cd "$BOT_OUT" && exec env ASPNETCORE_URLS="$BOT_URL" Bot__LocalMode=true Storage__DataDirectory="$DATA_DIR" \
-    Bot__Admins__0="$ADMIN_ID" dotnet Bot.dll
+    Bot__Admins__0="$ADMIN_ID" Products__Path="$DEMO_PRODUCTS" Intake__Secrets__0="$INTAKE_SECRET" \
+    TopicCards__DefaultServiceUrl="http://localhost:$PG_PORT_WANTED/_connector" TopicCards__DefaultTenantId="$TENANT_ID" \
+    dotnet Bot.dll
 ) > "$LOG_DIR/bot.log" 2>&1 < /dev/null &
 BOT_PID=$!
 PIDS+=("$BOT_PID")
@@ -98,16 +114,34 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-# 5. Demo crisis replay: HOOK for the demo issue. When the bot gains its replay command, start it here against the
-#    running bot (e.g. `dotnet "$BOT_OUT/Bot.dll" replay <demo file>` with the same Storage__DataDirectory), so the
-#    Playground shows a live crisis. Nothing is replayed yet.
+# 5. Demo crisis replay (Bot/Demo/demo-crisis.jsonl, 1,914 posts over 10 days) into the running bot through its signed
+#    POST /api/posts: the 2.5 quiet days before the first spike as fast as possible (they only teach the baselines), then
+#    the rest at $DEMO_SPEED (60x: one event-time hour per wall minute), so the first hot-topic card appears in the
+#    "Agents" channel within about a minute and cards keep updating (at most once a minute each) while spikes run.
+#    CRISISBOT_DEMO=0 skips it; a second run on the same ./data finds every post already there (delete ./data/).
+if [[ "${CRISISBOT_DEMO:-1}" != "0" ]]; then
+  DEMO_DIR="$DATA_DIR/demo"
+  mkdir -p "$DEMO_DIR"
+  awk -v cut="$DEMO_WARMUP_END" -v early="$DEMO_DIR/warmup.jsonl" -v late="$DEMO_DIR/crisis.jsonl" '
+    { t = ""; if (match($0, /"createdAt":"[^"]*"/)) t = substr($0, RSTART + 13, RLENGTH - 14)
+      if (t < cut) print > early; else print > late }' "$DEMO_FILE" || die "could not split $DEMO_FILE"
+  (cd "$BOT_OUT" && Intake__Secrets__0="$INTAKE_SECRET" dotnet Bot.dll replay "$DEMO_DIR/warmup.jsonl" --speed max --url "$BOT_URL") \
+    > "$LOG_DIR/demo-replay.log" 2>&1 < /dev/null || echo "run.sh: the demo warm-up replay failed; see ${LOG_DIR#"$ROOT"/}/demo-replay.log" >&2
+  (
+    cd "$BOT_OUT" && exec env Intake__Secrets__0="$INTAKE_SECRET" \
+      dotnet Bot.dll replay "$DEMO_DIR/crisis.jsonl" --speed "$DEMO_SPEED" --url "$BOT_URL"
+  ) >> "$LOG_DIR/demo-replay.log" 2>&1 < /dev/null &
+  PIDS+=("$!")
+  echo "== demo crisis replay started ($DEMO_SPEED after a fast warm-up; log ${LOG_DIR#"$ROOT"/}/demo-replay.log)"
+fi
 
 cat <<EOF
 
 CrisisBot is running in local mode on $BOT_URL (data: ${DATA_DIR#"$ROOT"/}/, logs: ${LOG_DIR#"$ROOT"/}/).
 Open the Microsoft 365 Agents Playground:  http://localhost:$PORT
   - Personal Chat: type "help", "status" or "links".
-  - Teams Channel "Customer Care - Agents": @mention CrisisBot with "link agents" (you are the admin, Alice Admin).
+  - Teams Channel "Customer Care - Agents": hot-topic cards of the demo crisis appear here within about a minute and
+    update in place (Mute / Resolve work for you, Alice Admin). @mention CrisisBot with "link agents" and so on.
 Press Ctrl-C to stop both.
 EOF
 [[ "$PORT" == "$PG_PORT_WANTED" ]] || echo "(port $PG_PORT_WANTED was busy, so the Playground chose $PORT)"

@@ -119,6 +119,7 @@ public static class CardSamples
             WaitingAgents = int.MaxValue,
             HasOpenQuestion = true,
             MutedUntil = Now.AddHours(4),
+            MutedBy = W(),
             AllowedLinkHosts = ["contoso.com"],
             RefreshUserIds = UserIds(200),
         }));

@@ -63,6 +63,18 @@ public sealed record HotTopicCardInput(
     /// <summary>Until when alerts are muted, if muted.</summary>
     public DateTimeOffset? MutedUntil { get; init; }
 
+    /// <summary>Who muted the alerts (shown with <see cref="MutedUntil"/>).</summary>
+    public string? MutedBy { get; init; }
+
+    /// <summary>Who marked the topic resolved; null when it resolved by itself.</summary>
+    public string? ResolvedBy { get; init; }
+
+    /// <summary>When a person marked it resolved.</summary>
+    public DateTimeOffset? ResolvedAt { get; init; }
+
+    /// <summary>The topic this one was merged into, e.g. "T12 · lost parcel tracking"; the card is then final.</summary>
+    public string? MergedInto { get; init; }
+
     /// <summary>Hosts whose links in posts may stay clickable.</summary>
     public IReadOnlyCollection<string> AllowedLinkHosts { get; init; } = [];
 
@@ -178,7 +190,20 @@ public static class HotTopicCard
 
         if (input.MutedUntil is { } muted && muted > input.GeneratedAt)
         {
-            body.Add(Colored($"Alerts muted until {Time(muted)}", TextColor.Warning, bold: false));
+            var by = string.IsNullOrWhiteSpace(input.MutedBy) ? string.Empty : " by " + Safe(input.MutedBy, 60);
+            body.Add(Colored($"Alerts muted{by} until {Time(muted)} (or until severity rises)", TextColor.Warning, bold: false));
+        }
+
+        if (input.State == HotTopicState.Resolved && !string.IsNullOrWhiteSpace(input.ResolvedBy))
+        {
+            var at = input.ResolvedAt is { } resolvedAt ? " at " + Time(resolvedAt) : string.Empty;
+            body.Add(Colored($"Marked resolved by {Safe(input.ResolvedBy, 60)}{at}", TextColor.Good, bold: false));
+        }
+
+        var merged = !string.IsNullOrWhiteSpace(input.MergedInto);
+        if (merged)
+        {
+            body.Add(Colored($"Merged into topic {Safe(input.MergedInto, CardParts.Label)}: updates continue on that topic's card.", TextColor.Accent, bold: false));
         }
 
         var refresh = Execute("Refresh", CardVerbs.TopicRefresh, new TopicActionData(input.TopicId));
@@ -188,7 +213,7 @@ public static class HotTopicCard
         };
 
         // Two primary buttons fit a phone; the rarer ones go to the overflow menu (mode: secondary).
-        if (input.State != HotTopicState.Resolved)
+        if (input.State != HotTopicState.Resolved && !merged)
         {
             actions.Add(new ActionShowCard("Mute", new AdaptiveCard([
                 new InputChoiceSet(InputIds.MuteHours, "Mute alerts for", [new Choice("1 hour", "1"), new Choice("4 hours", "4"), new Choice("24 hours", "24")])

@@ -89,10 +89,13 @@ sb.AppendLine();
 // ---- Our engine ----
 var engine = new HotTopicEngine(new ProductRouter(catalog), options);
 var assigned = new List<TopicId?>(set.Posts.Count);
+var cards = new CardSimulator(engine);
 var sw = Stopwatch.StartNew();
 foreach (var p in set.Posts)
 {
-    assigned.Add(engine.Process(p.Post).TopicId);
+    var outcome = engine.Process(p.Post);
+    assigned.Add(outcome.TopicId);
+    cards.After(outcome, p.Post.CreatedAt);
 }
 
 sw.Stop();
@@ -113,7 +116,7 @@ foreach (var i in topical)
 
 // ---- Alarms vs injected spikes ----
 var majority = MajorityLabels(set, predicted);
-var alarmReport = EvaluateAlarms(set, engine, majority);
+var alarmReport = EvaluateAlarms(set, engine, majority, cards.Posted);
 var noiseInTopics = set.Posts.Select((p, i) => (p, i)).Count(x => x.p.Label < 0 && majority.GetValueOrDefault(predicted[x.i], -1) >= 0);
 var noiseClusters = predicted.Where((c, i) => set.Posts[i].Label < 0).GroupBy(c => c).Count(g => g.Count() > 1);
 Console.Error.WriteLine("noise cluster sizes: " + string.Join(",", predicted.Where((c, i) => set.Posts[i].Label < 0).GroupBy(c => c).Select(g => g.Count()).Where(n => n > 1).OrderDescending().Take(15)));
@@ -186,7 +189,7 @@ static Dictionary<int, int> MajorityLabels(EvalSet set, List<int> predicted)
     return counts.ToDictionary(kv => kv.Key, kv => kv.Value.OrderByDescending(x => x.Value).ThenBy(x => x.Key).First().Key);
 }
 
-static string EvaluateAlarms(EvalSet set, HotTopicEngine engine, Dictionary<int, int> majority)
+static string EvaluateAlarms(EvalSet set, HotTopicEngine engine, Dictionary<int, int> majority, List<(TopicId Topic, DateTimeOffset At)> posted)
 {
     var inv = CultureInfo.InvariantCulture;
     var grace = TimeSpan.FromHours(2);
@@ -194,6 +197,7 @@ static string EvaluateAlarms(EvalSet set, HotTopicEngine engine, Dictionary<int,
     var delays = new List<double>();
     var cardsPerSpike = new List<int>();
     var matched = new HashSet<TopicAlarm>();
+    var matchedCards = new HashSet<(TopicId Topic, DateTimeOffset At)>();
     var lines = new StringBuilder();
     lines.AppendLine("| Spike (true topic) | Start (event time) | Peak/h | First alarm | Delay (min) | Severity | Cards |");
     lines.AppendLine("|---|---|---|---|---|---|---|");
@@ -205,13 +209,17 @@ static string EvaluateAlarms(EvalSet set, HotTopicEngine engine, Dictionary<int,
             .ToList();
         matched.UnionWith(mine);
         var first = mine.FirstOrDefault(a => a.At <= spike.End);
-        cardsPerSpike.Add(mine.Count);
+        var spikeCards = posted.Where(c => majority.GetValueOrDefault(engine.Canonical(c.Topic).Value, -1) == spike.Label
+                && c.At >= spike.Start && c.At <= spike.End + grace)
+            .ToList();
+        matchedCards.UnionWith(spikeCards);
+        cardsPerSpike.Add(spikeCards.Count);
         if (first is not null)
         {
             delays.Add((first.At - spike.Start).TotalMinutes);
         }
 
-        lines.AppendLine(inv, $"| {set.TopicNames[spike.Label]} | {spike.Start:yyyy-MM-dd HH:mm} | {spike.PeakPerHour:F0} | {(first is null ? "**missed**" : first.At.ToString("HH:mm:ss", inv))} | {(first is null ? "–" : (first.At - spike.Start).TotalMinutes.ToString("F1", inv))} | {first?.Severity.ToString() ?? "–"} | {mine.Count}{(mine.Count > 1 ? " (" + string.Join(", ", mine.Select(m => $"{m.TopicId} {m.At:HH:mm}")) + ")" : "")} |");
+        lines.AppendLine(inv, $"| {set.TopicNames[spike.Label]} | {spike.Start:yyyy-MM-dd HH:mm} | {spike.PeakPerHour:F0} | {(first is null ? "**missed**" : first.At.ToString("HH:mm:ss", inv))} | {(first is null ? "–" : (first.At - spike.Start).TotalMinutes.ToString("F1", inv))} | {first?.Severity.ToString() ?? "–"} | {spikeCards.Count}{(spikeCards.Count > 1 ? " (" + string.Join(", ", spikeCards.Select(m => $"{m.Topic} {m.At:HH:mm}")) + ")" : "")} |");
     }
 
     var falseAlarms = onsets.Where(a => !matched.Contains(a)).ToList();
@@ -221,7 +229,7 @@ static string EvaluateAlarms(EvalSet set, HotTopicEngine engine, Dictionary<int,
     var sb = new StringBuilder();
     sb.AppendLine(inv, $"Spikes alarmed: **{delays.Count}/{set.Spikes.Count}**; alarm delay median **{median:F1} min**, max **{(delays.Count > 0 ? delays.Max() : double.NaN):F1} min** (event time, from spike start to the post that fired the alarm).");
     sb.AppendLine(inv, $"False topic alarms: **{falseAlarms.Count}** over {topicWeeks:F0} topic-weeks = **{falseAlarms.Count / topicWeeks:F2} per topic-week**.");
-    sb.AppendLine(inv, $"Cards (topic alarm onsets that would post) per topic per spike: **{(cardsPerSpike.Count > 0 ? cardsPerSpike.Average() : 0):F2}** (max {(cardsPerSpike.Count > 0 ? cardsPerSpike.Max() : 0)}); escalations update the same card.");
+    sb.AppendLine(inv, $"Cards per topic per spike (posts decided by the bot's TopicCardPolicy, as TopicCardPublisher does): **{(cardsPerSpike.Count > 0 ? cardsPerSpike.Average() : 0):F2}** (max {(cardsPerSpike.Count > 0 ? cardsPerSpike.Max() : 0)}, {cardsPerSpike.Count(c => c == 1)} of {cardsPerSpike.Count} spikes exactly 1); escalations and merges update cards in place. Cards outside any spike (false alarms): {posted.Count - matchedCards.Count}; onsets that would post per spike before the policy: {onsets.Count(matched.Contains) / (double)Math.Max(1, set.Spikes.Count):F2}.");
     var productOnsets = engine.Alarms.Count(a => a.Scope == AlarmScope.Product && a.Transition == AlarmTransition.Onset);
     var overallOnsets = engine.Alarms.Count(a => a.Scope == AlarmScope.Overall && a.Transition == AlarmTransition.Onset);
     sb.AppendLine(inv, $"Product-level alarm onsets: {productOnsets}; overall-volume onsets: {overallOnsets}.");

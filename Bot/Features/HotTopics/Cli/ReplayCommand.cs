@@ -218,6 +218,13 @@ public static class ReplayCommand
                 batch.Add(ordered[i++]);
             }
 
+            if (batch.Count == 0)
+            {
+                // The delay can end a hair before the post's due time on the elapsed-time clock: wait again rather
+                // than send an empty batch (the endpoint answers 400 to an empty body).
+                continue;
+            }
+
             await send(batch);
         }
     }

@@ -1,0 +1,118 @@
+using CrisisBot.Infrastructure.Outbox;
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CrisisBot.Features.HotTopics.Cards;
+
+/// <summary>Wakes the flusher when an ingest batch with card changes commits (many notifications collapse into one).</summary>
+public sealed class TopicCardFlushSignal : IDisposable
+{
+    private readonly OutboxSignal _inner = new();
+
+    public void Notify() => _inner.Notify();
+
+    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) => _inner.WaitAsync(timeout, time, ct);
+
+    public void Dispose() => _inner.Dispose();
+}
+
+/// <summary>
+/// The one sender of topic cards: finds cards with a pending rendering (state in the database, so a restart resumes),
+/// and hands each to the outbox once it is due (<see cref="TopicCardPolicy.NextSendAt"/>), in its own transaction.
+/// </summary>
+public sealed class TopicCardFlusher(
+    IDbContextFactory<CrisisDbContext> contexts,
+    TopicCardSender sender,
+    TopicCardFlushSignal signal,
+    IOptionsMonitor<TopicCardsOptions> options,
+    TimeProvider time,
+    ILogger<TopicCardFlusher> logger) : BackgroundService
+{
+    private const int RecheckAttempts = 5;
+    private static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>One pass: sends every due card. Returns how many cards were handed to the outbox.</summary>
+    public async Task<int> FlushAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var interval = options.CurrentValue.UpdateInterval;
+        List<int> due;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var pending = await db.Set<TopicCard>().AsNoTracking().Where(c => c.RenderVersion > c.SentVersion && c.Spike > 0).ToListAsync(ct);
+            due = [.. pending.Where(c => TopicCardPolicy.NextSendAt(c, interval, now) <= now).OrderBy(c => c.TopicId).Select(c => c.TopicId)];
+        }
+
+        var sent = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                var card = await db.Set<TopicCard>().SingleOrDefaultAsync(c => c.TopicId == id, ct);
+                if (card is not null && await sender.SendIfDueAsync(db, card, now, ct))
+                {
+                    await db.SaveChangesAsync(ct);
+                    sent++;
+                }
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // E.g. another instance posted the same card first (unique card id): its transaction won, ours rolled back.
+                TopicCardsLog.FlushFailed(logger, id, ex);
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>The earliest time a pending card becomes due, if any (for tests and diagnostics).</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var pending = await db.Set<TopicCard>().AsNoTracking().Where(c => c.RenderVersion > c.SentVersion && c.Spike > 0).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        return pending.Count == 0 ? null : pending.Min(c => TopicCardPolicy.NextSendAt(c, options.CurrentValue.UpdateInterval, now));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.CurrentValue.FlusherEnabled)
+        {
+            return;
+        }
+
+        var signaled = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // The ingest pipeline saves, then commits: a wake-up can come just before its commit is visible, so a
+                // signalled pass that finds nothing looks again a few times shortly after (instead of a whole interval later).
+                for (var attempt = 0; ; attempt++)
+                {
+                    if (await FlushAsync(stoppingToken) > 0 || !signaled || attempt >= RecheckAttempts)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(RecheckDelay, time, stoppingToken);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                TopicCardsLog.FlusherFailed(logger, ex);
+            }
+
+            try
+            {
+                signaled = await signal.WaitAsync(options.CurrentValue.FlushInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+}
