@@ -106,13 +106,17 @@ inside() {
   admin_id="$(config_admin_id)"
   [[ -n "$admin_id" ]] || fail_setup "no currentUser aadObjectId in $CONFIG"
   DATA_DIR="$(mktemp -d /tmp/crisisbot-e2e-data.XXXXXX)"
+  # Products: the shipped sample plus the e2e-only products whose people are the Playground users (products.e2e.yaml).
+  cat "$BOT_OUT/products.sample.yaml" "$E2E_DIR/products.e2e.yaml" > "$DATA_DIR/products.yaml" \
+    || fail_setup "could not write $DATA_DIR/products.yaml"
   local bot_pid=""
   if [[ "${E2E_EXTERNAL_BOT:-0}" == "1" ]]; then
     echo "# E2E_EXTERNAL_BOT=1: using the bot already listening on $BOT_URL inside this namespace (harness development)"
   else
   (
     cd "$BOT_OUT" && exec env ASPNETCORE_URLS="$BOT_URL" Bot__LocalMode=true Storage__DataDirectory="$DATA_DIR" \
-      Bot__Admins__0="$admin_id" DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
+      Bot__Admins__0="$admin_id" Products__Path="$DATA_DIR/products.yaml" \
+      DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
   ) > "$ARTIFACTS/bot.log" 2>&1 < /dev/null &
   bot_pid=$!
   PIDS+=("$bot_pid")
