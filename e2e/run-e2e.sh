@@ -108,6 +108,9 @@ inside() {
   DATA_DIR="$(mktemp -d /tmp/crisisbot-e2e-data.XXXXXX)"
   # A throw-away signing secret for POST /api/posts (feature checks post spikes with it).
   INTAKE_SECRET="e2e-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  # Products: the shipped sample plus the e2e-only products whose people are the Playground users (products.e2e.yaml).
+  cat "$BOT_OUT/products.sample.yaml" "$E2E_DIR/products.e2e.yaml" > "$DATA_DIR/products.yaml" \
+    || fail_setup "could not write $DATA_DIR/products.yaml"
   local bot_pid=""
   if [[ "${E2E_EXTERNAL_BOT:-0}" == "1" ]]; then
     echo "# E2E_EXTERNAL_BOT=1: using the bot already listening on $BOT_URL inside this namespace (harness development)"
@@ -115,6 +118,7 @@ inside() {
   (
     cd "$BOT_OUT" && exec env ASPNETCORE_URLS="$BOT_URL" Bot__LocalMode=true Storage__DataDirectory="$DATA_DIR" \
       Bot__Admins__0="$admin_id" Intake__Secrets__0="$INTAKE_SECRET" TopicCards__UpdateInterval=00:00:05 \
+      Products__Path="$DATA_DIR/products.yaml" \
       DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
   ) > "$ARTIFACTS/bot.log" 2>&1 < /dev/null &
   bot_pid=$!
