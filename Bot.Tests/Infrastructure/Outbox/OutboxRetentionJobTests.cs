@@ -43,7 +43,7 @@ public class OutboxRetentionJobTests : FakeConnectorTestBase
         Assert.Equal(5, sent.Count);
     }
 
-    [Fact]
+    [StorageFact]
     public void Registration_AddOutbox_RegistersTheJobForTheScheduler()
     {
         var services = new ServiceCollection();

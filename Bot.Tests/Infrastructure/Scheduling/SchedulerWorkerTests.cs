@@ -242,7 +242,7 @@ public class SchedulerWorkerTests : IAsyncLifetime
         Assert.Empty(await hostA.TimerRowsAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public void Schedule_InvalidTimer_ThrowsNamingTheProblem()
     {
         var empty = Assert.Throws<ArgumentException>(() => DurableTimers.Validate(new DurableTimer(" ", "k", Start, null)));

@@ -105,4 +105,49 @@ public sealed class StorageExtensionsTests : IDisposable
         Assert.Contains("Storage:DataDirectory", error.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be created", error.Message, StringComparison.Ordinal);
     }
+
+    private const string CreateLockTable =
+        "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL);";
+
+    [Fact]
+    public async Task MigrateStorageAsync_LockRowLeftByKilledProcessAndNothingPending_StartsWithoutWaiting()
+    {
+        var path = Path.Combine(_settings.DataDirectory, "crisisbot.db");
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await services.MigrateStorageAsync();
+        }
+
+        // A process killed inside MigrateAsync (even a no-op one) leaves EF Core's lock row behind; a fresh one, so it is
+        // not "stale": only skipping the lock when nothing is pending lets the next start through.
+        await ScalarAsync(path, CreateLockTable);
+        await ScalarAsync(path, $"INSERT INTO \"__EFMigrationsLock\" (\"Id\", \"Timestamp\") VALUES (1, '{DateTimeOffset.UnixEpoch.AddYears(60):O}');");
+        await ScalarAsync(path, "UPDATE \"__EFMigrationsLock\" SET \"Timestamp\" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now');");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await services.MigrateStorageAsync(timeout.Token);
+        }
+
+        Assert.False(timeout.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task MigrateStorageAsync_StaleLockRowAndPendingMigrations_ClearsItAndMigrates()
+    {
+        Directory.CreateDirectory(_settings.DataDirectory);
+        var path = Path.Combine(_settings.DataDirectory, "crisisbot.db");
+        await ScalarAsync(path, CreateLockTable);
+        await ScalarAsync(path, "INSERT INTO \"__EFMigrationsLock\" (\"Id\", \"Timestamp\") VALUES (1, '2026-01-01T00:00:00.0000000+00:00');");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await services.MigrateStorageAsync(timeout.Token);
+        }
+
+        Assert.Equal("1", await ScalarAsync(path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='OutboxMessages';"));
+        Assert.Equal("0", await ScalarAsync(path, "SELECT count(*) FROM \"__EFMigrationsLock\";"));
+    }
 }

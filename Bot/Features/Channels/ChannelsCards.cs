@@ -44,7 +44,11 @@ public sealed class ChannelsCards(TimeProvider time)
         ]),
     ];
 
-    public JsonElement Help() => CardJson.ToElement(HelpCard.Build(new HelpCardInput(BotName, CommandGroups)));
+    /// <summary>The help card depends on nothing but <see cref="CommandGroups"/>: built and validated once, then shared
+    /// (a <see cref="JsonElement"/> is immutable and safe to read from many requests at once).</summary>
+    private static readonly Lazy<JsonElement> HelpCardJson = new(() => CardJson.ToElement(HelpCard.Build(new HelpCardInput(BotName, CommandGroups))));
+
+    public JsonElement Help() => HelpCardJson.Value;
 
     public JsonElement Status(StatusReport report)
     {

@@ -107,14 +107,52 @@ public static class StorageExtensions
         }
         else
         {
+            // EF Core's SQLite migration lock is a row in __EFMigrationsLock that MigrateAsync takes even when nothing is
+            // pending, and a process killed while holding it (kill -9 during startup) leaves the row behind: every later
+            // start then waits for it forever. So: take the lock only when a migration is pending, and clear a lock row
+            // older than SqliteStaleMigrationLock first (SQLite is single-instance; migrations take well under that).
             pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-            await db.Database.MigrateAsync(ct);
+            if (pending.Count > 0)
+            {
+                var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+                await ClearStaleSqliteMigrationLockAsync(db, time, logger, ct);
+                await db.Database.MigrateAsync(ct);
+            }
         }
 
         if (pending.Count > 0)
         {
             StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
         }
+    }
+
+    /// <summary>A SQLite migration lock row older than this at startup was left by a killed process.</summary>
+    internal static readonly TimeSpan SqliteStaleMigrationLock = TimeSpan.FromMinutes(1);
+
+    private static async Task ClearStaleSqliteMigrationLockAsync(CrisisDbContext db, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        var table = await ExecuteScalarAsync(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock';", ct);
+        if (table is null or "0")
+        {
+            return;
+        }
+
+        var stamp = await ExecuteScalarAsync(db, "SELECT \"Timestamp\" FROM \"__EFMigrationsLock\" LIMIT 1;", ct);
+        if (stamp is null)
+        {
+            return;
+        }
+
+        var age = DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var taken)
+            ? time.GetUtcNow() - taken
+            : TimeSpan.MaxValue;
+        if (age < SqliteStaleMigrationLock)
+        {
+            return; // another process is migrating right now: MigrateAsync waits for it
+        }
+
+        StorageLog.StaleMigrationLock(logger, stamp);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsLock\";", ct);
     }
 
     /// <summary>The PostgreSQL advisory lock key held while migrating (an arbitrary constant: "CrisisBot" in ASCII, truncated).</summary>

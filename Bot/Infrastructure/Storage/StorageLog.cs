@@ -12,6 +12,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 562, Level = LogLevel.Warning, Message = "Storage ({Provider}) is unreachable: {Reason}")]
     public static partial void StorageUnreachable(ILogger logger, string provider, string reason);
 
+    [LoggerMessage(EventId = 564, Level = LogLevel.Warning, Message = "Storage: removed a stale SQLite migration lock taken at {TakenAt} (a process was killed while migrating)")]
+    public static partial void StaleMigrationLock(ILogger logger, string takenAt);
+
     [LoggerMessage(EventId = 563, Level = LogLevel.Information, Message = "Storage: SQLite journal mode is {JournalMode}")]
     public static partial void JournalMode(ILogger logger, string journalMode);
 }
