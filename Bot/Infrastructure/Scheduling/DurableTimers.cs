@@ -86,52 +86,5 @@ public sealed class DurableTimers(SchedulerSignal signal, TimeProvider time) : I
     private void OnSaved(object? sender, SavedChangesEventArgs e) => signal.Notify();
 }
 
-/// <summary>Wakes the scheduler when a timer was committed (many notifications collapse into one).</summary>
-public sealed class SchedulerSignal : IDisposable
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Dispose() => _semaphore.Dispose();
-
-    public void Notify()
-    {
-        try
-        {
-            _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    /// <summary>Waits for a notification or <paramref name="timeout"/> on <paramref name="time"/>'s clock; true when notified.</summary>
-    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        if (_semaphore.Wait(0, CancellationToken.None))
-        {
-            return true;
-        }
-
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var wait = _semaphore.WaitAsync(cts.Token);
-        var delay = Task.Delay(timeout, time, cts.Token);
-        await Task.WhenAny(wait, delay);
-        await cts.CancelAsync();
-        try
-        {
-            await wait;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            ct.ThrowIfCancellationRequested();
-            return false;
-        }
-        finally
-        {
-            await Task.WhenAny(delay);
-        }
-    }
-}
+/// <summary>Wakes the scheduler when a timer was committed.</summary>
+public sealed class SchedulerSignal : WakeSignal;
