@@ -13,15 +13,18 @@ internal sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
-    public void Dispose()
+    public void Dispose() => DeleteBestEffort(Path);
+
+    /// <summary>Deletes a test's temp folder; a leftover folder must not fail a test.</summary>
+    public static void DeleteBestEffort(string path)
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(path, recursive: true);
         }
         catch (IOException)
         {
-            // best effort: a leftover temp folder must not fail a test
+            // best effort: temp folder
         }
     }
 }

@@ -1,3 +1,4 @@
+using CrisisBot.Tests.Cli;
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Crisis;
 using CrisisBot.Infrastructure.Graph;
@@ -164,17 +165,8 @@ internal sealed class CrisisTestHost : IAsyncDisposable
         }
     }
 
-    public static void Delete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: temp folder
-        }
-    }
+    /// <summary>Deletes the data directory (after the last host on it is disposed).</summary>
+    public static void Delete(string directory) => TempDirectory.DeleteBestEffort(directory);
 
     private static string StripMention(string text) =>
         text.StartsWith("<at>", StringComparison.Ordinal) ? text[(text.IndexOf("</at>", StringComparison.Ordinal) + 5)..].Trim() : text;

@@ -1,3 +1,4 @@
+using CrisisBot.Tests.Cli;
 using System.Text.Json;
 using CrisisBot.Cards;
 using CrisisBot.Features.Channels;
@@ -262,15 +263,5 @@ internal sealed class ExpertTestHost : IAsyncDisposable
     }
 
     /// <summary>Deletes the data directory (after the last host on it is disposed).</summary>
-    public static void DeleteDirectory(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: temp folder
-        }
-    }
+    public static void DeleteDirectory(string directory) => TempDirectory.DeleteBestEffort(directory);
 }

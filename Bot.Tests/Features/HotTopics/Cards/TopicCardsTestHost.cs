@@ -1,3 +1,4 @@
+using CrisisBot.Tests.Cli;
 using System.Text.Json;
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Crisis;
@@ -185,17 +186,7 @@ internal sealed class TopicCardsTestHost : IAsyncDisposable
     }
 
     /// <summary>Deletes the data directory (after the last host on it is disposed).</summary>
-    public static void Delete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: temp folder
-        }
-    }
+    public static void Delete(string directory) => TempDirectory.DeleteBestEffort(directory);
 }
 
 /// <summary>A crisis state the test switches on and off.</summary>
