@@ -103,6 +103,7 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMinutes(30), final.ApprovedAt - final.AskedAt);
 
         // 6. Delivery: both agents get the approved card where they asked; the library has the edited version.
+        var approvedAt = h.Time.GetUtcNow();
         await h.DeliverAsync();
         var delivered = h.CallsWith("Covered if bought before 3 March 2026.").Where(c => c.Operation == "send").Select(c => c.ConversationId).ToList();
         Assert.Contains(Tests.TestData.ActivityBuilder.PersonalConversationId, delivered);
@@ -113,7 +114,7 @@ public class ExpertLoopTests : IAsyncLifetime
             entry = await db.Set<LibraryEntry>().SingleAsync();
             Assert.Equal(1, entry.Version);
             Assert.Equal(LibraryEntryStatus.Active, entry.Status);
-            Assert.Equal(h.Time.GetUtcNow().AddDays(14), entry.ReviewBy);
+            Assert.Equal(approvedAt.AddDays(14), entry.ReviewBy);
             Assert.Contains("Erin Legal", entry.ApprovedBy, StringComparison.Ordinal);
             var edited = await db.Set<ExpertAnswer>().SingleAsync(a => a.Id == entry.AnswerId);
             Assert.True(edited.EditedByApprover);
