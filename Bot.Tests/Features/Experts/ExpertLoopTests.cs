@@ -18,7 +18,9 @@ public class ExpertLoopTests : IAsyncLifetime
 
     protected virtual string? Postgres => null;
 
-    public virtual async Task InitializeAsync() => _host = await StartAsync(Postgres);
+    private readonly RecordingObserver _observer = new();
+
+    public virtual async Task InitializeAsync() => _host = await StartAsync(Postgres, s => s.AddSingleton<IExpertLoopObserver>(_observer));
 
     public virtual async Task DisposeAsync()
     {
@@ -536,6 +538,46 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.Contains("I don't know the product 'pensions'", h.Replies.Last().Text, StringComparison.Ordinal);
         var bad = await h.InvokeAsync(Bob, CardVerbs.AnswerApprove, new QuestionActionData("x"), Inputs(("version", "not a number")));
         Assert.Contains("not valid", Message(bad), StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task Observers_AskJoinApproveRetire_SeeEachChangeInItsTransaction()
+    {
+        var h = _host;
+        await h.CommandAsync(Bob, "ask travel-insurance " + Question);
+        await h.CommandAsync(Frank, "ask Travel Insurance are strike cancellations covered by travel insurance bought before a strike", AgentsThread);
+        var questionId = await SingleQuestionIdAsync();
+        await Answer(Carol, questionId, "Announced 3 March.", "Covered if bought before 3 March.");
+        var answer = await CurrentAnswerAsync(questionId);
+        await h.InvokeAsync(Dan, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
+        await h.InvokeAsync(Erin, CardVerbs.AnswerApprove, new ApproveAnswerData(Id(answer.Id), answer.Version));
+        long entryId;
+        await using (var db = await h.DbAsync())
+        {
+            entryId = (await db.Set<LibraryEntry>().SingleAsync()).Id;
+        }
+
+        var retired = await h.InvokeAsync(Carol, CardVerbs.LibraryRetire, new LibraryRetireData(Id(entryId)), Inputs((InputIds.RetireReason, "The strike is over.")));
+        Assert.Contains("Retired", CardText(retired), StringComparison.Ordinal);
+
+        Assert.Equal(
+            [ExpertLoopChangeKind.QuestionAsked, ExpertLoopChangeKind.QuestionJoined, ExpertLoopChangeKind.AnswerApproved, ExpertLoopChangeKind.AnswerRetired],
+            _observer.Changes.Select(c => c.Change.Kind));
+        Assert.All(_observer.Changes, c => Assert.Equal(questionId, c.Change.QuestionId));
+        Assert.All(_observer.Changes, c => Assert.True(c.InTransaction));
+        Assert.Equal([null, null, entryId, entryId], _observer.Changes.Select(c => c.Change.LibraryEntryId));
+        Assert.True(_observer.Changes[2].Change.AddToFaq);
+    }
+
+    private sealed class RecordingObserver : IExpertLoopObserver
+    {
+        public List<(ExpertLoopChange Change, bool InTransaction)> Changes { get; } = [];
+
+        public Task OnChangedAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, ExpertLoopChange change, CancellationToken ct)
+        {
+            Changes.Add((change, db.Database.CurrentTransaction is not null));
+            return Task.CompletedTask;
+        }
     }
 
     // ───────── helpers ─────────

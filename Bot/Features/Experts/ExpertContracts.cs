@@ -44,3 +44,51 @@ public interface IExpertAnswers
     /// <summary>Metrics of the questions asked in [<paramref name="since"/>, <paramref name="until"/>), oldest first.</summary>
     Task<IReadOnlyList<QuestionMetrics>> GetMetricsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct = default);
 }
+
+/// <summary>What changed in the expert loop (see <see cref="IExpertLoopObserver"/>).</summary>
+public enum ExpertLoopChangeKind
+{
+    /// <summary>A new question (a topic now has an open question and one waiting agent).</summary>
+    QuestionAsked = 0,
+
+    /// <summary>An agent joined an open question (the waiting count grew).</summary>
+    QuestionJoined = 1,
+
+    /// <summary>An answer passed its last approval step: a new active library entry exists (<see cref="ExpertLoopChange.LibraryEntryId"/>).</summary>
+    AnswerApproved = 2,
+
+    /// <summary>An active library entry was replaced by a newer approved version (the entry id is the old one).</summary>
+    AnswerSuperseded = 3,
+
+    /// <summary>An active library entry was retired (no longer offered; leaves the FAQ).</summary>
+    AnswerRetired = 4,
+}
+
+/// <summary>One expert-loop change, as observers see it.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="QuestionId">The question.</param>
+/// <param name="ProductKey">Its product.</param>
+/// <param name="TopicId">The hot topic it was asked from, if any.</param>
+/// <param name="LibraryEntryId">The library entry concerned (approved, superseded or retired), else null.</param>
+/// <param name="AddToFaq">The entry's "add to FAQ" flag (false when there is no entry).</param>
+/// <param name="At">When it happened.</param>
+public sealed record ExpertLoopChange(
+    ExpertLoopChangeKind Kind,
+    long QuestionId,
+    string ProductKey,
+    string? TopicId,
+    long? LibraryEntryId,
+    bool AddToFaq,
+    DateTimeOffset At);
+
+/// <summary>
+/// Called by the expert loop inside the transaction of the change, before it commits: whatever the observer writes with
+/// <paramref name="db"/> (outbox rows, timers, FAQ rows) commits or rolls back with the change. Used by the hot-topic
+/// cards ("approved answer available", waiting agents) and the public FAQ (publish on approval). Register with
+/// <c>services.AddSingleton&lt;IExpertLoopObserver, …&gt;()</c> (several are allowed); an observer must not call
+/// <c>SaveChanges</c> or commit.
+/// </summary>
+public interface IExpertLoopObserver
+{
+    Task OnChangedAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, ExpertLoopChange change, CancellationToken ct);
+}

@@ -32,8 +32,11 @@ public sealed class ExpertService(
     ExpertCards cards,
     IOptionsMonitor<ExpertsOptions> options,
     TimeProvider time,
+    IEnumerable<IExpertLoopObserver> observers,
     ILogger<ExpertService> logger)
 {
+    private readonly IExpertLoopObserver[] _observers = [.. observers];
+
     public const string SlaTimerKind = "expert.sla";
     public const string ReviewTimerKind = "expert.libraryReview";
     internal static readonly int[] SlaSteps = [50, 100, 200];
@@ -122,6 +125,7 @@ public sealed class ExpertService(
         outbox.Enqueue(db, OutboxRequest.ChannelPost(question.ServiceUrl, question.TenantId, question.ChannelId, ExpertCards.Activity(card, $"Question for {product.DisplayName}"), question.CardId));
         var ack = outbox.Enqueue(db, OutboxRequest.Send(activity.ServiceUrl, tenant, conversationId, ExpertCards.Activity(card, $"Your question was sent to the {product.DisplayName} experts")));
         ScheduleSla(db, question);
+        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionAsked, question.Id, question.ProductKey, question.TopicId, null, false, now), ct);
         await db.SaveChangesAsync(ct);
         waiter.AckOutboxId = ack.Id;
         await db.SaveChangesAsync(ct);
@@ -182,6 +186,7 @@ public sealed class ExpertService(
         var card = cards.Question(question, context, ownerView: false);
         outbox.Enqueue(db, OutboxRequest.UpdateCard(question.ServiceUrl, question.TenantId, question.ChannelId, question.CardId, ExpertCards.Activity(card, "Question")));
         var ack = outbox.Enqueue(db, OutboxRequest.Send(activity.ServiceUrl!, tenant, conversationId, ExpertCards.Activity(card, $"You joined question #{question.Id}")));
+        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionJoined, question.Id, question.ProductKey, question.TopicId, null, false, now), ct);
         await db.SaveChangesAsync(ct);
         waiter.AckOutboxId = ack.Id;
         await db.SaveChangesAsync(ct);
@@ -710,6 +715,7 @@ public sealed class ExpertService(
             }
 
             Audit(db, new ExpertActor("system", null, changedBy), "library.supersede", question.Id, old.Id, nameof(LibraryEntryStatus.Active), nameof(LibraryEntryStatus.Superseded), $"replaced by entry {entry.Id} (v{entry.Version}): {Clip(reason, 300)}");
+            await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.AnswerSuperseded, question.Id, question.ProductKey, question.TopicId, old.Id, old.AddToFaq, now), ct);
         }
 
         var approvedCard = ExpertCards.Approved(entry);
@@ -743,8 +749,18 @@ public sealed class ExpertService(
         timers.Schedule(db, new DurableTimer(ReviewTimerKind, ReviewTimerKey(entry.Id), entry.ReviewBy, null));
         await UpdateQuestionCardsAsync(db, question, ct);
         Audit(db, new ExpertActor("system", null, "CrisisBot"), "question.deliver", question.Id, entry.Id, nameof(QuestionStatus.Approved), nameof(QuestionStatus.Approved), $"library entry {entry.Id} v{entry.Version}; approved answer sent to {delivered} agent(s)");
+        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.AnswerApproved, question.Id, question.ProductKey, question.TopicId, entry.Id, entry.AddToFaq, now), ct);
         await db.SaveChangesAsync(ct);
         ExpertsLog.Delivered(logger, question.Id, delivered, entry.Id);
+    }
+
+    /// <summary>Tells every <see cref="IExpertLoopObserver"/> about a change, inside the caller's transaction.</summary>
+    internal async Task NotifyAsync(CrisisDbContext db, ExpertLoopChange change, CancellationToken ct)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.OnChangedAsync(db, change, ct);
+        }
     }
 
     internal static string ReviewTimerKey(long entryId) => "e" + entryId.ToString(CultureInfo.InvariantCulture);

@@ -239,6 +239,7 @@ public sealed class LibraryService(
             entry.RetiredReason = data.RetireReason.Trim();
             timers.Cancel(db, ExpertService.ReviewTimerKind, ExpertService.ReviewTimerKey(entry.Id));
             experts.Audit(db, actor, "library.retire", question.Id, entry.Id, nameof(LibraryEntryStatus.Active), nameof(LibraryEntryStatus.Retired), entry.RetiredReason);
+            await experts.NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.AnswerRetired, question.Id, question.ProductKey, question.TopicId, entry.Id, entry.AddToFaq, time.GetUtcNow()), ct);
             return await FinishCardAsync(db, entry, question, product, cardId, $"Retired by {actor.Name}: {entry.RetiredReason}", ct);
         }, ct);
     }
