@@ -40,9 +40,9 @@ public class OutboxTwoWorkersTests : IAsyncLifetime
         var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            await using var a = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-a", ["Outbox:BatchSize"] = "20" },
+            await using var a = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-a", ["Outbox:BatchSize"] = "20", ["Connector:AttemptTimeout"] = "00:00:30" },
                 directory: directory, postgres: Postgres);
-            await using var b = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-b", ["Outbox:BatchSize"] = "20" },
+            await using var b = await OutboxTestHost.StartAsync(new Dictionary<string, string?> { ["Outbox:InstanceId"] = "instance-b", ["Outbox:BatchSize"] = "20", ["Connector:AttemptTimeout"] = "00:00:30" },
                 directory: directory, postgres: Postgres);
 
             for (var batch = 0; batch < 4; batch++)

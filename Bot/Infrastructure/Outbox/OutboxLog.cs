@@ -34,6 +34,9 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 709, Level = LogLevel.Error, Message = "Outbox row {Id}: recording the result failed after the Connector accepted it")]
     public static partial void CommitFailed(ILogger logger, long id, Exception exception);
 
+    [LoggerMessage(EventId = 712, Level = LogLevel.Warning, Message = "Outbox row {Id}: recording the result failed (attempt {Attempt}); the Connector accepted it, retrying so it is not sent twice")]
+    public static partial void RecordRetry(ILogger logger, long id, int attempt, Exception exception);
+
     [LoggerMessage(EventId = 720, Level = LogLevel.Information, Message = "Retention: {Count} delivered outbox row(s) older than {Age} deleted")]
     public static partial void RetentionDeleted(ILogger logger, int count, TimeSpan age);
 }

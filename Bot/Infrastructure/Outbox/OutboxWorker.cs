@@ -470,7 +470,7 @@ public sealed class OutboxWorker : BackgroundService
 
         lease.Complete();
         _limiter.OnSuccess(row.ConversationKey);
-        await _store.MarkSentAsync(row, Owner, conversationId, activityId, CancellationToken.None);
+        await RecordSentAsync(row, conversationId, activityId);
         if (row.Kind == OutboxKind.ChannelPost && row.CardId is not null && conversationId is not null && activityId is not null)
         {
             lock (_gate)
@@ -488,6 +488,32 @@ public sealed class OutboxWorker : BackgroundService
         _outbox.Completed(row.Key, new OutboxDelivery(row.Id, OutboxStatus.Sent, conversationId, activityId, null));
         return false;
     }
+
+    /// <summary>
+    /// Records a send Teams accepted. This is the duplicate window: if recording fails, the lease expires and the row is
+    /// sent again. A busy database (SQLite's write lock under load, a PostgreSQL failover) is usually over in seconds, so
+    /// the result, which is only in memory now, is retried a few times (real time: locks clear in real time) before
+    /// giving up.
+    /// </summary>
+    private async Task RecordSentAsync(OutboxMessage row, string? conversationId, string? activityId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _store.MarkSentAsync(row, Owner, conversationId, activityId, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < RecordSentAttempts && ex is not OperationCanceledException)
+            {
+                OutboxLog.RecordRetry(_logger, row.Id, attempt, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Tries to record a sent row; with SQLite's busy timeout (5 s by default) this keeps the result for about 30 s.</summary>
+    internal const int RecordSentAttempts = 5;
 
     private async Task<(string? ConversationId, string? ActivityId)> CallConnectorAsync(OutboxMessage row, RateLimitLease lease, CancellationToken ct)
     {
