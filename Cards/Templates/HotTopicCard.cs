@@ -214,7 +214,7 @@ public static class HotTopicCard
             var meta = "v" + Num(approved.Version) + (approved.ApprovedAt is { } at ? " · approved " + Time(at) : string.Empty);
             body.Add(Box(
                 ContainerStyle.Good,
-                Colored("Approved answer available", TextColor.Good),
+                Heading("Approved answer available"),
                 new TextBlock(shortReply) { Wrap = true, Spacing = Spacing.Small },
                 Subtle(meta + " · Send me the answer for the full reply")));
         }
