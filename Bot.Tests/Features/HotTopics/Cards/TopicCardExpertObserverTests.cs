@@ -146,6 +146,36 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Supersede_CardShowsTheReplacementAndSendsIt()
+    {
+        await PostCardAsync(TopicId);
+        await AskFromCardAsync(Bob);
+        await AnswerAsync(await QuestionIdAsync());
+        var old = await EntryIdAsync();
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync());
+
+        // Mail has no approvers: the replacement is approved at once (version 2), the old entry superseded.
+        const string newShort = "Tracking is fixed; delayed parcels arrive by Friday.";
+        await _h.InvokeAsync(Carol, CardVerbs.LibrarySupersede, new LibrarySupersedeData(ExpertHandlers.Id(old)), new Dictionary<string, object?>
+        {
+            [InputIds.CustomerReply] = "Tracking works again; every delayed parcel arrives by Friday.",
+            [InputIds.ShortReply] = newShort,
+            [InputIds.Reason] = "Tracking was repaired.",
+        });
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync());
+
+        var card = TopicBatches.CardOf((await CardUpdatesAsync())[^1]);
+        var text = ChannelCardText.Of(card);
+        Assert.Contains(newShort, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(ShortReply, text, StringComparison.Ordinal);
+        Assert.Contains("v2", text, StringComparison.Ordinal);
+        var send = card.GetProperty("actions").EnumerateArray().Single(a => a.TryGetProperty("verb", out var v) && v.GetString() == CardVerbs.LibrarySendToMe);
+        Assert.NotEqual(ExpertHandlers.Id(old), send.GetProperty("data").GetProperty("answerId").GetString());
+    }
+
+    [Fact]
     public async Task SendToMe_ApprovedCardToTheAgentsPersonalChat_RetiredOrUnknownRefused()
     {
         await PostCardAsync(TopicId);
@@ -210,7 +240,7 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
     private async Task<long> EntryIdAsync()
     {
         await using var db = await _h.DbAsync();
-        return await db.Set<LibraryEntry>().Select(e => e.Id).SingleAsync();
+        return await db.Set<LibraryEntry>().Where(e => e.Status == LibraryEntryStatus.Active).Select(e => e.Id).SingleAsync();
     }
 
     private async Task<List<OutboxMessage>> CardUpdatesAsync()
