@@ -26,7 +26,7 @@ public class CardSamplesTests
         var names = CardSamples.All.Select(s => s.Name).Distinct().ToArray();
         string[] expected =
         [
-            "help", "status", "links", "linked", "notAllowed", "hotTopic", "question.owner", "question.others",
+            "help", "status", "links", "linked", "notAllowed", "hotTopic", "hotTopic.answered", "question.owner", "question.others",
             "answerReview.approver", "answerReview.others", "approvedAnswer", "faqEntry", "librarySearch", "superseded",
             "slaReminder", "slaEscalation", "slaLeadership", "askQuestion", "libraryReview", "leadershipSummary", "crisisDeclared", "standDownReport", "dutyOfCare",
             "crisisProposal", "statusUpdateRequest", "decisions", "standDownForm",

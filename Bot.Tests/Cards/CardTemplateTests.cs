@@ -199,9 +199,38 @@ public class CardTemplateTests
         Assert.Equal("FactSet", chart.GetProperty("fallback").GetProperty("items")[1].GetProperty("type").GetString());
         Assert.Equal(12, chart.GetProperty("data")[0].GetProperty("values").GetArrayLength());
         var titles = card.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("title").GetString()!).ToArray();
-        Assert.Equal(["Ask an expert", "Mute", "Propose crisis", "Resolve"], titles);
+        Assert.Equal(["+1 / join", "Mute", "Propose crisis", "Resolve"], titles);
         var secondary = card.GetProperty("actions").EnumerateArray().Where(a => a.TryGetProperty("mode", out var m) && m.GetString() == "Secondary").Count();
         Assert.Equal(2, secondary);
+    }
+
+    [Fact]
+    public void HotTopicCard_OpenQuestion_ShowsWaitingAgentsAndJoinButtonWithTopicData()
+    {
+        var card = Sample("hotTopic.typical.json");
+        Assert.Contains("4 agents waiting for the experts' answer", card.GetRawText(), StringComparison.Ordinal);
+        var ask = card.GetProperty("actions").EnumerateArray().Single(a => a.TryGetProperty("verb", out var v) && v.GetString() == CardVerbs.TopicAskExpert);
+        Assert.Equal("+1 / join", ask.GetProperty("title").GetString());
+        var data = CardJson.ReadData<AskExpertData>(ask.GetProperty("data"));
+        Assert.Equal(new AskExpertData("topic-strike-01", "Flight cancellations: am I covered for the airport strike?", "travel-insurance"), data);
+        Assert.DoesNotContain(CardVerbs.LibrarySendToMe, Verbs(card));
+        Assert.DoesNotContain("Approved answer available", card.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HotTopicCard_ApprovedAnswer_ShowsShortReplyAndSendToMe()
+    {
+        var card = Sample("hotTopic.answered.typical.json");
+        var json = card.GetRawText();
+        Assert.Contains("Approved answer available", json, StringComparison.Ordinal);
+        Assert.Contains("book the next flight and claim it within 30 days", json, StringComparison.Ordinal);
+        Assert.Contains("v2 · approved 2026-11-22 13:35 UTC", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("waiting for the experts' answer", json, StringComparison.Ordinal);
+        var titles = card.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("title").GetString()!).ToArray();
+        Assert.Equal(["Ask an expert", "Send me the answer", "Mute", "Propose crisis", "Resolve"], titles);
+        var send = card.GetProperty("actions").EnumerateArray().Single(a => a.TryGetProperty("verb", out var v) && v.GetString() == CardVerbs.LibrarySendToMe);
+        Assert.Equal(new LibraryOpenData("42"), CardJson.ReadData<LibraryOpenData>(send.GetProperty("data")));
+        Assert.Contains("(no short reply)", Sample("hotTopic.answered.empty.json").GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,6 +75,9 @@ public static class CardVerbs
     /// <summary>Shows one library answer as an approved-answer card. <see cref="LibraryOpenData"/>.</summary>
     public const string LibraryOpen = "library.open";
 
+    /// <summary>Sends one library answer's approved-answer card to the clicking agent's personal chat (from the hot-topic card). <see cref="LibraryOpenData"/>.</summary>
+    public const string LibrarySendToMe = "library.sendToMe";
+
     /// <summary>An owner confirms a library answer is still correct (new review-by date). <see cref="LibraryEntryData"/>.</summary>
     public const string LibraryConfirm = "library.confirm";
 

@@ -124,6 +124,38 @@ public static class CardSamples
             RefreshUserIds = UserIds(200),
         }));
 
+        // hot topic with an approved answer (and a new open question on it)
+        Add("hotTopic.answered", Typical, HotTopicCard.Build(HotTopicTypical() with
+        {
+            State = HotTopicState.Cooling,
+            WaitingAgents = 0,
+            HasOpenQuestion = false,
+            ApprovedAnswer = new TopicApprovedAnswer("42", "Strike cancellations are covered: book the next flight and claim it within 30 days at contoso.com/claims.")
+            {
+                Version = 2,
+                ApprovedAt = Ago(25),
+            },
+        }));
+        Add("hotTopic.answered", Empty, HotTopicCard.Build(new HotTopicCardInput("topic-0", "Travel money", "New topic", HotTopicState.Emerging, [], 0, 0, "last hour", [], 0, [], Now, Now, Now)
+        {
+            ApprovedAnswer = new TopicApprovedAnswer("1", ""),
+        }));
+        Add("hotTopic.answered", Worst, HotTopicCard.Build(new HotTopicCardInput(
+            "topic-" + new string('9', 64), W(), W(), HotTopicState.Hot, Enumerable.Range(0, 50).Select(_ => W()).ToArray(), int.MaxValue, 0.001, W(),
+            Volume(500, 100, 5000), long.MaxValue,
+            Enumerable.Range(0, 50).Select(i => new TopicPost(W(), W(), Ago(i)) { Platform = W(), Reach = long.MaxValue }).ToArray(),
+            Ago(10_000), Now, Now)
+        {
+            WaitingAgents = int.MaxValue,
+            HasOpenQuestion = true,
+            ApprovedAnswer = new TopicApprovedAnswer(W(200), W()) { Version = int.MaxValue, ApprovedAt = Now },
+            ProductKey = W(200),
+            MutedUntil = Now.AddHours(4),
+            MutedBy = W(),
+            AllowedLinkHosts = ["contoso.com"],
+            RefreshUserIds = UserIds(200),
+        }));
+
         // question (owner / others)
         foreach (var viewer in new[] { QuestionViewer.Owner, QuestionViewer.Others })
         {
@@ -436,6 +468,7 @@ public static class CardSamples
     {
         WaitingAgents = 4,
         HasOpenQuestion = true,
+        ProductKey = "travel-insurance",
         AllowedLinkHosts = ["contoso.com"],
         RefreshUserIds = ["29:agent-1", "29:agent-2"],
     };

@@ -23,6 +23,18 @@ public sealed record TopicPost(string Author, string Text, DateTimeOffset Posted
     public long? Reach { get; init; }
 }
 
+/// <summary>The approved library answer of a topic's question ("approved answer available" on the hot-topic card).</summary>
+/// <param name="EntryId">Library entry id (action data of "Send me the answer").</param>
+/// <param name="ShortReply">The short reply (at most 280 characters; untrusted text).</param>
+public sealed record TopicApprovedAnswer(string EntryId, string ShortReply)
+{
+    /// <summary>Entry version (1 for the first approved answer).</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>When it was approved, if known.</summary>
+    public DateTimeOffset? ApprovedAt { get; init; }
+}
+
 /// <summary>Input of <see cref="HotTopicCard"/>.</summary>
 /// <param name="TopicId">Topic id (action data).</param>
 /// <param name="Product">Product display name.</param>
@@ -57,8 +69,14 @@ public sealed record HotTopicCardInput(
     /// <summary>Agents already waiting on an open question about this topic (0 = none).</summary>
     public int WaitingAgents { get; init; }
 
-    /// <summary>True when an open question exists: "Ask an expert" then joins it.</summary>
+    /// <summary>True when an open question exists: "Ask an expert" becomes "+1 / join" (joins it).</summary>
     public bool HasOpenQuestion { get; init; }
+
+    /// <summary>The topic's approved library answer, if any: shown as "approved answer available" with "Send me the answer".</summary>
+    public TopicApprovedAnswer? ApprovedAnswer { get; init; }
+
+    /// <summary>Product key carried in the Ask action's data so the ask form is pre-filled (null: the agent picks the product).</summary>
+    public string? ProductKey { get; init; }
 
     /// <summary>Until when alerts are muted, if muted.</summary>
     public DateTimeOffset? MutedUntil { get; init; }
@@ -91,6 +109,7 @@ public static class HotTopicCard
     public const int MaxSamplePosts = 3;
     public const int MaxTrendPoints = 24;
     public const int PostLength = 280;
+    public const int ApprovedLength = 280;
 
     public static AdaptiveCard Build(HotTopicCardInput input)
     {
@@ -185,7 +204,19 @@ public static class HotTopicCard
 
         if (input.HasOpenQuestion)
         {
-            body.Add(Subtle("An open question exists: Ask an expert adds you to the waiting agents."));
+            body.Add(Colored(Plural(input.WaitingAgents, "agent") + " waiting for the experts' answer", TextColor.Warning));
+            body.Add(Subtle("+1 / join adds you to the waiting agents: you get the answer as soon as it is approved."));
+        }
+
+        if (input.ApprovedAnswer is { } approved)
+        {
+            var shortReply = string.IsNullOrWhiteSpace(approved.ShortReply) ? "(no short reply)" : SafeText.Clean(approved.ShortReply, Scaled(ApprovedLength, scale));
+            var meta = "v" + Num(approved.Version) + (approved.ApprovedAt is { } at ? " · approved " + Time(at) : string.Empty);
+            body.Add(Box(
+                ContainerStyle.Good,
+                Heading("Approved answer available"),
+                new TextBlock(shortReply) { Wrap = true, Spacing = Spacing.Small },
+                Subtle(meta + " · Send me the answer for the full reply")));
         }
 
         if (input.MutedUntil is { } muted && muted > input.GeneratedAt)
@@ -207,10 +238,15 @@ public static class HotTopicCard
         }
 
         var refresh = Execute("Refresh", CardVerbs.TopicRefresh, new TopicActionData(input.TopicId));
+        var ask = new AskExpertData(input.TopicId, Plain(input.Title, 200), string.IsNullOrWhiteSpace(input.ProductKey) ? null : Plain(input.ProductKey, 64));
         var actions = new List<CardAction>
         {
-            Execute("Ask an expert", CardVerbs.TopicAskExpert, new AskExpertData(input.TopicId)) with { Style = ActionStyle.Positive },
+            Execute(input.HasOpenQuestion ? "+1 / join" : "Ask an expert", CardVerbs.TopicAskExpert, ask) with { Style = ActionStyle.Positive },
         };
+        if (input.ApprovedAnswer is { } answer)
+        {
+            actions.Add(Execute("Send me the answer", CardVerbs.LibrarySendToMe, new LibraryOpenData(Plain(answer.EntryId, 64))));
+        }
 
         // Two primary buttons fit a phone; the rarer ones go to the overflow menu (mode: secondary).
         if (input.State != HotTopicState.Resolved && !merged)

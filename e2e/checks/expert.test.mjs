@@ -1,17 +1,30 @@
-// Feature check (issue 6 §7): the expert loop in the real Agents Playground. An agent asks from a card (the hot-topic
-// card's "Ask an expert" → the pre-filled ask form → Ask), a second agent asks the same by command and joins (+1), the
-// product owner answers on the question card, the approver approves on the review card, and the approved answer arrives
-// in both agents' threads. The Playground has no per-user views, so clicks by other users than the current one are
-// mocked invoke activities ("Mock an Activity"); role-specific views are covered by the bot's endpoint tests.
-// People and product: e2e/products.e2e.yaml (owner Carol Expert, approver Dan Approver), appended to the sample by
-// run-e2e.sh. Run by run-e2e.sh with PG_URL.
+// Feature check (issue 6 §7, issue 5 §5): the expert loop in the real Agents Playground, started from a REAL hot-topic
+// card. A small spike posted to POST /api/posts makes the e2e-lockers hot-topic card appear in the product channel; an
+// agent clicks its "Ask an expert" with the card's own action data (→ the pre-filled ask form → Ask), a second agent asks
+// the same by command and joins (+1), the product owner answers on the question card, the approver approves on the
+// review card, and the approved answer arrives in both agents' threads. The hot-topic card follows along: "1 agent
+// waiting" and "+1 / join" after the ask, "2 agents waiting" after the join, "Approved answer available" with the short
+// reply and "Send me the answer" after the approval. The Playground has no per-user views, so clicks by other users than
+// the current one are mocked invoke activities ("Mock an Activity"); role-specific views are covered by the bot's
+// endpoint tests. People and product: e2e/products.e2e.yaml (owner Carol Expert, approver Dan Approver), appended to the
+// sample by run-e2e.sh. Run by run-e2e.sh with PG_URL, BOT_URL and E2E_INTAKE_SECRET (the bot's Intake:Secrets:0); the
+// bot runs with TopicCards:UpdateInterval shortened so card updates come within seconds.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
-  Playground, TestRun, brief, cardsOf, check, findAction, textsOf, verbsOf,
+  MESSAGE_TYPE, Playground, TestRun, brief, cardsOf, check, findAction, textsOf, verbsOf,
 } from '../lib/harness.mjs';
 
 const PG_URL = process.env.PG_URL;
-if (!PG_URL || !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(PG_URL)) {
-  console.error(`PG_URL must be a loopback http URL such as http://localhost:56150 (got ${PG_URL ?? 'nothing'})`);
+const BOT_URL = process.env.BOT_URL ?? 'http://127.0.0.1:3978';
+const SECRET = process.env.E2E_INTAKE_SECRET;
+const loopback = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
+if (!PG_URL || !loopback.test(PG_URL) || !loopback.test(BOT_URL)) {
+  console.error(`PG_URL and BOT_URL must be loopback http URLs such as http://localhost:56150 (got ${PG_URL ?? 'nothing'}, ${BOT_URL})`);
+  process.exit(2);
+}
+if (!SECRET) {
+  console.error('E2E_INTAKE_SECRET must be the bot\'s Intake:Secrets:0 (run-e2e.sh sets both).');
   process.exit(2);
 }
 if (typeof WebSocket !== 'function') {
@@ -22,7 +35,8 @@ if (typeof WebSocket !== 'function') {
 const REPLY_TIMEOUT_MS = Number(process.env.E2E_REPLY_TIMEOUT_MS ?? 30_000);
 const PRODUCT = 'e2e-lockers';
 const PRODUCT_NAME = 'E2E parcel lockers';
-const TOPIC = { topicId: 'e2e-topic-zebra-locker', topicTitle: 'Zebra locker code never arrives', product: PRODUCT };
+// Posts that route to e2e-lockers (phrase "zebra locker code") and cross the spike threshold: one hot-topic card.
+const SPIKE_FILE = new URL('../data/expert-spike.jsonl', import.meta.url);
 // A run id keeps the texts unique, so a match can only come from this run's cards.
 const RUN = Date.now().toString(36);
 const QUESTION = `Why does the zebra locker code SMS not arrive for some customers, ref ${RUN}?`;
@@ -116,6 +130,56 @@ async function executeAsUser(user, threadId, replyToId, verb, data) {
   return result;
 }
 
+/** POST /api/posts with the HMAC-SHA256 signature over `timestamp + "." + body`. */
+async function postPosts(lines) {
+  const body = `${lines.join('\n')}\n`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex');
+  const response = await fetch(`${BOT_URL}/api/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', 'X-CrisisBot-Timestamp': timestamp, 'X-CrisisBot-Signature': `sha256=${signature}` },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  check(response.status === 202, `POST /api/posts answered ${response.status}: ${brief(text)}`);
+  return JSON.parse(text);
+}
+
+const isHotTopicCard = (card) => hasVerb('topic.refresh')(card) && hasVerb('topic.askExpert')(card);
+const messageIdOf = (message) => message?.messageId ?? message?.id;
+
+/** Waits for an in-place update of the real hot-topic card (same message id) whose text passes `accept`. */
+async function waitForTopicCard(mark, accept, what) {
+  const id = seen.topic.messageId;
+  return pg.waitFor(
+    () => {
+      for (const event of pg.messagesSince(mark, agentsChannel.id)) {
+        if (event.action !== 'updateMessage' || messageIdOf(event.message) !== id) continue;
+        const card = cardsOf(event.message).find(isHotTopicCard);
+        if (card && accept(card)) return { event, card };
+      }
+      return undefined;
+    },
+    REPLY_TIMEOUT_MS,
+    () => `the hot-topic card ${id} was not updated to show ${what} within ${REPLY_TIMEOUT_MS} ms; its updates: `
+      + `${brief(pg.messagesSince(mark, agentsChannel.id).filter((e) => messageIdOf(e.message) === id).map(summary), 1500)}`,
+  );
+}
+
+/** The input element with this id anywhere in the card. */
+function inputOf(card, id) {
+  let found;
+  const visit = (node) => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (typeof node.type === 'string' && node.type.startsWith('Input.') && node.id === id) { found = node; return; }
+    Object.values(node).forEach(visit);
+  };
+  visit(card);
+  return found;
+}
+
 /** The values a user types into a card's inputs, merged into the action's data as Teams does (Action.Execute, Auto). */
 function fillInputs(card, values) {
   const ids = new Set();
@@ -144,17 +208,34 @@ run.test('the admin links the Agents channel as the product and approvers channe
   }
 });
 
-run.test('an agent asks from the hot-topic card: the pre-filled form, then Ask posts the question card', async () => {
-  // The agent's thread: a plain post the Playground knows, in which Bob clicks the hot-topic card's "Ask an expert".
-  const root = await pg.say(agentsChannel.id, admin.id, `Customers report missing zebra locker codes (${RUN})`);
-  const bobThread = threadOf(root.messageId);
+run.test('a spike posted through POST /api/posts makes the real hot-topic card appear in the product channel', async () => {
+  const lines = readFileSync(SPIKE_FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const mark = pg.mark();
+  const result = await postPosts(lines);
+  check(result.accepted + result.duplicates === lines.length && result.rejected.length === 0,
+    `the spike posts were not all accepted: ${brief(result)}`);
+  const created = await waitForCard(mark, agentsChannel.id, (c) => isHotTopicCard(c) && cardText(c).includes(PRODUCT_NAME),
+    `hot-topic card for ${PRODUCT_NAME}`, ['createMessage']);
+  const ask = findAction(created.card, 'topic.askExpert');
+  check(/^T\d+$/.test(ask?.data?.topicId ?? ''), `the card's Ask action has no topic id: ${brief(ask)}`);
+  check(ask.data.product === PRODUCT && ask.data.topicTitle, `the card's Ask action does not carry the product key and title: ${brief(ask.data)}`);
+  check(ask.title === 'Ask an expert', `the Ask button of a topic without questions is "${ask.title}"`);
+  seen.topic = { messageId: messageIdOf(created.message), card: created.card, ask };
+});
+
+run.test('an agent clicks the real card\'s Ask an expert: the pre-filled form, then Ask posts the question card', async () => {
+  check(seen.topic, 'no hot-topic card was captured (the spike test failed)');
+  // Bob clicks "Ask an expert" on the hot-topic card itself, with the card's own action data, in the card's thread.
+  const bobThread = threadOf(seen.topic.messageId);
   let mark = pg.mark();
-  await executeAsUser(bob, bobThread, root.messageId, 'topic.askExpert', TOPIC);
+  await executeAsUser(bob, bobThread, seen.topic.messageId, 'topic.askExpert', seen.topic.ask.data);
   const form = await waitForCard(mark, bobThread, hasVerb('question.ask'), 'ask form (Action.Execute question.ask)');
-  check(cardText(form.card).includes(TOPIC.topicTitle),
-    `the ask form is not pre-filled with the topic title "${TOPIC.topicTitle}": ${brief(textsOf(form.card))}`);
+  check(cardText(form.card).includes(seen.topic.ask.data.topicTitle),
+    `the ask form is not pre-filled with the topic title "${seen.topic.ask.data.topicTitle}": ${brief(textsOf(form.card))}`);
+  const productInput = inputOf(form.card, 'product');
+  check(productInput?.value === PRODUCT, `the ask form does not pre-select ${PRODUCT}: ${brief(productInput)}`);
   const ask = findAction(form.card, 'question.ask');
-  check(ask?.data?.topicId === TOPIC.topicId, `the Ask action does not carry the topic id: ${brief(ask)}`);
+  check(ask?.data?.topicId === seen.topic.ask.data.topicId, `the Ask action does not carry the topic id: ${brief(ask)}`);
 
   mark = pg.mark();
   const inputs = fillInputs(form.card, { product: PRODUCT, question: QUESTION });
@@ -169,6 +250,9 @@ run.test('an agent asks from the hot-topic card: the pre-filled form, then Ask p
     `the shared question card shows the answer form to everyone: ${brief(verbsOf(question.card))}`);
   await waitForCard(mark, bobThread, (c) => cardText(c).includes(QUESTION), 'acknowledgement card with the question in Bob\'s thread');
   seen.question = { messageId: question.message.messageId, card: question.card, bobThread };
+  const topic = await waitForTopicCard(mark, (c) => /1 agent waiting/.test(cardText(c)), '"1 agent waiting"');
+  check(findAction(topic.card, 'topic.askExpert')?.title === '+1 / join',
+    `with an open question the card's Ask button is not "+1 / join": ${brief(findAction(topic.card, 'topic.askExpert'))}`);
 });
 
 run.test('a second agent asking the same by command joins the open question (+1)', async () => {
@@ -186,6 +270,7 @@ run.test('a second agent asking the same by command joins the open question (+1)
     .filter((e) => e.action === 'createMessage' && cardsOf(e.message).some(hasVerb('question.refresh')));
   check(created.length === 0, `joining created a second question card: ${brief(created.map(summary))}`);
   seen.frankThread = frankThread;
+  await waitForTopicCard(mark, (c) => /2 agents waiting/.test(cardText(c)), '"2 agents waiting"');
 });
 
 run.test('a non-owner refreshing the question card gets the status view, not the answer form', async () => {
@@ -239,6 +324,28 @@ run.test('the approver approves: the approved answer arrives in both agents\' th
     'question card update showing "Approved and delivered to 2 waiting agent(s)"', ['updateMessage']);
   check(!verbsOf(final.card).some((v) => v === 'question.submitAnswer' || v === 'question.join'),
     `the final question card still has buttons: ${brief(verbsOf(final.card))}`);
+  const topic = await waitForTopicCard(mark,
+    (c) => /Approved answer available/.test(cardText(c)) && cardText(c).includes(ANSWER.shortReply),
+    '"Approved answer available" with the short reply');
+  check(!/agents? waiting for the experts/.test(cardText(topic.card)), `the answered card still shows waiting agents: ${brief(textsOf(topic.card))}`);
+  seen.send = findAction(topic.card, 'library.sendToMe');
+  check(seen.send?.data?.answerId, `the answered card has no "Send me the answer" with an answer id: ${brief(verbsOf(topic.card))}`);
+});
+
+run.test('"Send me the answer" on the hot-topic card gives the agent the approved-answer card', async () => {
+  check(seen.send, 'the answered hot-topic card was not captured (the approval test failed)');
+  const mark = pg.mark();
+  const result = await pg.execute({
+    conversationId: threadOf(seen.topic.messageId), fromId: admin.id, replyToId: seen.topic.messageId,
+    verb: 'library.sendToMe', data: seen.send.data,
+  });
+  check(result.status === 200 && result.json?.type === MESSAGE_TYPE && /personal chat/.test(result.json.value ?? ''),
+    `"Send me the answer" did not confirm the personal message: HTTP ${result.status} ${brief(result.text)}`);
+  await pg.waitFor(
+    () => pg.messagesSince(mark).find((e) => e.action === 'createMessage'
+      && cardsOf(e.message).some((c) => hasVerb('answer.used')(c) && cardText(c).includes(ANSWER.customerReply))),
+    REPLY_TIMEOUT_MS,
+    () => `no approved-answer card reached Alice within ${REPLY_TIMEOUT_MS} ms; bot output: ${brief(pg.messagesSince(mark).map(summary), 1500)}`);
 });
 
 process.exitCode = await run.run({

@@ -9,16 +9,63 @@ internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts)
     public async Task<bool> HasApprovedAnswerAsync(string topicId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await ApprovedQuery(db, topicId).AnyAsync(ct);
+        return await db.Set<LibraryEntry>().AnyAsync(
+            e => e.Status == LibraryEntryStatus.Active && db.Set<ExpertQuestion>().Any(q => q.Id == e.QuestionId && q.TopicId == topicId), ct);
     }
 
     public async Task<TopicQuestionStatus> GetTopicStatusAsync(string topicId, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(topicId);
+        return (await GetTopicStatusesAsync([topicId], ct))[topicId];
+    }
+
+    /// <summary>Three queries whatever the number of topics: open questions, their waiters, active library entries.</summary>
+    public async Task<IReadOnlyDictionary<string, TopicQuestionStatus>> GetTopicStatusesAsync(IReadOnlyCollection<string> topicIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicIds);
+        var result = new Dictionary<string, TopicQuestionStatus>(StringComparer.Ordinal);
+        foreach (var id in topicIds)
+        {
+            result[id] = TopicQuestionStatus.None;
+        }
+
+        var ids = result.Keys.Where(id => !string.IsNullOrWhiteSpace(id)).ToList();
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var open = db.Set<ExpertQuestion>().Where(q => q.TopicId == topicId && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview)).Select(q => q.Id);
-        var hasOpen = await open.AnyAsync(ct);
-        var waiting = hasOpen ? await db.Set<QuestionWaiter>().CountAsync(w => open.Contains(w.QuestionId), ct) : 0;
-        return new TopicQuestionStatus(hasOpen, waiting, await ApprovedQuery(db, topicId).AnyAsync(ct));
+        var open = await db.Set<ExpertQuestion>().AsNoTracking()
+            .Where(q => q.TopicId != null && ids.Contains(q.TopicId) && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview))
+            .Select(q => new { q.Id, TopicId = q.TopicId! })
+            .ToListAsync(ct);
+        var openIds = open.Select(q => q.Id).ToList();
+        var waiting = openIds.Count == 0
+            ? new Dictionary<long, int>()
+            : await db.Set<QuestionWaiter>().AsNoTracking().Where(w => openIds.Contains(w.QuestionId)).GroupBy(w => w.QuestionId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var approved = await (
+                from e in db.Set<LibraryEntry>().AsNoTracking()
+                join q in db.Set<ExpertQuestion>().AsNoTracking() on e.QuestionId equals q.Id
+                where e.Status == LibraryEntryStatus.Active && q.TopicId != null && ids.Contains(q.TopicId)
+                select new { TopicId = q.TopicId!, e.Id, e.ShortReply, e.Version, e.ApprovedAt })
+            .ToListAsync(ct);
+
+        foreach (var id in ids)
+        {
+            var questions = open.Where(q => q.TopicId == id).ToList();
+            var newest = approved.Where(a => a.TopicId == id).MaxBy(a => a.Id);
+            result[id] = new TopicQuestionStatus(questions.Count > 0, questions.Sum(q => waiting.GetValueOrDefault(q.Id)), newest is not null)
+            {
+                ApprovedEntryId = newest?.Id,
+                ApprovedShortReply = newest?.ShortReply,
+                ApprovedVersion = newest?.Version ?? 0,
+                ApprovedAt = newest?.ApprovedAt,
+            };
+        }
+
+        return result;
     }
 
     public async Task<IReadOnlyList<QuestionMetrics>> GetMetricsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct = default)
@@ -37,8 +84,4 @@ internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts)
             q.DeliveredAt is { } d && q.ApprovedAt is not null ? d - q.AskedAt : null,
             waiting.GetValueOrDefault(q.Id))).ToList();
     }
-
-    private static IQueryable<LibraryEntry> ApprovedQuery(CrisisDbContext db, string topicId) =>
-        db.Set<LibraryEntry>().Where(e => e.Status == LibraryEntryStatus.Active &&
-                                          db.Set<ExpertQuestion>().Any(q => q.Id == e.QuestionId && q.TopicId == topicId));
 }

@@ -19,7 +19,23 @@ public sealed record AskRequest(string? Product, string? Question, string? Topic
 /// <param name="HasOpenQuestion">An open question exists ("Ask an expert" joins it).</param>
 /// <param name="WaitingAgents">Agents waiting on the open question(s).</param>
 /// <param name="HasApprovedAnswer">An approved answer exists ("approved answer available").</param>
-public sealed record TopicQuestionStatus(bool HasOpenQuestion, int WaitingAgents, bool HasApprovedAnswer);
+public sealed record TopicQuestionStatus(bool HasOpenQuestion, int WaitingAgents, bool HasApprovedAnswer)
+{
+    /// <summary>No question about the topic.</summary>
+    public static readonly TopicQuestionStatus None = new(false, 0, false);
+
+    /// <summary>The newest active library entry of the topic's questions (set when <see cref="HasApprovedAnswer"/>).</summary>
+    public long? ApprovedEntryId { get; init; }
+
+    /// <summary>That entry's short reply (at most 280 characters).</summary>
+    public string? ApprovedShortReply { get; init; }
+
+    /// <summary>That entry's version (1 for the first approved answer).</summary>
+    public int ApprovedVersion { get; init; }
+
+    /// <summary>When that entry was approved.</summary>
+    public DateTimeOffset? ApprovedAt { get; init; }
+}
 
 /// <summary>Per-question timings (null while not reached).</summary>
 public sealed record QuestionMetrics(
@@ -40,6 +56,23 @@ public interface IExpertAnswers
     Task<bool> HasApprovedAnswerAsync(string topicId, CancellationToken ct = default);
 
     Task<TopicQuestionStatus> GetTopicStatusAsync(string topicId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The status of many topics at once (hot-topic cards flush several per pass): every requested id is in the result
+    /// (<see cref="TopicQuestionStatus.None"/> when nothing was asked). The default asks one by one; the expert loop's own
+    /// implementation answers with a fixed number of queries whatever the count.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, TopicQuestionStatus>> GetTopicStatusesAsync(IReadOnlyCollection<string> topicIds, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicIds);
+        var result = new Dictionary<string, TopicQuestionStatus>(StringComparer.Ordinal);
+        foreach (var id in topicIds.Distinct(StringComparer.Ordinal))
+        {
+            result[id] = await GetTopicStatusAsync(id, ct);
+        }
+
+        return result;
+    }
 
     /// <summary>Metrics of the questions asked in [<paramref name="since"/>, <paramref name="until"/>), oldest first.</summary>
     Task<IReadOnlyList<QuestionMetrics>> GetMetricsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct = default);

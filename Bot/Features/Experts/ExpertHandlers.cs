@@ -175,6 +175,9 @@ public sealed class ExpertHandlers(
     public Task<InvokeResponse> OpenAsync(TurnContext turn, CardAction action, CancellationToken ct) =>
         With<LibraryOpenData>(action, data => library.OpenAsync(Turn(turn).Activity, data, ct));
 
+    public Task<InvokeResponse> SendToMeAsync(TurnContext turn, CardAction action, CancellationToken ct) =>
+        With<LibraryOpenData>(action, data => library.SendToMeAsync(Turn(turn).Activity, data, ct));
+
     public Task<InvokeResponse> ConfirmAsync(TurnContext turn, CardAction action, CancellationToken ct) =>
         With<LibraryEntryData>(action, data => library.ConfirmAsync(Turn(turn).Activity, data, ct));
 

@@ -29,6 +29,7 @@ internal sealed class ExpertRoutes(ExpertHandlers handlers) : IBotRoutes
             .OnCardAction(CardVerbs.AnswerSupersededAck, handlers.SupersededAckAsync)
             .OnCardAction(CardVerbs.LibrarySearch, handlers.SearchAsync)
             .OnCardAction(CardVerbs.LibraryOpen, handlers.OpenAsync)
+            .OnCardAction(CardVerbs.LibrarySendToMe, handlers.SendToMeAsync)
             .OnCardAction(CardVerbs.LibraryConfirm, handlers.ConfirmAsync)
             .OnCardAction(CardVerbs.LibraryRetire, handlers.RetireAsync)
             .OnCardAction(CardVerbs.LibrarySupersede, handlers.ReplaceAsync)

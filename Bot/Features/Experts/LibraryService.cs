@@ -124,6 +124,49 @@ public sealed class LibraryService(
         return InvokeResponse.Card(ExpertCards.Approved(entry));
     }
 
+    /// <summary>
+    /// <c>library.sendToMe</c> (the hot-topic card's "Send me the answer"): the entry's approved-answer card goes to the clicking
+    /// agent's personal chat through the outbox (in personal chat: that chat), and the agent counts as a recipient (so a later
+    /// replacement reaches them). The card that was clicked stays as it is.
+    /// </summary>
+    public async Task<InvokeResponse> SendToMeAsync(Activity activity, LibraryOpenData data, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        ArgumentNullException.ThrowIfNull(data);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!ExpertService.TryId(data.AnswerId, out var id) || await db.Set<LibraryEntry>().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } entry)
+        {
+            return InvokeResponse.Message("This answer is no longer in the library.");
+        }
+
+        if (entry.Status != LibraryEntryStatus.Active)
+        {
+            return InvokeResponse.Message(entry.Status == LibraryEntryStatus.Retired
+                ? "This answer was retired; don't use it. Search again with 'find'."
+                : "This answer was replaced by a newer version; refresh the card or search again with 'find'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.From?.Id) || !Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out _))
+        {
+            return InvokeResponse.Message("I cannot tell who you are or where to send the answer; use 'find' in your chat with me instead.");
+        }
+
+        var actor = ExpertActor.From(activity);
+        var card = ExpertCards.Activity(ExpertCards.Approved(entry), $"Approved answer: {entry.Question}");
+        var tenant = ExpertService.TenantOf(activity);
+        var personal = activity.Conversation?.ConversationType == "personal" && !string.IsNullOrWhiteSpace(activity.Conversation.Id);
+        outbox.Enqueue(db, personal
+            ? OutboxRequest.Send(activity.ServiceUrl!, tenant, activity.Conversation!.Id!, card)
+            : OutboxRequest.NotifyPerson(activity.ServiceUrl!, tenant, activity.From.Id, card));
+        await experts.EnsureRecipientAsync(db, entry, activity, actor, ct);
+        experts.Audit(db, actor, "answer.sentToMe", entry.QuestionId, entry.Id, null, null, personal ? "personal chat" : "1:1 chat from a card");
+        await db.SaveChangesAsync(ct);
+        ExpertsLog.LibraryAction(logger, entry.Id, "sent to " + actor.AuditId);
+        return InvokeResponse.Message(personal
+            ? "Here is the approved answer (below)."
+            : "I sent you the approved answer in your personal chat with CrisisBot.");
+    }
+
     /// <summary><c>answer.used</c>: records usage (recall and metrics), returns the card with the new count.</summary>
     public async Task<InvokeResponse> UsedAsync(Activity activity, AnswerUsedData data, CancellationToken ct = default)
     {

@@ -102,7 +102,8 @@ internal sealed class TopicCardsTestHost : IAsyncDisposable
 
     /// <param name="directory">An existing data directory (a restart); null for a fresh one.</param>
     /// <param name="time">The clock to keep across a restart.</param>
-    public static async Task<TopicCardsTestHost> StartAsync(string? directory = null, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Extra registrations after the features (e.g. a fake IExpertAnswers).</param>
+    public static async Task<TopicCardsTestHost> StartAsync(string? directory = null, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         var values = new Dictionary<string, string?>
@@ -126,7 +127,8 @@ internal sealed class TopicCardsTestHost : IAsyncDisposable
         time ??= new FakeTimeProvider(Start);
         var crisis = new SwitchableCrisis();
         var connector = new RecordingConnectorClient();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection();
+        collection
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs))
             .AddSingleton(logs)
             .AddSingleton<IConfiguration>(configuration)
@@ -137,8 +139,9 @@ internal sealed class TopicCardsTestHost : IAsyncDisposable
             .AddOutbox(configuration)
             .AddKeyedSingleton<IConnectorClient>(OutboxServiceCollectionExtensions.ConnectorKey, connector)
             .AddChannelsFeature(configuration)
-            .AddTopicCardsFeature(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            .AddTopicCardsFeature(configuration);
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateStorageAsync();
         return new TopicCardsTestHost(services, directory, time, crisis);
     }

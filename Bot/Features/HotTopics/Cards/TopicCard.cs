@@ -188,6 +188,12 @@ public sealed class TopicCard
         RenderVersion++;
     }
 
+    /// <summary>
+    /// The topic's expert-loop state changed (a question asked or joined, an answer approved, replaced or retired): the card
+    /// is rendered again with the current status and sent when due (<see cref="TopicCardPolicy.NextSendAt"/>).
+    /// </summary>
+    internal void MarkExpertChanged() => RenderVersion++;
+
     internal void MarkSent(int version, DateTimeOffset now, bool posted)
     {
         SentVersion = version;

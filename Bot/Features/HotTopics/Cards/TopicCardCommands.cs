@@ -4,6 +4,7 @@ using CrisisBot.Cards;
 using CrisisBot.Cards.Actions;
 using CrisisBot.Cards.Templates;
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Activities;
@@ -24,6 +25,7 @@ public sealed class TopicCardCommands(
     ProductCatalog catalog,
     AdminPolicy admins,
     IConnectorClient connector,
+    IExpertAnswers experts,
     TimeProvider time,
     ILogger<TopicCardCommands> logger)
 {
@@ -40,7 +42,7 @@ public sealed class TopicCardCommands(
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var card = await db.Set<TopicCard>().AsNoTracking().SingleOrDefaultAsync(c => c.TopicId == id, ct);
-        return card is null ? UnknownTopic(id) : InvokeResponse.Card(renderer.Card(card));
+        return card is null ? UnknownTopic(id) : InvokeResponse.Card(renderer.Card(card, await ExpertStatusAsync(id, ct)));
     }
 
     public async Task<InvokeResponse> MuteAsync(TurnContext turn, CardAction action, CancellationToken ct)
@@ -133,8 +135,11 @@ public sealed class TopicCardCommands(
             signal.Notify();
         }
 
-        return InvokeResponse.Card(renderer.Card(card));
+        return InvokeResponse.Card(renderer.Card(card, await ExpertStatusAsync(id, ct)));
     }
+
+    private Task<TopicQuestionStatus> ExpertStatusAsync(int topicId, CancellationToken ct) =>
+        experts.GetTopicStatusAsync(TopicCardRenderer.ExpertKey(topicId), ct);
 
     private async Task<bool> IsAllowedAsync(Activity activity, string productKey, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using CrisisBot.Features.Experts;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public sealed class TopicCardFlushSignal : IDisposable
 public sealed class TopicCardFlusher(
     IDbContextFactory<CrisisDbContext> contexts,
     TopicCardSender sender,
+    IExpertAnswers experts,
     TopicCardFlushSignal signal,
     IOptionsMonitor<TopicCardsOptions> options,
     TimeProvider time,
@@ -44,6 +46,13 @@ public sealed class TopicCardFlusher(
             due = [.. pending.Where(c => TopicCardPolicy.NextSendAt(c, interval, now) <= now).OrderBy(c => c.TopicId).Select(c => c.TopicId)];
         }
 
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        // One batched status query for all due cards ("approved answer available", waiting agents), not one per card.
+        var statuses = await experts.GetTopicStatusesAsync([.. due.Select(TopicCardRenderer.ExpertKey)], ct);
         var sent = 0;
         foreach (var id in due)
         {
@@ -51,7 +60,7 @@ public sealed class TopicCardFlusher(
             {
                 await using var db = await contexts.CreateDbContextAsync(ct);
                 var card = await db.Set<TopicCard>().SingleOrDefaultAsync(c => c.TopicId == id, ct);
-                if (card is not null && await sender.SendIfDueAsync(db, card, now, ct))
+                if (card is not null && await sender.SendIfDueAsync(db, card, now, statuses.GetValueOrDefault(TopicCardRenderer.ExpertKey(id)), ct))
                 {
                     await db.SaveChangesAsync(ct);
                     sent++;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CrisisBot.Cards;
 using CrisisBot.Cards.Templates;
+using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Features.HotTopics.Topics;
 using CrisisBot.Protocol.Activities;
@@ -32,7 +33,9 @@ public sealed class TopicCardRenderer(ProductCatalog catalog, TimeProvider time)
         return int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out topicId) && topicId > 0;
     }
 
-    public HotTopicCardInput Input(TopicCard card)
+    /// <param name="card">The card row.</param>
+    /// <param name="expert">The topic's expert-loop status (open question, waiting agents, approved answer); null shows none.</param>
+    public HotTopicCardInput Input(TopicCard card, TopicQuestionStatus? expert = null)
     {
         ArgumentNullException.ThrowIfNull(card);
         var c = TopicCardContent.FromJson(card.ContentJson);
@@ -62,6 +65,16 @@ public sealed class TopicCardRenderer(ProductCatalog catalog, TimeProvider time)
             c.LastSeen,
             now)
         {
+            ProductKey = catalog.Find(c.Product)?.Key,
+            HasOpenQuestion = expert?.HasOpenQuestion ?? false,
+            WaitingAgents = expert?.HasOpenQuestion == true ? Math.Max(0, expert.WaitingAgents) : 0,
+            ApprovedAnswer = expert is { HasApprovedAnswer: true, ApprovedEntryId: { } entryId }
+                ? new TopicApprovedAnswer(entryId.ToString(CultureInfo.InvariantCulture), expert.ApprovedShortReply ?? "")
+                {
+                    Version = Math.Max(1, expert.ApprovedVersion),
+                    ApprovedAt = expert.ApprovedAt,
+                }
+                : null,
             MutedUntil = card.IsFinal ? null : card.MutedUntil,
             MutedBy = card.MutedByName ?? card.MutedById,
             ResolvedBy = card.ResolvedAt is null ? null : card.ResolvedByName ?? card.ResolvedById,
@@ -72,11 +85,14 @@ public sealed class TopicCardRenderer(ProductCatalog catalog, TimeProvider time)
         };
     }
 
-    public JsonElement Card(TopicCard card) => CardJson.ToElement(HotTopicCard.Build(Input(card)));
+    /// <summary>The expert-status key of a topic: the id the hot-topic card's "Ask an expert" puts on questions ("T12").</summary>
+    public static string ExpertKey(int topicId) => FormatTopicId(topicId);
 
-    public OutgoingActivity Activity(TopicCard card)
+    public JsonElement Card(TopicCard card, TopicQuestionStatus? expert = null) => CardJson.ToElement(HotTopicCard.Build(Input(card, expert)));
+
+    public OutgoingActivity Activity(TopicCard card, TopicQuestionStatus? expert = null)
     {
-        var input = Input(card);
+        var input = Input(card, expert);
         return OutgoingActivity.WithCard(CardJson.ToElement(HotTopicCard.Build(input)), $"{input.State} topic: {input.Title}");
     }
 

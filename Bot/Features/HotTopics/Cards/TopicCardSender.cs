@@ -1,3 +1,4 @@
+using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
@@ -19,7 +20,16 @@ public sealed class TopicCardSender(
     ILogger<TopicCardSender> logger)
 {
     /// <returns>True when something was handed to the outbox or recorded.</returns>
-    public async Task<bool> SendIfDueAsync(CrisisDbContext db, TopicCard card, DateTimeOffset now, CancellationToken ct)
+    public Task<bool> SendIfDueAsync(CrisisDbContext db, TopicCard card, DateTimeOffset now, CancellationToken ct) =>
+        SendIfDueAsync(db, card, now, expert: null, ct);
+
+    /// <param name="db">The caller's context (rows are added, not saved).</param>
+    /// <param name="card">The card row (tracked by <paramref name="db"/>).</param>
+    /// <param name="now">Wall-clock time.</param>
+    /// <param name="expert">The topic's expert-loop status shown on the card (null: none).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>True when something was handed to the outbox or recorded.</returns>
+    public async Task<bool> SendIfDueAsync(CrisisDbContext db, TopicCard card, DateTimeOffset now, TopicQuestionStatus? expert, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(card);
@@ -29,7 +39,7 @@ public sealed class TopicCardSender(
         }
 
         var posts = await db.Set<TopicCardPost>().Where(p => p.TopicId == card.TopicId && p.Spike == card.Spike).ToListAsync(ct);
-        var activity = renderer.Activity(card);
+        var activity = renderer.Activity(card, expert);
         var updates = 0;
         foreach (var post in posts)
         {

@@ -1,4 +1,5 @@
 using CrisisBot.Features.Crisis;
+using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Pipeline;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Protocol.Routing;
@@ -25,6 +26,7 @@ public static class TopicCardsFeature
         services.AddOptions<ProductsOptions>().Bind(configuration.GetSection(ProductsOptions.Section)).ValidateDataAnnotations();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProductsOptions>>().Value.LoadCatalog());
         services.TryAddSingleton<ICrisisState, NoActiveCrisis>();
+        services.TryAddSingleton<IExpertAnswers, NoExpertAnswers>();
 
         services.AddSingleton<TopicCardFlushSignal>();
         services.AddSingleton<TopicCardRenderer>();
@@ -34,6 +36,7 @@ public static class TopicCardsFeature
         services.AddSingleton<ITopicChangeObserver>(sp => sp.GetRequiredService<TopicCardPublisher>());
         services.AddSingleton<TopicCardFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TopicCardFlusher>());
+        services.AddSingleton<IExpertLoopObserver, TopicCardExpertObserver>();
         services.AddSingleton<TopicCardCommands>();
         services.AddSingleton<IBotRoutes, TopicCardsRoutes>();
         return services;

@@ -1,3 +1,5 @@
+using CrisisBot.Features.Experts;
+
 namespace CrisisBot.Features.HotTopics.Cards;
 
 internal static partial class TopicCardsLog
@@ -22,4 +24,10 @@ internal static partial class TopicCardsLog
 
     [LoggerMessage(EventId = 5107, Level = LogLevel.Error, Message = "Topic card flusher pass failed")]
     public static partial void FlusherFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Topic card T{TopicId} marked for update: {Change} (question {QuestionId})")]
+    public static partial void ExpertChange(ILogger logger, int topicId, ExpertLoopChangeKind change, long questionId);
+
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Debug, Message = "Expert-loop change {Change} of question {QuestionId} on topic '{Topic}': no live topic card, nothing to update")]
+    public static partial void ExpertChangeNoCard(ILogger logger, ExpertLoopChangeKind change, long questionId, string topic);
 }
