@@ -71,7 +71,9 @@ internal static class FaqEndpoints
             var latest = await store.LatestAsync(ct);
             var message = latest is null
                 ? string.Create(CultureInfo.InvariantCulture, $"FAQ version {n} does not exist: nothing has been published yet.")
-                : string.Create(CultureInfo.InvariantCulture, $"FAQ version {n} does not exist. Versions 1 to {latest.Number} are published; see the history for the list.");
+                : latest.Number == 1
+                    ? string.Create(CultureInfo.InvariantCulture, $"FAQ version {n} does not exist. Only version 1 is published; see the history.")
+                    : string.Create(CultureInfo.InvariantCulture, $"FAQ version {n} does not exist. Versions 1 to {latest.Number} are published; see the history for the list.");
             await NotFoundAsync(http, format, message, ct);
             return;
         }
