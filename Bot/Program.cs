@@ -1,5 +1,6 @@
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Experts;
+using CrisisBot.Features.Faq;
 using CrisisBot.Features.Crisis;
 using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Cards;
@@ -32,12 +33,14 @@ builder.Services.AddExpertsFeature(builder.Configuration);
 builder.Services.AddCrisisFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
+builder.Services.AddFaqFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();
+app.MapFaq();
 await app.RunAsync();
 return 0;
 
