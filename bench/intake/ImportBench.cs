@@ -19,8 +19,21 @@ internal static class ImportBench
     public static async Task<int> ImportOneAsync(string file, string dataDirectory)
     {
         var watch = Stopwatch.StartNew();
+        long peakCommitted = 0;
+        long peakHeap = 0;
+        using var sampler = new Timer(_ =>
+        {
+            var info = GC.GetGCMemoryInfo();
+            peakCommitted = Math.Max(peakCommitted, info.TotalCommittedBytes);
+            peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
+        }, null, 0, 200);
         var (exit, output) = await RunImportAsync(file, dataDirectory);
         watch.Stop();
+        await sampler.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("INTAKE_BENCH_VERBOSE") == "1")
+        {
+            await Console.Error.WriteLineAsync(string.Create(Inv, $"peak GC committed {peakCommitted / 1e6:F0} MB, peak GC heap {peakHeap / 1e6:F0} MB"));
+        }
         if (exit != 0)
         {
             await Console.Error.WriteLineAsync(output);
@@ -158,7 +171,7 @@ internal static class ImportBench
         var names = new[] { "source", "id", "text", "handle", "name", "created", "reach", "url", "product", "topic", "abusive" };
         foreach (var name in names)
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            command.Parameters.Add(new SqliteParameter { ParameterName = "@" + name }); // bound directly, as the pipeline does
         }
 
         for (var start = 0; start < posts.Count; start += 4000)

@@ -20,6 +20,11 @@ if (args.Length >= 3 && args[0] == "gen")
     return 0;
 }
 
+if (args.Length >= 2 && args[0] == "mem")
+{
+    return await MemoryProbe.RunAsync(args[1], args.Length >= 3 ? int.Parse(args[2], inv) : 100_000);
+}
+
 if (args.Length >= 3 && args[0] == "import-one")
 {
     // Child process: one import into a fresh folder, prints "seconds;peakWorkingSetBytes;accepted;gcHeapBytes".

@@ -59,6 +59,16 @@ if (Arg("--merge") is { } merge)
     options = options with { Clustering = options.Clustering with { MergeThreshold = float.Parse(merge, inv) } };
 }
 
+if (Arg("--hot-merge") is { } hotMerge)
+{
+    options = options with { Clustering = options.Clustering with { HotSiblingMergeFactor = float.Parse(hotMerge, inv) } };
+}
+
+if (Arg("--hot-mean") is { } hotMean)
+{
+    options = options with { Clustering = options.Clustering with { HotSiblingMeanFactor = float.Parse(hotMean, inv) } };
+}
+
 if (Arg("--mean") is { } mean)
 {
     options = options with { Clustering = options.Clustering with { MinMeanSimilarity = float.Parse(mean, inv) } };

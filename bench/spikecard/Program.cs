@@ -125,6 +125,10 @@ for (var s = 0; s < spikes; s++)
     }
 
     latencies.Add((card.CreatedAt - crossedAt.Value).TotalMilliseconds);
+    if (latencies[^1] > 1000)
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spike {s}: {latencies[^1]:F0} ms (slow; spike 0 includes the JIT of the whole card path)"));
+    }
 }
 
 total.Stop();

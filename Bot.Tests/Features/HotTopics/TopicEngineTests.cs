@@ -156,6 +156,54 @@ public class TopicEngineTests
         Assert.Equal(first.Alarms, second.Alarms);
         Assert.NotEmpty(first.Alarms);
     }
+
+    [Fact]
+    public void ReleaseSettled_QuietTopicsOutOfTheIndex_ForgottenButIdsStillResolve()
+    {
+        var engine = Engine();
+        var parcel = new List<TopicId>();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < Parcel.Length; i++)
+            {
+                parcel.Add(engine.Process(Post(Parcel[i], T0.AddMinutes((round * 20) + i))).TopicId!.Value);
+            }
+        }
+
+        var lone = engine.Process(Post("xylophone quartet rehearsal tonight", T0.AddHours(2))).TopicId!.Value;
+        var survivor = engine.Canonical(parcel[0]);
+
+        engine.AdvanceTo(T0.AddDays(4)); // the single post: resolved (48 h) and out of the index (72 h)
+        var first = engine.ReleaseSettled();
+
+        Assert.Equal([lone], first);
+        Assert.Null(engine.GetTopic(lone));
+        Assert.Equal(lone, engine.Canonical(lone));
+        Assert.NotNull(engine.GetTopic(survivor)); // resolved, but still in the index for 14 days
+        Assert.DoesNotContain(engine.Topics(), t => t.Id == lone);
+
+        engine.AdvanceTo(T0.AddDays(15));
+        var second = engine.ReleaseSettled();
+
+        Assert.Contains(survivor, second);
+        Assert.All(parcel, id => Assert.Null(engine.GetTopic(id)));
+        Assert.All(parcel, id => Assert.Equal(survivor, engine.Canonical(id)));
+        Assert.Empty(engine.Topics());
+        Assert.Empty(engine.ReleaseSettled());
+    }
+
+    [Fact]
+    public void ReleaseSettled_HotTopic_Kept()
+    {
+        var engine = Engine();
+        for (var i = 0; i < 60; i++)
+        {
+            engine.Process(Post(Parcel[i % Parcel.Length], T0.AddMinutes(i / 4.0)));
+        }
+
+        Assert.Contains(engine.Topics(), t => t.State == TopicState.Hot);
+        Assert.Empty(engine.ReleaseSettled());
+    }
 }
 
 public class DemoCrisisTests
@@ -186,4 +234,5 @@ public class DemoCrisisTests
         Assert.True(hot.Select(a => a.Product).Distinct().Count(p => p != ProductCatalog.TriageKey) >= 4,
             string.Join(", ", hot.Select(a => a.Product)));
     }
+
 }

@@ -131,19 +131,46 @@ public sealed class HotTopicEngine
         Raise(null, OverallKey, AlarmScope.Overall, _signals);
     }
 
-    /// <summary>The surviving topic for an id (topics merge).</summary>
-    public TopicId Canonical(TopicId id) => _clusterer.Canonical(Slot(id)).Id;
+    /// <summary>What the engine holds in memory, as counts (for benchmarks and diagnostics).</summary>
+    public string DescribeMemory()
+    {
+        var s = _clusterer.Stats();
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"topics {s.Topics:N0} (resident {s.Resident:N0}, indexed {s.Indexed:N0}, with series {s.Series:N0}), centroid entries {s.CentroidEntries:N0}, indexed terms {s.IndexedTerms:N0}, exemplars {s.Exemplars:N0}, posting lists {s.PostingLists:N0} ({s.PostingEntries:N0} entries), alarms {_alarms.Count:N0}, merges {_merges.Count:N0}");
+    }
 
+    /// <summary>The surviving topic for an id (topics merge).</summary>
+    public TopicId Canonical(TopicId id) => new(_clusterer.Canonical(Slot(id)) + 1);
+
+    /// <summary>A topic's snapshot; null for an unknown id or a topic released by <see cref="ReleaseSettled"/>.</summary>
     public TopicSnapshot? GetTopic(TopicId id)
     {
         var slot = id.Value - 1;
-        return slot < 0 || slot >= _clusterer.Topics.Count ? null : Snapshot(_clusterer.Get(slot));
+        return slot < 0 || slot >= _clusterer.Count || _clusterer.Get(slot) is not { } t ? null : Snapshot(t);
     }
 
-    /// <summary>Live (not merged) topics, biggest first.</summary>
+    /// <summary>Live (not merged) topics held in memory, biggest first.</summary>
     public IReadOnlyList<TopicSnapshot> Topics(int minPosts = 1) =>
-        [.. _clusterer.Topics.Where(t => t.Alive && t.Size >= minPosts)
+        [.. _clusterer.Resident.Where(t => t.Alive && t.Size >= minPosts)
             .OrderByDescending(t => t.Size).ThenBy(t => t.Slot).Select(Snapshot)];
+
+    /// <summary>
+    /// Forgets topics that can no longer change, so memory stays bounded on long runs: resolved topics that left the
+    /// candidate index (no post can join them any more) with no open alarm, and the topics merged into them. Call it
+    /// only after their last state was saved (the pipeline does, after each committed batch). Their ids still resolve
+    /// through <see cref="Canonical"/>; <see cref="GetTopic"/> returns null for them. Returns the released ids.
+    /// </summary>
+    public IReadOnlyList<TopicId> ReleaseSettled()
+    {
+        var released = _clusterer.Release(static t => t.State == TopicState.Resolved);
+        foreach (var id in released)
+        {
+            _activeTopics.Remove(Slot(id));
+        }
+
+        return released;
+    }
 
     private static int Slot(TopicId id) => id.Value - 1;
 
@@ -211,7 +238,7 @@ public sealed class HotTopicEngine
 
         topic.Series.Observe(at, reach, _signals);
         if (_signals.Exists(static s => s.Transition == AlarmTransition.Onset)
-            && _clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) is { } partner)
+            && (_clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) ?? FindHotSibling(topic)) is { } partner)
         {
             // Before a topic raises a new alarm (and so a new card), fold it into a similar topic: during a spike new
             // wordings can start a sibling topic, and one spike should mean one card.
@@ -228,6 +255,22 @@ public sealed class HotTopicEngine
         }
 
         ApplyTopicSignals(topic);
+    }
+
+    /// <summary>A hot topic of the same product close enough for a topic about to alarm to join it (see
+    /// <see cref="ClusteringOptions.HotSiblingMergeFactor"/>).</summary>
+    private Topic? FindHotSibling(Topic topic)
+    {
+        var c = _options.Clustering;
+        if (c.HotSiblingMergeFactor <= 0)
+        {
+            return null;
+        }
+
+        var product = MajorityProduct(topic);
+        return _clusterer.FindMergePartner(
+            topic, c.HotSiblingMergeFactor, c.HotSiblingMeanFactor,
+            u => u.Series is { Active: true } && MajorityProduct(u) == product);
     }
 
     /// <summary>Merge threshold factor applied when a topic is about to raise an onset.</summary>
@@ -281,7 +324,7 @@ public sealed class HotTopicEngine
             // Close buckets of topics in alarm so their alarms can end even when their posts stop.
             foreach (var slot in _activeTopics.ToArray())
             {
-                var t = _clusterer.Get(slot);
+                var t = _clusterer.Get(slot)!;
                 _signals.Clear();
                 t.Series!.AdvanceTo(at, _signals);
                 ApplyTopicSignals(t);
@@ -299,7 +342,7 @@ public sealed class HotTopicEngine
     private void Sweep(DateTimeOffset watermark)
     {
         _clusterer.Retire(watermark);
-        foreach (var t in _clusterer.Topics)
+        foreach (var t in _clusterer.Resident)
         {
             if (!t.Alive)
             {
@@ -393,6 +436,11 @@ public sealed class HotTopicEngine
         }
 
         from.Series = null;
+
+        // A merged topic only ever shows "merged into": keep its title, drop its example texts.
+        from.RetiredTitle = TopicTitles.Build(from);
+        from.Exemplars.Clear();
+        from.Exemplars.TrimExcess();
     }
 
     private TopicSnapshot Snapshot(Topic t)
@@ -412,6 +460,6 @@ public sealed class HotTopicEngine
             t.LastSeen,
             (t.Series?.Baseline ?? _options.Spikes.FloorPerBucket) * perHour,
             (t.Series?.RecentCount ?? 0) * perHour / recentBuckets,
-            t.Alive ? null : _clusterer.Canonical(t.Slot).Id);
+            t.Alive ? null : new TopicId(_clusterer.Canonical(t.Slot) + 1));
     }
 }

@@ -141,6 +141,70 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task SubmitAsync_ConcurrentRequests_EachGetsItsOwnOutcomesOnceCommitted()
+    {
+        await using var host = await HostAsync();
+        await host.Pipeline.IngestAsync([Post("0")]);
+
+        var requests = Enumerable.Range(1, 8)
+            .Select(r => host.Pipeline.SubmitAsync([Post($"r{r}", minutes: r), Post("0"), Post("shared", minutes: 9)], maxGroupPosts: 4000))
+            .ToList();
+        var results = await Task.WhenAll(requests);
+
+        Assert.All(results, r => Assert.Equal(3, r.Outcomes.Count));
+        Assert.All(results, r => Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Duplicate], r.Outcomes.Take(2)));
+        Assert.Equal(1, results.Count(r => r.Outcomes[2] == IngestOutcome.Accepted)); // the database decides once
+        Assert.Equal(10, await CountPostsAsync(host)); // committed before any answer
+        Assert.Equal(10, host.Pipeline.PostsProcessed);
+    }
+
+    [StorageFact]
+    public async Task SubmitAsync_GroupFails_EveryRequestGetsTheErrorAndNothingIsStored()
+    {
+        var fail = true;
+        var observer = new RecordingObserver
+        {
+            OnBatch = (_, _) => fail ? throw new InvalidOperationException("observer broke") : Task.CompletedTask,
+        };
+        await using var host = await HostAsync(observer);
+
+        var requests = Enumerable.Range(1, 4).Select(r => host.Pipeline.SubmitAsync([Post($"r{r}", minutes: r)], maxGroupPosts: 4000)).ToList();
+
+        foreach (var request in requests)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => request);
+        }
+
+        Assert.Equal(0, await CountPostsAsync(host));
+        fail = false;
+        var retry = await host.Pipeline.SubmitAsync([Post("r1", minutes: 1), Post("r2", minutes: 2)], maxGroupPosts: 1);
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Accepted], retry.Outcomes);
+        Assert.Equal(2, await CountPostsAsync(host));
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_SettledTopicsReleased_LaterDuplicatesStillFoundAndRestartRebuilds()
+    {
+        await using var host = await HostAsync();
+        await host.Pipeline.IngestAsync([Post("old", "xylophone quartet rehearsal tonight")]);
+
+        // Four days later the old single-post topic is resolved and out of the index: released after this commit.
+        var later = await host.Pipeline.IngestAsync([Post("new", minutes: 4 * 24 * 60), Post("old", "xylophone quartet rehearsal tonight")]);
+
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Duplicate], later.Outcomes);
+        Assert.Null(await host.Pipeline.GetTopicAsync(new CrisisBot.Features.HotTopics.Topics.TopicId(1)));
+        await using (var db = await host.DbFactory.CreateDbContextAsync())
+        {
+            Assert.Equal(2, await db.Set<StoredTopic>().CountAsync()); // its stored row stays
+        }
+
+        var pipeline = await host.RestartAsync();
+        var again = await pipeline.IngestAsync([Post("old"), Post("new", minutes: 4 * 24 * 60)]);
+        Assert.Equal([IngestOutcome.Duplicate, IngestOutcome.Duplicate], again.Outcomes);
+        Assert.Equal(2, pipeline.PostsProcessed);
+    }
+
+    [StorageFact]
     public async Task Restart_RebuildsTheSameTopicsAndTellsObserversItIsARebuild()
     {
         var observer = new RecordingObserver();

@@ -97,7 +97,8 @@ internal static class PostsEndpoint
         for (var start = 0; start < posts.Count; start += o.BatchSize)
         {
             var batch = posts.GetRange(start, Math.Min(o.BatchSize, posts.Count - start));
-            var result = await pipeline.IngestAsync(batch, ct);
+            // Group commit: concurrent requests share one transaction; the answer waits for this batch's commit.
+            var result = await pipeline.SubmitAsync(batch, o.BatchSize, ct);
             accepted += result.Accepted;
             duplicates += result.Duplicates;
         }

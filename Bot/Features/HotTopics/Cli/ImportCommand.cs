@@ -85,6 +85,7 @@ public static class ImportCommand
                 {
                     await services.MigrateStorageAsync(ct);
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
+                    pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
                     await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, async batch =>
                     {
                         var result = await pipeline.IngestAsync(batch, ct);
@@ -119,13 +120,14 @@ public static class ImportCommand
         }
     }
 
-    /// <summary>Parses on a worker thread and hands batches to <paramref name="consume"/> on this one.</summary>
+    /// <summary>Parses on a worker thread and hands batches to <paramref name="consume"/> on this one (one batch parsed
+    /// ahead: enough to overlap, and it bounds the posts held in memory to about three batches).</summary>
     internal static async Task ReadBatchesAsync(
         Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
         Func<List<SocialPost>, Task> consume, CancellationToken ct)
     {
         var channel = Channel.CreateBounded<(List<SocialPost> Posts, List<PostError> Errors, long Position)>(
-            new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(
             async () =>
             {

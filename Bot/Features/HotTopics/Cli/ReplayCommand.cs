@@ -34,14 +34,52 @@ public static class ReplayCommand
         {
             Description = "A running bot (e.g. http://127.0.0.1:3978): send signed batches to its /api/posts. Without it, write into the configured database.",
         };
+        var window = new Option<string>("--reorder-window")
+        {
+            Description = "The file is streamed, not loaded: posts up to this much out of createdAt order are put back in order (e.g. 30m, 6h, 1d, 00:45:00). Later ones are sent at once and counted as late.",
+            DefaultValueFactory = _ => DefaultReorderWindow,
+        };
+        var maxBuffered = new Option<int>("--max-buffered")
+        {
+            Description = "At most this many posts wait for reordering (the oldest leaves first beyond it): bounds memory.",
+            DefaultValueFactory = _ => DefaultMaxBuffered,
+        };
         var command = new Command("replay", "Replay a post file in event-time order through the hot-topic pipeline, for demos and tests.")
         {
             file,
             speed,
             url,
+            window,
+            maxBuffered,
         };
-        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(speed), parseResult.GetValue(url), ct));
+        command.SetAction((parseResult, ct) => RunAsync(
+            host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetRequiredValue(speed), parseResult.GetValue(url),
+            parseResult.GetValue(window) ?? DefaultReorderWindow, parseResult.GetValue(maxBuffered), ct));
         return command;
+    }
+
+    public const string DefaultReorderWindow = "6h";
+    public const int DefaultMaxBuffered = 50_000;
+
+    /// <summary>Parses a window: "90s", "30m", "6h", "1d", or a TimeSpan ("00:45:00"). False for anything else or negative.</summary>
+    public static bool TryParseWindow(string raw, out TimeSpan window)
+    {
+        window = default;
+        var s = raw.Trim().ToLowerInvariant();
+        if (s.Length >= 2 && "smhd".Contains(s[^1], StringComparison.Ordinal)
+            && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v) && v < 1e6)
+        {
+            window = s[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(v),
+                'm' => TimeSpan.FromMinutes(v),
+                'h' => TimeSpan.FromHours(v),
+                _ => TimeSpan.FromDays(v),
+            };
+            return true;
+        }
+
+        return TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out window) && window >= TimeSpan.Zero;
     }
 
     /// <summary>Parses "60x", "1.5x", "60" or "max"; null speed means max. Returns false for anything else.</summary>
@@ -68,13 +106,26 @@ public static class ReplayCommand
         return false;
     }
 
-    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, string rawSpeed, string? rawUrl, CancellationToken ct)
+    private static async Task<int> RunAsync(
+        CliHost host, ParseResult parseResult, string path, string rawSpeed, string? rawUrl, string rawWindow, int maxBuffered, CancellationToken ct)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         if (!TryParseSpeed(rawSpeed, out var speed))
         {
             await error.WriteLineAsync($"error: --speed must be a positive multiple like 60x, or max (got '{rawSpeed}')");
+            return CliExitCodes.UsageError;
+        }
+
+        if (!TryParseWindow(rawWindow, out var window))
+        {
+            await error.WriteLineAsync($"error: --reorder-window must be a duration like 30m, 6h, 1d or 00:45:00 (got '{rawWindow}')");
+            return CliExitCodes.UsageError;
+        }
+
+        if (maxBuffered < 1)
+        {
+            await error.WriteLineAsync($"error: --max-buffered must be at least 1 (got {maxBuffered})");
             return CliExitCodes.UsageError;
         }
 
@@ -107,20 +158,9 @@ public static class ReplayCommand
             return CliExitCodes.UsageError;
         }
 
-        // Event-time order needs the whole file: read it first (stable sort keeps file order for equal times).
+        // Streamed: the file is read as it is sent, through a bounded reorder window (memory does not grow with the file).
         var counts = new ImportCounts();
-        var posts = new List<SocialPost>();
-        await using (stream)
-        {
-            await ImportCommand.ReadBatchesAsync(stream, format, options.BatchSize, host.TimeProvider, counts, null, batch =>
-            {
-                posts.AddRange(batch);
-                return Task.CompletedTask;
-            }, ct);
-        }
-
-        var ordered = posts.Select((p, i) => (p, i)).OrderBy(x => x.p.CreatedAt).ThenBy(x => x.i).Select(x => x.p).ToList();
-        posts.Clear();
+        var reorder = new ReorderBuffer(window, maxBuffered);
         Func<List<SocialPost>, Task<(int Accepted, int Duplicates, int Rejected)>> send;
         HttpClient? http = null;
         HotTopicPipeline? pipeline = null;
@@ -140,17 +180,30 @@ public static class ReplayCommand
             };
         }
 
-        var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), ordered.Count, "posts sent");
+        var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
+        DateTimeOffset? first = null;
+        DateTimeOffset? last = null;
         try
         {
-            await PaceAsync(ordered, speed, options.BatchSize, host.TimeProvider, async batch =>
+            await using (stream)
             {
-                var (accepted, duplicates, rejected) = await send(batch);
-                counts.Accepted += accepted;
-                counts.Duplicates += duplicates;
-                counts.Rejected += rejected;
-                progress.Report(counts.Accepted + counts.Duplicates, counts.Total);
-            }, ct);
+                var ordered = reorder.Order(ReadPosts(new PostReader(host.TimeProvider).Read(stream, format), counts));
+                await PaceAsync(ordered, speed, options.BatchSize, host.TimeProvider, async batch =>
+                {
+                    first ??= batch[0].CreatedAt;
+                    foreach (var p in batch)
+                    {
+                        last = last is { } l && l > p.CreatedAt ? l : p.CreatedAt;
+                    }
+
+                    var (accepted, duplicates, rejected) = await send(batch);
+                    counts.Accepted += accepted;
+                    counts.Duplicates += duplicates;
+                    counts.Rejected += rejected;
+                    progress.Report(stream.Position, counts.Total);
+                }, ct);
+                progress.Report(stream.Length, counts.Total, final: true);
+            }
         }
         catch (ReplayException ex)
         {
@@ -158,10 +211,16 @@ public static class ReplayCommand
             await error.WriteLineAsync($"error: {ex.Message}");
             return CliExitCodes.Failure;
         }
+        catch (IOException ex)
+        {
+            progress.Break();
+            await error.WriteLineAsync($"error: reading {path} failed after {counts.Accepted + counts.Duplicates:N0} posts: {ex.Message}");
+            return CliExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             progress.Break();
-            await error.WriteLineAsync($"replay cancelled after {counts.Accepted + counts.Duplicates:N0} of {ordered.Count:N0} posts");
+            await error.WriteLineAsync($"replay cancelled after {counts.Accepted + counts.Duplicates:N0} posts");
             return CliExitCodes.Failure;
         }
         finally
@@ -170,13 +229,24 @@ public static class ReplayCommand
             pipeline?.Dispose();
         }
 
-        progress.Report(ordered.Count, counts.Total, final: true);
         foreach (var e in counts.Errors)
         {
             await error.WriteLineAsync($"rejected {IntakeCli.Describe(e)}");
         }
 
-        var span = ordered.Count > 0 ? $" (event time {ordered[0].CreatedAt:u} → {ordered[^1].CreatedAt:u})" : string.Empty;
+        if (counts.Rejected > counts.Errors.Count)
+        {
+            await error.WriteLineAsync($"… and {counts.Rejected - counts.Errors.Count:N0} more rejected items");
+        }
+
+        if (reorder.Late > 0)
+        {
+            await error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"warning: {reorder.Late:N0} posts were more than --reorder-window ({window}) out of createdAt order and were sent late; use a larger window for an exact replay"));
+        }
+
+        var span = first is { } f && last is { } l2 ? $" (event time {f:u} → {l2:u})" : string.Empty;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"Replayed {path}{span} to {(endpoint is null ? "the database" : endpoint.ToString())}: {counts.Accepted:N0} accepted, {counts.Duplicates:N0} duplicates, {counts.Rejected:N0} rejected in {progress.Elapsed.TotalSeconds:0.0} s"));
@@ -188,21 +258,23 @@ public static class ReplayCommand
     /// reaches (createdAt_i − createdAt_0) / speed. A null speed sends everything at once, in batches.
     /// </summary>
     internal static async Task PaceAsync(
-        IReadOnlyList<SocialPost> ordered, double? speed, int batchSize, TimeProvider time, Func<List<SocialPost>, Task> send, CancellationToken ct)
+        IEnumerable<SocialPost> ordered, double? speed, int batchSize, TimeProvider time, Func<List<SocialPost>, Task> send, CancellationToken ct)
     {
-        if (ordered.Count == 0)
+        using var posts = ordered.GetEnumerator();
+        if (!posts.MoveNext())
         {
             return;
         }
 
-        var t0 = ordered[0].CreatedAt;
+        var next = posts.Current;
+        var more = true;
+        var t0 = next.CreatedAt;
         var start = time.GetTimestamp();
-        var i = 0;
-        while (i < ordered.Count)
+        while (more)
         {
             if (speed is { } s)
             {
-                var due = (ordered[i].CreatedAt - t0) / s;
+                var due = (next.CreatedAt - t0) / s;
                 var elapsed = time.GetElapsedTime(start);
                 if (due > elapsed)
                 {
@@ -212,10 +284,14 @@ public static class ReplayCommand
 
             var now = time.GetElapsedTime(start);
             var batch = new List<SocialPost>();
-            while (i < ordered.Count && batch.Count < batchSize
-                   && (speed is not { } sp || (ordered[i].CreatedAt - t0) / sp <= now))
+            while (more && batch.Count < batchSize && (speed is not { } sp || (next.CreatedAt - t0) / sp <= now))
             {
-                batch.Add(ordered[i++]);
+                batch.Add(next);
+                more = posts.MoveNext();
+                if (more)
+                {
+                    next = posts.Current;
+                }
             }
 
             if (batch.Count == 0)
@@ -226,6 +302,26 @@ public static class ReplayCommand
             }
 
             await send(batch);
+        }
+    }
+
+    /// <summary>The valid posts of a parse, counting the rejected items into <paramref name="counts"/>.</summary>
+    private static IEnumerable<SocialPost> ReadPosts(IEnumerable<PostParseResult> items, ImportCounts counts)
+    {
+        foreach (var item in items)
+        {
+            if (item.Post is { } post)
+            {
+                yield return post;
+            }
+            else if (item.Error is { } e)
+            {
+                counts.Rejected++;
+                if (counts.Errors.Count < ImportCommand.MaxListedErrors)
+                {
+                    counts.Errors.Add(e);
+                }
+            }
         }
     }
 

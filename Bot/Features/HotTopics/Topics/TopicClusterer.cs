@@ -30,29 +30,86 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 {
     private const int MaxPostingScan = 2048;
     private const int MaxLookupWords = 48;
-    private readonly List<Topic> _topics = [];
+    private readonly List<Topic?> _topics = [];
+    private readonly List<int> _parent = []; // per slot: the topic it was merged into, or -1 (kept after a topic is released)
+    private readonly List<int> _resident = []; // slots whose Topic is still held, in creation order
     private readonly Dictionary<int, List<int>> _postings = [];
     private int[] _overlap = new int[1024];
     private readonly List<int> _touched = [];
     private readonly List<(int Overlap, int Slot)> _ranked = [];
 
-    public IReadOnlyList<Topic> Topics => _topics;
+    /// <summary>Every topic slot ever created (released ones are null).</summary>
+    public int Count => _topics.Count;
+
+    /// <summary>Topics still held in memory, in creation order.</summary>
+    public IEnumerable<Topic> Resident
+    {
+        get
+        {
+            foreach (var slot in _resident)
+            {
+                yield return _topics[slot]!;
+            }
+        }
+    }
 
     /// <summary>Raised after <c>from</c> was merged into <c>into</c>.</summary>
     public Action<Topic, Topic>? Merged { get; set; }
 
-    public Topic Get(int slot) => _topics[slot];
+    /// <summary>The topic in <paramref name="slot"/>, or null once it was released (<see cref="Release"/>).</summary>
+    public Topic? Get(int slot) => _topics[slot];
 
-    /// <summary>Follows merges to the surviving topic.</summary>
-    public Topic Canonical(int slot)
+    /// <summary>Follows merges to the surviving topic's slot (works for released topics too).</summary>
+    public int Canonical(int slot)
     {
-        var t = _topics[slot];
-        while (t.MergedInto >= 0)
+        while (_parent[slot] >= 0)
         {
-            t = _topics[t.MergedInto];
+            slot = _parent[slot];
         }
 
-        return t;
+        return slot;
+    }
+
+    /// <summary>
+    /// Forgets topics that can no longer change: out of the candidate index, no open alarm, and accepted by
+    /// <paramref name="settled"/> (for a merged topic: its survivor). Their ids keep resolving through
+    /// <see cref="Canonical"/>; everything else about them lives in storage. Returns the released ids.
+    /// </summary>
+    public List<TopicId> Release(Func<Topic, bool> settled)
+    {
+        ArgumentNullException.ThrowIfNull(settled);
+        var released = new List<TopicId>();
+        var write = 0;
+        for (var read = 0; read < _resident.Count; read++)
+        {
+            // Resident slots are in creation order and a merge always keeps the older topic, so a survivor is judged
+            // (and released) before the topics merged into it.
+            var slot = _resident[read];
+            var t = _topics[slot]!;
+            var canonical = Canonical(slot);
+            bool done;
+            if (canonical == slot)
+            {
+                done = !t.Indexed && t.Series is not { Active: true } && settled(t);
+            }
+            else
+            {
+                done = _topics[canonical] is null;
+            }
+
+            if (done)
+            {
+                _topics[slot] = null;
+                released.Add(t.Id);
+            }
+            else
+            {
+                _resident[write++] = slot;
+            }
+        }
+
+        _resident.RemoveRange(write, _resident.Count - write);
+        return released;
     }
 
     /// <summary>Assigns a unit vector to a topic (existing or new). Returns null for an empty vector.</summary>
@@ -68,7 +125,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var bestSim = 0f;
         foreach (var (_, slot) in _ranked)
         {
-            var t = _topics[slot];
+            var t = _topics[slot]!;
             var dot = Dot(v, t);
             var sim = t.NormSquared <= 0 ? 0f : (float)(dot / Math.Sqrt(t.NormSquared));
             if (sim > bestSim && dot / t.Size >= options.MinMeanSimilarity && SharesEnoughTerms(v, t))
@@ -81,7 +138,9 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         if (best is null || bestSim < options.JoinThreshold)
         {
             best = new Topic(new TopicId(_topics.Count + 1), _topics.Count, products, at);
+            _resident.Add(_topics.Count);
             _topics.Add(best);
+            _parent.Add(-1);
         }
 
         Add(best, v);
@@ -280,7 +339,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     }
 
     /// <summary>The most similar live topic that passes the merge rules (cosine threshold × <paramref name="factor"/>, mean similarity × <paramref name="meanFactor"/>), if any.</summary>
-    public Topic? FindMergePartner(Topic t, float factor, float meanFactor)
+    public Topic? FindMergePartner(Topic t, float factor, float meanFactor, Func<Topic, bool>? eligible = null)
     {
         if (t.Centroid is null)
         {
@@ -292,7 +351,12 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var bestSim = 0f;
         foreach (var (_, slot) in _ranked)
         {
-            var u = _topics[slot];
+            var u = _topics[slot]!;
+            if (eligible is not null && !eligible(u))
+            {
+                continue;
+            }
+
             var (sim, mean) = Compare(t, u);
             if (sim > bestSim && mean >= options.MinMeanSimilarity * meanFactor)
             {
@@ -339,6 +403,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
 
         from.MergedInto = into.Slot;
+        _parent[from.Slot] = into.Slot;
         from.Centroid = null;
         from.Terms.Clear();
         if (c.Count > options.MaxCentroidFeatures * 3 / 2)
@@ -371,10 +436,32 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         t.Indexed = false;
     }
 
+    /// <summary>Counts of what the clusterer holds in memory (diagnostics for benchmarks and tests).</summary>
+    public ClustererStats Stats()
+    {
+        var stats = new ClustererStats { Topics = _topics.Count, PostingLists = _postings.Count };
+        foreach (var t in Resident)
+        {
+            stats.Resident++;
+            stats.Indexed += t.Indexed ? 1 : 0;
+            stats.CentroidEntries += t.Centroid?.Count ?? 0;
+            stats.IndexedTerms += t.Terms.Count;
+            stats.Exemplars += t.Exemplars.Count;
+            stats.Series += t.Series is null ? 0 : 1;
+        }
+
+        foreach (var list in _postings.Values)
+        {
+            stats.PostingEntries += list.Count;
+        }
+
+        return stats;
+    }
+
     /// <summary>Removes quiet topics from the candidate index and frees their centroids (event-time sweep).</summary>
     public void Retire(DateTimeOffset watermark)
     {
-        foreach (var t in _topics)
+        foreach (var t in Resident)
         {
             if (!t.Indexed || !t.Alive)
             {
@@ -392,4 +479,26 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             }
         }
     }
+}
+
+/// <summary>What the clusterer holds (see <see cref="TopicClusterer.Stats"/>).</summary>
+internal sealed class ClustererStats
+{
+    public int Topics { get; set; }
+
+    public int Resident { get; set; }
+
+    public int Indexed { get; set; }
+
+    public long CentroidEntries { get; set; }
+
+    public long IndexedTerms { get; set; }
+
+    public long Exemplars { get; set; }
+
+    public int Series { get; set; }
+
+    public int PostingLists { get; set; }
+
+    public long PostingEntries { get; set; }
 }

@@ -84,6 +84,19 @@ public sealed record ClusteringOptions
     /// <summary>Two topics merge when cosine(centroid, centroid) reaches this. <value>0.30</value></summary>
     public float MergeThreshold { get; init; } = 0.30f;
 
+    /// <summary>
+    /// When a topic is about to raise a new alarm and an already hot topic of the same product is similar at this
+    /// factor of <see cref="MergeThreshold"/> (a looser bar than a plain merge), it merges into the hot one instead:
+    /// a late paraphrase sub-topic of a spike joins the spike's card rather than opening a second one. 0 turns it off.
+    /// Off by default: on bench/quality, 0.7 (with <see cref="HotSiblingMeanFactor"/> 0.8) gives 1 card per spike on
+    /// seed 42 but merges two true topics on seed 7; a stricter mean factor (0.9+) never fires there (bench/RESULTS.md).
+    /// <value>0 (off)</value>
+    /// </summary>
+    public float HotSiblingMergeFactor { get; init; }
+
+    /// <summary>Mean-similarity factor (of <see cref="MinMeanSimilarity"/>) for that hot-sibling merge. <value>0.8</value></summary>
+    public float HotSiblingMeanFactor { get; init; } = 0.8f;
+
     /// <summary>Candidate topics scored exactly per post (chosen by shared words). <value>8</value></summary>
     public int MaxCandidates { get; init; } = 8;
 
