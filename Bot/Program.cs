@@ -1,6 +1,8 @@
 using CrisisBot.Features.Channels;
 using CrisisBot.Features.Experts;
 using CrisisBot.Features.Crisis;
+using CrisisBot.Features.Crisis.Export;
+using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
@@ -30,6 +32,7 @@ builder.Services.AddChannelsFeature(builder.Configuration);
 builder.Services.AddOperationsFeature();
 builder.Services.AddExpertsFeature(builder.Configuration);
 builder.Services.AddCrisisFeature(builder.Configuration);
+builder.Services.AddDutyOfCareFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
 
@@ -38,6 +41,7 @@ await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();
+app.MapCrisisExport();
 await app.RunAsync();
 return 0;
 
