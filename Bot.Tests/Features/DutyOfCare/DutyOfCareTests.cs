@@ -1,6 +1,7 @@
 using CrisisBot.Cards.Actions;
 using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Features.Experts;
+using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Pipeline;
 using CrisisBot.Features.HotTopics.Storage;
 using CrisisBot.Infrastructure.Outbox;
@@ -40,18 +41,18 @@ public class DutyOfCareTests : IAsyncLifetime
         }
     }
 
-    private async Task<ExpertTestHost> StartAsync(int threshold = 3, bool named = false)
+    private async Task<ExpertTestHost> StartAsync(int threshold = 3, bool named = false, string workWindow = "01:00:00")
     {
         var settings = new Dictionary<string, string?>
         {
             ["DutyOfCare:Threshold"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DutyOfCare:Window"] = "00:30:00",
-            ["DutyOfCare:WorkWindow"] = "01:00:00",
+            ["DutyOfCare:WorkWindow"] = workWindow,
             ["DutyOfCare:Cooldown"] = "02:00:00",
             ["DutyOfCare:NameAgentsInSummary"] = named ? "true" : "false",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _host = await ExpertTestHost.StartAsync(Postgres, s => s.AddDutyOfCareFeature(configuration));
+        _host = await ExpertTestHost.StartAsync(Postgres, s => s.AddDutyOfCareFeature(configuration).AddHotTopicsCore(configuration));
         await using var db = await _host.DbAsync();
         foreach (var id in new[] { Topic, OtherTopic })
         {
@@ -95,9 +96,11 @@ public class DutyOfCareTests : IAsyncLifetime
         Assert.Contains("Time for a break", row.Payload, StringComparison.Ordinal);
         Assert.Contains(prompt.Key, row.Payload, StringComparison.Ordinal);
         Assert.Contains("3 posts in the topics you are working on contained abuse", row.Payload, StringComparison.Ordinal);
-        Assert.Contains("25 minutes", row.Payload, StringComparison.Ordinal); // on shift since the ask
+        Assert.Contains("on shift for 25 min", row.Payload, StringComparison.Ordinal); // on shift since the ask
         await h.DeliverAsync();
-        Assert.Contains(h.Connector.Calls, c => c.Operation == "create" && c.Activity is not null && Json(c.Activity).Contains("Time for a break", StringComparison.Ordinal));
+        var sent = Assert.Single(h.Connector.Calls, c => c.Activity is not null && Json(c.Activity).Contains("Time for a break", StringComparison.Ordinal));
+        Assert.Equal("send", sent.Operation);
+        Assert.Contains(h.Connector.Calls, c => c.Operation == "create" && c.ConversationId == sent.ConversationId.Split(';')[0]); // a new 1:1 chat
     }
 
     [StorageFact]
@@ -130,18 +133,16 @@ public class DutyOfCareTests : IAsyncLifetime
     [StorageFact]
     public async Task Prompt_WithinCooldown_AtMostOne_AfterCooldownAgain()
     {
-        var h = await StartAsync(threshold: 2);
+        var h = await StartAsync(threshold: 2, workWindow: "04:00:00");
         await AskAsync(Bob, Topic);
         await ArriveAsync(Topic, abusive: 2);
         Assert.Equal(1, await CountAsync<CarePrompt>());
 
-        h.Time.Advance(TimeSpan.FromMinutes(50));
-        await AskAsync(Bob, Topic, "Is a strike a covered reason to cancel?"); // still working
+        h.Time.Advance(TimeSpan.FromMinutes(50)); // still working, threshold reached again, but within the cooldown
         await ArriveAsync(Topic, abusive: 3);
         Assert.Equal(1, await CountAsync<CarePrompt>());
 
         h.Time.Advance(TimeSpan.FromMinutes(71)); // 2 h 1 min after the first prompt
-        await AskAsync(Bob, Topic, "Are volcanic ash delays covered?");
         await ArriveAsync(Topic, abusive: 2);
         Assert.Equal(2, await CountAsync<CarePrompt>());
         Assert.Equal(2, (await PromptRowsAsync(h)).Count);
@@ -224,6 +225,33 @@ public class DutyOfCareTests : IAsyncLifetime
 
         var tooLong = await h.InvokeAsync(Bob, CardVerbs.DutyRequestSupport, new DutyOfCareData(prompt.Key), new Dictionary<string, object?> { ["supportNote"] = new string('x', 501) });
         Assert.Contains("keep it to 500", Message(tooLong), StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task Ingest_RealPipeline_AbusivePostsOfTheAskedTopicBecomeExposuresInTheBatch()
+    {
+        var h = await StartAsync(threshold: 100);
+        var pipeline = h.Get<HotTopicPipeline>();
+        var t = Tests.Features.HotTopics.Pipeline.Posts.T0;
+        await pipeline.IngestAsync([.. Enumerable.Range(0, 6).Select(i => Tests.Features.HotTopics.Pipeline.Posts.Make($"a{i}", $"travel insurance claim refused after the airport strike again {i}", t.AddMinutes(i)))]);
+        int topic;
+        await using (var db = await h.DbAsync())
+        {
+            topic = (await db.Set<StoredPost>().Where(p => p.PostId == "a5").Select(p => p.TopicId).SingleAsync())!.Value;
+        }
+
+        await AskAsync(Bob, topic);
+        await pipeline.IngestAsync([.. Enumerable.Range(0, 4).Select(i => Tests.Features.HotTopics.Pipeline.Posts.Make($"b{i}", $"travel insurance claim refused after the airport strike you idiots {i}", t.AddMinutes(10 + i)))]);
+
+        await using var check = await h.DbAsync();
+        var abusive = await check.Set<StoredPost>().Where(p => p.Abusive).Select(p => new { p.Seq, p.TopicId }).ToListAsync();
+        Assert.Equal(4, abusive.Count);
+        var merged = await check.Set<StoredTopic>().Where(x => x.MergedInto != null).ToDictionaryAsync(x => x.Id, x => x.MergedInto!.Value);
+        int Canonical(int id) => merged.GetValueOrDefault(id, id);
+        var expected = abusive.Where(p => p.TopicId is { } id && Canonical(id) == Canonical(topic)).Select(p => p.Seq).Order().ToList();
+        Assert.NotEmpty(expected);
+        var exposures = await check.Set<CareExposure>().Where(e => e.AgentId == Bob.Aad).Select(e => e.PostSeq).OrderBy(x => x).ToListAsync();
+        Assert.Equal(expected, exposures);
     }
 
     [StorageTheory]

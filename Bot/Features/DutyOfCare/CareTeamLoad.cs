@@ -53,13 +53,15 @@ public sealed class CareTeamLoad(IDbContextFactory<CrisisDbContext> contexts, IO
             return "no agent activity on topics recorded yet";
         }
 
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{load.AgentsActive} agent(s) working on topics; {load.AgentsExposed} saw abusive posts ({load.AbusiveExposures} in all); {load.BreakPrompts} break prompt(s) sent");
+        var text = $"{Count(load.AgentsActive, "agent")} on topics, {load.AgentsExposed.ToString(CultureInfo.InvariantCulture)} exposed to " +
+                   $"{Count(load.AbusiveExposures, "abusive post")}, {Count(load.BreakPrompts, "break prompt")} sent";
         if (load.Named.Count > 0)
         {
-            text += ". " + string.Join(", ", load.Named.Take(8).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Name}: {a.AbusiveExposures} abusive, {a.BreakPrompts} prompt(s)")));
+            text += ". " + string.Join(", ", load.Named.Take(8).Select(a => $"{a.Name}: {a.AbusiveExposures.ToString(CultureInfo.InvariantCulture)} abusive, {Count(a.BreakPrompts, "prompt")}"));
         }
 
         return text;
     }
+
+    private static string Count(int n, string noun) => n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
 }
