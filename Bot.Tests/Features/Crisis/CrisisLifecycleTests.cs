@@ -330,7 +330,7 @@ public class CrisisLifecycleTests : IAsyncLifetime
     [StorageTheory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task CrisisCommand_DutyOfCareTracking_StatusCardShowsTeamLoadNamesOnlyWhenConfigured(bool named)
+    public async Task CrisisCommand_DutyOfCareTracking_LeadsStatusCardShowsTeamLoadNamesOnlyWhenConfigured(bool named)
     {
         await using var host = await CrisisTestHost.StartAsync(postgres: Postgres, extra: new() { ["DutyOfCare:NameAgentsInSummary"] = named ? "true" : "false" },
             configure: (services, configuration) => services.AddDutyOfCareFeature(configuration));
@@ -346,6 +346,8 @@ public class CrisisLifecycleTests : IAsyncLifetime
 
         host.Time.Advance(TimeSpan.FromMinutes(5));
         await host.RunAsync(CrisisTestHost.FromAgent("crisis"));
+        Assert.DoesNotContain("Team load", CardText.Of(host.Replies.Last()), StringComparison.Ordinal); // only the leads' view
+        await host.RunAsync(CrisisTestHost.FromLead("crisis"));
 
         var card = CardText.Of(host.Replies.Last());
         Assert.Contains("Team load", card, StringComparison.Ordinal);

@@ -380,7 +380,8 @@ public sealed class CrisisCommands(CrisisService crises, CrisisPolicy policy, Cr
             return;
         }
 
-        var load = await teamLoad.GetTeamLoadAsync(active.DeclaredAt, time.GetUtcNow().AddTicks(1), ct);
+        // Team load (duty of care) only on the leads' view: with DutyOfCare:NameAgentsInSummary it names agents.
+        var load = await policy.IsLeadAsync(turn.Activity, ct) ? await teamLoad.GetTeamLoadAsync(active.DeclaredAt, time.GetUtcNow().AddTicks(1), ct) : null;
         var loadText = load is null ? null : CareTeamLoad.Describe(load);
         await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Declared(active, await crises.GetRolesAsync(active.Id, ct), loadText), $"Crisis: {active.Name}"), ct);
     }
