@@ -22,6 +22,9 @@ public sealed record CrisisDeclaredCardInput(
     /// <summary>What changed in crisis mode, e.g. "Spike threshold ×3 → ×2".</summary>
     public IReadOnlyList<string> Changes { get; init; } = [];
 
+    /// <summary>Team load since the declaration (duty of care), shown to the crisis lead on the status view; null: not shown.</summary>
+    public string? TeamLoad { get; init; }
+
     /// <summary>Users whose client refreshes the card automatically (at most 60 kept).</summary>
     public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
 }
@@ -53,6 +56,24 @@ public static class CrisisDeclaredCard
         return CardBudget.Shrink(100, scale => Render(input, scale));
     }
 
+    private static (string Title, string Value)[] FactList(CrisisDeclaredCardInput input, string[] products, string leads)
+    {
+        var facts = new List<(string Title, string Value)>
+        {
+            ("Declared", $"{Safe(input.DeclaredBy, 60)}, {Time(input.DeclaredAt)}"),
+            ("Products", products.Length == 0 ? "all" : string.Join(", ", products)),
+            ("Crisis leads", leads),
+            ("Expert answers due within", Duration(input.ExpertSla)),
+            ("Status updates", "every " + Duration(input.UpdateEvery)),
+        };
+        if (!string.IsNullOrWhiteSpace(input.TeamLoad))
+        {
+            facts.Add(("Team load", Safe(input.TeamLoad, 400)));
+        }
+
+        return [.. facts];
+    }
+
     private static AdaptiveCard Render(CrisisDeclaredCardInput input, int scale)
     {
         var (leads, mentions) = Mention(input.Leads);
@@ -64,12 +85,7 @@ public static class CrisisDeclaredCard
                 TitleWithState("Crisis declared", "Crisis mode", TextColor.Attention),
                 new TextBlock(Safe(input.Name, 120)) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Wrap = true }),
             Para(Safe(input.Reason, Scaled(CardParts.Sentence, scale))),
-            Facts(
-                ("Declared", $"{Safe(input.DeclaredBy, 60)}, {Time(input.DeclaredAt)}"),
-                ("Products", products.Length == 0 ? "all" : string.Join(", ", products)),
-                ("Crisis leads", leads),
-                ("Expert answers due within", Duration(input.ExpertSla)),
-                ("Status updates", "every " + Duration(input.UpdateEvery))),
+            Facts(FactList(input, products, leads)),
         };
 
         var changes = input.Changes.Where(c => !string.IsNullOrWhiteSpace(c)).Take(ScaledCount(MaxChanges, scale, 0)).ToArray();

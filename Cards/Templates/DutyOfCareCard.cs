@@ -4,12 +4,12 @@ using static CrisisBot.Cards.Templates.CardParts;
 
 namespace CrisisBot.Cards.Templates;
 
-/// <summary>Input of <see cref="DutyOfCareCard"/> (sent privately to one agent).</summary>
+/// <summary>Input of <see cref="DutyOfCareCard"/> (sent privately to one agent). <c>PostsHandled</c> null: not known (the shift sentence leaves it out).</summary>
 public sealed record DutyOfCareCardInput(
     string PromptId,
     string AgentName,
     TimeSpan OnShift,
-    int PostsHandled,
+    int? PostsHandled,
     int AbusivePostsSeen,
     int SuggestedBreakMinutes)
 {
@@ -24,7 +24,11 @@ public static class DutyOfCareCard
     {
         ArgumentNullException.ThrowIfNull(input);
         Required(input.PromptId, nameof(input.PromptId));
-        NonNegative(input.PostsHandled, nameof(input.PostsHandled));
+        if (input.PostsHandled is { } handled)
+        {
+            NonNegative(handled, nameof(input.PostsHandled));
+        }
+
         NonNegative(input.AbusivePostsSeen, nameof(input.AbusivePostsSeen));
         ArgumentOutOfRangeException.ThrowIfLessThan(input.SuggestedBreakMinutes, 5, nameof(input.SuggestedBreakMinutes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(input.SuggestedBreakMinutes, 120, nameof(input.SuggestedBreakMinutes));
@@ -38,14 +42,18 @@ public static class DutyOfCareCard
         var body = new List<CardElement>
         {
             Title(name.Length == 0 ? "Time for a break?" : $"Time for a break, {name}?"),
-            Para($"You have been on shift for {Duration(input.OnShift)} and handled {Plural(input.PostsHandled, "post")}."),
+            Para(input.PostsHandled is { } posts
+                ? $"You have been on shift for {Duration(input.OnShift)} and handled {Plural(posts, "post")}."
+                : $"You have been on shift for {Duration(input.OnShift)}."),
         };
 
         if (input.AbusivePostsSeen > 0)
         {
             body.Add(Box(
                 ContainerStyle.Warning,
-                Para($"{Plural(input.AbusivePostsSeen, "post")} you handled contained abuse. It is not about you, and you don't have to carry it alone.")));
+                Para(input.PostsHandled is null
+                    ? $"{Plural(input.AbusivePostsSeen, "post")} in the topics you are working on contained abuse. It is not about you, and you don't have to carry it alone."
+                    : $"{Plural(input.AbusivePostsSeen, "post")} you handled contained abuse. It is not about you, and you don't have to carry it alone.")));
         }
 
         body.Add(Subtle($"Your queue is covered while you are away. Talking to {lead} is always fine, also in the middle of a crisis."));

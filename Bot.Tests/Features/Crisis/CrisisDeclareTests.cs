@@ -6,16 +6,27 @@ using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Tests.Features.Channels;
 using CrisisBot.Tests.Infrastructure.Graph;
 
+using CrisisBot.Tests.Infrastructure.Storage;
+
 namespace CrisisBot.Tests.Features.Crisis;
 
-public sealed class CrisisDeclareTests
+public class CrisisDeclareTests : IAsyncLifetime
 {
+    protected virtual string? Postgres => null;
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private Task<CrisisTestHost> StartHostAsync(FakeGraphServer? graph = null, string? directory = null, DateTimeOffset? now = null) =>
+        CrisisTestHost.StartAsync(graph, directory, now, postgres: Postgres);
+
     private const string Declare = "declare crisis \"Airport strike\" travel-insurance";
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_NoGraphButLinkedChannel_UsesLinkedChannelAndSaysSo()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
@@ -50,10 +61,10 @@ public sealed class CrisisDeclareTests
         Assert.Equal(CrisisTestHost.Start.AddHours(4), timer.DueAt);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_NoGraphNoLinkedChannel_RefusesAndTellsHowToLink()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
 
@@ -67,10 +78,10 @@ public sealed class CrisisDeclareTests
         Assert.Null(await host.State.GetActiveAsync());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_NotALead_NotAllowedAndAudited()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAgent(Declare));
@@ -82,10 +93,10 @@ public sealed class CrisisDeclareTests
         Assert.Contains("Airport strike", audit.Subject, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_ConfiguredLeadWhoIsNotAdmin_Declares()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromLead("declare crisis \u201CStorm Ciara\u201D"));
@@ -96,10 +107,10 @@ public sealed class CrisisDeclareTests
         Assert.Equal(CrisisTestHost.LeadAadObjectId, crisis.DeclaredById);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_WhileOneIsActive_RefusedAndNothingChanges()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
 
@@ -111,7 +122,7 @@ public sealed class CrisisDeclareTests
         Assert.Equal("Airport strike", (await host.State.GetActiveAsync())!.Name);
     }
 
-    [Theory]
+    [StorageTheory]
     [InlineData("declare crisis")]
     [InlineData("declare crisis \"\"")]
     [InlineData("declare crisis \"   \" travel-insurance")]
@@ -119,7 +130,7 @@ public sealed class CrisisDeclareTests
     [InlineData("declare storm")]
     public async Task Declare_BadInput_ExplainsUsageAndStoresNothing(string text)
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin(text));
@@ -128,10 +139,10 @@ public sealed class CrisisDeclareTests
         Assert.Empty(await host.RowsAsync<CrisisRecord>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_UnknownProduct_RefusedWithTheKnownKeys()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin("declare crisis \"Strike\" travel-insurance spaceships"));
@@ -142,10 +153,10 @@ public sealed class CrisisDeclareTests
         Assert.Empty(await host.RowsAsync<CrisisRecord>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_NameTooLong_Refused()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin($"declare crisis \"{new string('x', 121)}\""));
@@ -154,11 +165,11 @@ public sealed class CrisisDeclareTests
         Assert.Empty(await host.RowsAsync<CrisisRecord>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_ThroughGraph_CreatesChannelBindsItAndPostsTheCardThere()
     {
         await using var graph = await FakeGraphServer.StartAsync();
-        await using var host = await CrisisTestHost.StartAsync(graph);
+        await using var host = await StartHostAsync(graph);
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
 
@@ -178,12 +189,12 @@ public sealed class CrisisDeclareTests
         Assert.Contains("Open war room", post.Payload, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_GraphForbiddenWithLinkedChannel_FallsBackAndNamesTheMissingPermission()
     {
         await using var graph = await FakeGraphServer.StartAsync();
         graph.EnqueueChannelAnswer(403, FakeGraphServer.InsufficientPrivilegesBody);
-        await using var host = await CrisisTestHost.StartAsync(graph);
+        await using var host = await StartHostAsync(graph);
         await host.LinkCrisisChannelAsync();
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
@@ -195,12 +206,12 @@ public sealed class CrisisDeclareTests
         Assert.Equal("19:linked-crisis@thread.tacv2", Assert.Single(await host.RowsAsync<CrisisRecord>()).ChannelId);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_GraphForbiddenWithoutLinkedChannel_RefusesWithTheAdminMessage()
     {
         await using var graph = await FakeGraphServer.StartAsync();
         graph.EnqueueChannelAnswer(403, FakeGraphServer.InsufficientPrivilegesBody);
-        await using var host = await CrisisTestHost.StartAsync(graph);
+        await using var host = await StartHostAsync(graph);
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
 
@@ -210,12 +221,12 @@ public sealed class CrisisDeclareTests
         Assert.Empty(await host.RowsAsync<CrisisRecord>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Declare_GraphNameTaken_RetriesWithATimestampedName()
     {
         await using var graph = await FakeGraphServer.StartAsync();
         graph.EnqueueChannelAnswer(400, """{"error":{"code":"NameAlreadyExists","message":"Channel name already existed, please use other name."}}""");
-        await using var host = await CrisisTestHost.StartAsync(graph);
+        await using var host = await StartHostAsync(graph);
 
         await host.RunAsync(CrisisTestHost.FromAdmin(Declare));
 
@@ -248,5 +259,29 @@ public sealed class CrisisDeclareTests
         Assert.True(CrisisCommands.TryParseDeclare(arguments, out var parsedName, out var parsedProducts, out _));
         Assert.Equal(name, parsedName);
         Assert.Equal(products, string.Join(',', parsedProducts));
+    }
+}
+
+/// <summary>The same on PostgreSQL (each test on its own database).</summary>
+[PostgresTests]
+public sealed class CrisisDeclarePostgresTests : CrisisDeclareTests
+{
+    private string? _postgres;
+
+    protected override string? Postgres => _postgres;
+
+    public override async Task InitializeAsync()
+    {
+        _postgres = PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(_postgres);
+        }
     }
 }

@@ -1,27 +1,40 @@
 using CrisisBot.Cards.Actions;
 using CrisisBot.Features.Crisis;
+using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Scheduling;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Tests.Features.Channels;
 
+using CrisisBot.Tests.Infrastructure.Graph;
+using CrisisBot.Tests.Infrastructure.Storage;
+
 namespace CrisisBot.Tests.Features.Crisis;
 
-public sealed class CrisisLifecycleTests
+public class CrisisLifecycleTests : IAsyncLifetime
 {
-    private static async Task<CrisisTestHost> DeclaredAsync()
+    protected virtual string? Postgres => null;
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private Task<CrisisTestHost> StartHostAsync(FakeGraphServer? graph = null, string? directory = null, DateTimeOffset? now = null) =>
+        CrisisTestHost.StartAsync(graph, directory, now, postgres: Postgres);
+
+    private async Task<CrisisTestHost> DeclaredAsync()
     {
-        var host = await CrisisTestHost.StartAsync();
+        var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
         await host.RunAsync(CrisisTestHost.FromAdmin("declare crisis \"Airport strike\" travel-insurance"));
         Assert.NotNull(await host.State.GetActiveAsync());
         return host;
     }
 
-    [Fact]
+    [StorageFact]
     public async Task ProposeCrisis_FromTopicCard_PostsProposalToLeadershipChannel()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkLeadershipChannelAsync();
 
         var response = await host.InvokeAsync(CardVerbs.TopicProposeCrisis, new ProposeCrisisData("t-7", "Flights cancelled strike", "Travel insurance"), CrisisTestHost.FromAgent("x"));
@@ -42,10 +55,10 @@ public sealed class CrisisLifecycleTests
         Assert.Single(await host.RowsAsync<CrisisProposal>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task ConfirmProposal_NonLeadThenLead_OnlyTheLeadDeclares()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.LinkCrisisChannelAsync();
         await host.InvokeAsync(CardVerbs.TopicProposeCrisis, new ProposeCrisisData("t-7", "Flights cancelled strike", "travel-insurance"), CrisisTestHost.FromAgent("x"));
 
@@ -74,10 +87,10 @@ public sealed class CrisisLifecycleTests
         Assert.Single(await host.RowsAsync<CrisisRecord>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task DeclineProposal_Lead_RecordsWhoAndDeclaresNothing()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         await host.InvokeAsync(CardVerbs.TopicProposeCrisis, new ProposeCrisisData("t-8", "Card outage"), CrisisTestHost.FromAgent("x"));
 
         var response = await host.InvokeAsync(CardVerbs.CrisisDeclineProposal, new CrisisProposalData("1"), CrisisTestHost.FromAdmin("x"));
@@ -88,7 +101,7 @@ public sealed class CrisisLifecycleTests
         Assert.Contains(await host.RowsAsync<AuditEntry>(), a => a.Action == "crisis.proposal.decline");
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Decide_LeadRaisesAndResolves_WhoAndWhenStored()
     {
         await using var host = await DeclaredAsync();
@@ -112,7 +125,7 @@ public sealed class CrisisLifecycleTests
         Assert.Contains(audit, a => a.Action == "decision.resolve" && a.ActorId == CrisisTestHost.AdminAadObjectId);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Decisions_ListsOpenOnesForAnyone()
     {
         await using var host = await DeclaredAsync();
@@ -127,7 +140,7 @@ public sealed class CrisisLifecycleTests
         Assert.Contains("2 open items", card, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Decide_NonLeadOrEmpty_RefusedAndNothingStored()
     {
         await using var host = await DeclaredAsync();
@@ -145,7 +158,7 @@ public sealed class CrisisLifecycleTests
         Assert.Contains(replies, r => r.Text?.Contains("at most 500", StringComparison.Ordinal) == true);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task StandDown_WithReasonAndLessons_PostsReportAndEndsCrisisState()
     {
         await using var host = await DeclaredAsync();
@@ -188,7 +201,7 @@ public sealed class CrisisLifecycleTests
         Assert.Contains("Crisis stood down", CardText.Of(refresh.Value), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task StandDown_RefusalPaths_NothingChanges()
     {
         await using var host = await DeclaredAsync();
@@ -212,13 +225,13 @@ public sealed class CrisisLifecycleTests
         Assert.Contains("No active crisis", CardText.Of(host.Replies.Last()), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task Cadence_EveryFourHoursAcrossRestart_AsksTheLeadThenStopsAfterStandDown()
     {
         var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var host = await CrisisTestHost.StartAsync(directory: directory))
+            await using (var host = await StartHostAsync(directory: directory))
             {
                 await host.LinkCrisisChannelAsync();
                 await host.RunAsync(CrisisTestHost.FromAdmin("declare crisis \"Airport strike\""));
@@ -236,7 +249,7 @@ public sealed class CrisisLifecycleTests
             }
 
             // Restart: a new process on the same database, 4 h later by the clock.
-            await using (var host = await CrisisTestHost.StartAsync(directory: directory, now: CrisisTestHost.Start.AddMinutes(246)))
+            await using (var host = await StartHostAsync(directory: directory, now: CrisisTestHost.Start.AddMinutes(246)))
             {
                 await host.AdvanceAsync(TimeSpan.FromHours(4));
                 Assert.Single(await host.RowsAsync<OutboxMessage>(), m => m.CardId == "crisis:1:status:2");
@@ -260,7 +273,7 @@ public sealed class CrisisLifecycleTests
         }
     }
 
-    [Fact]
+    [StorageFact]
     public async Task SubmitStatusUpdate_EmptyOrNonLead_Refused()
     {
         await using var host = await DeclaredAsync();
@@ -273,7 +286,7 @@ public sealed class CrisisLifecycleTests
         Assert.Empty(await host.RowsAsync<CrisisStatusUpdate>());
     }
 
-    [Fact]
+    [StorageFact]
     public async Task CrisisRole_MentionedPerson_BecomesLeadAndMayStandDown()
     {
         await using var host = await DeclaredAsync();
@@ -296,10 +309,10 @@ public sealed class CrisisLifecycleTests
         Assert.Contains("Crisis stood down", CardText.Of(response.Value), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StorageFact]
     public async Task CrisisState_AfterDeclare_ReadsTheTableAndCachesBriefly()
     {
-        await using var host = await CrisisTestHost.StartAsync();
+        await using var host = await StartHostAsync();
         var state = host.Get<ICrisisState>();
 
         Assert.IsType<CrisisState>(state);
@@ -312,5 +325,79 @@ public sealed class CrisisLifecycleTests
         Assert.Empty(active.ProductKeys);
         Assert.True(active.Covers("anything"));
         Assert.Equal(CrisisTestHost.Start, active.DeclaredAt);
+    }
+
+    [StorageTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CrisisCommand_DutyOfCareTracking_LeadsStatusCardShowsTeamLoadNamesOnlyWhenConfigured(bool named)
+    {
+        await using var host = await CrisisTestHost.StartAsync(postgres: Postgres, extra: new() { ["DutyOfCare:NameAgentsInSummary"] = named ? "true" : "false" },
+            configure: (services, configuration) => services.AddDutyOfCareFeature(configuration));
+        await host.LinkCrisisChannelAsync();
+        await host.RunAsync(CrisisTestHost.FromAdmin("declare crisis \"Airport strike\""));
+        await using (var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync())
+        {
+            db.Add(new CareEngagement { AgentId = "agent-sam", UserId = "29:sam", Name = "Sam Agent", ServiceUrl = "https://smba.trafficmanager.net/emea/", TenantId = "t", TopicId = 3, ProductKey = "travel-insurance", At = host.Time.GetUtcNow() });
+            db.Add(new CareExposure { AgentId = "agent-sam", PostSeq = 1, TopicId = 3, CrisisId = 1, At = host.Time.GetUtcNow() });
+            db.Add(new CareExposure { AgentId = "agent-sam", PostSeq = 2, TopicId = 3, CrisisId = 1, At = host.Time.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        await host.RunAsync(CrisisTestHost.FromAgent("crisis"));
+        Assert.DoesNotContain("Team load", CardText.Of(host.Replies.Last()), StringComparison.Ordinal); // only the leads' view
+        await host.RunAsync(CrisisTestHost.FromLead("crisis"));
+
+        var card = CardText.Of(host.Replies.Last());
+        Assert.Contains("Team load", card, StringComparison.Ordinal);
+        Assert.Contains("1 agent on topics, 1 exposed to 2 abusive posts, 0 break prompts sent", card, StringComparison.Ordinal);
+        Assert.Equal(named, card.Contains("Sam Agent", StringComparison.Ordinal));
+    }
+
+    [StorageFact]
+    public async Task ExportCommand_AdminGetsTheDownloadPath_OthersRefusedAndAudited()
+    {
+        await using var host = await DeclaredAsync();
+
+        await host.RunAsync(CrisisTestHost.FromAgent("export crisis 1"));
+        Assert.Contains("Only admins", host.Replies.Last().Text, StringComparison.Ordinal);
+        Assert.Single(await host.RowsAsync<AuditEntry>(), a => a.Action == "crisis.export.refused" && a.Subject == "crisis:1");
+
+        await host.RunAsync(CrisisTestHost.FromAdmin("export crisis 1"));
+        Assert.Contains("GET /api/crisis/1/export", host.Replies.Last().Text, StringComparison.Ordinal);
+        Assert.Contains("Airport strike", host.Replies.Last().Text, StringComparison.Ordinal);
+        Assert.Null(host.Replies.Last().Attachments);
+
+        await host.RunAsync(CrisisTestHost.FromAdmin("export crisis 42"));
+        Assert.Contains("There is no crisis #42", host.Replies.Last().Text, StringComparison.Ordinal);
+        await host.RunAsync(CrisisTestHost.FromAdmin("export crisis x"));
+        Assert.Contains("not a crisis number", host.Replies.Last().Text, StringComparison.Ordinal);
+        await host.RunAsync(CrisisTestHost.FromAdmin("export"));
+        Assert.Contains("Usage: export crisis <number>", host.Replies.Last().Text, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The same on PostgreSQL (each test on its own database).</summary>
+[PostgresTests]
+public sealed class CrisisLifecyclePostgresTests : CrisisLifecycleTests
+{
+    private string? _postgres;
+
+    protected override string? Postgres => _postgres;
+
+    public override async Task InitializeAsync()
+    {
+        _postgres = PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(_postgres);
+        }
     }
 }

@@ -59,14 +59,19 @@ internal sealed class CrisisTestHost : IAsyncDisposable
 
     /// <param name="graph">Graph configured against this fake server; null: no Graph configuration.</param>
     /// <param name="directory">An existing data directory (a restart); null: a new one.</param>
-    public static async Task<CrisisTestHost> StartAsync(FakeGraphServer? graph = null, string? directory = null, DateTimeOffset? now = null, Dictionary<string, string?>? extra = null)
+    /// <param name="postgres">A PostgreSQL connection string (the test's own database); null: SQLite in the data directory.</param>
+    /// <param name="configure">Extra registrations (e.g. the duty-of-care feature), after the crisis feature's.</param>
+    public static async Task<CrisisTestHost> StartAsync(
+        FakeGraphServer? graph = null, string? directory = null, DateTimeOffset? now = null, Dictionary<string, string?>? extra = null,
+        string? postgres = null, Action<IServiceCollection, IConfiguration>? configure = null)
     {
         var restart = directory is not null;
         directory ??= Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "Sqlite",
+            ["Storage:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Storage:DataDirectory"] = directory,
+            ["ConnectionStrings:Postgres"] = postgres,
             ["Bot:LocalMode"] = "true",
             ["Bot:Admins:0"] = AdminAadObjectId,
             ["Crisis:Leads:0"] = LeadAadObjectId,
@@ -98,6 +103,7 @@ internal sealed class CrisisTestHost : IAsyncDisposable
             .AddScheduling()
             .AddChannelsFeature(configuration)
             .AddCrisisFeature(configuration);
+        configure?.Invoke(services, configuration);
         if (graph is not null)
         {
             services.AddHttpClient(TeamsGraphClient.AuthHttpClientName).ConfigurePrimaryHttpMessageHandler(graph.AuthRedirectHandler);

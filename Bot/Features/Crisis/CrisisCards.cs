@@ -9,7 +9,8 @@ namespace CrisisBot.Features.Crisis;
 /// <summary>Maps crisis state onto the card templates and returns validated card JSON.</summary>
 public sealed class CrisisCards(IOptionsMonitor<CrisisOptions> options, CrisisCatalog catalog, TimeProvider time)
 {
-    public JsonElement Declared(CrisisRecord crisis, IReadOnlyList<CrisisRoleAssignment> roles)
+    /// <param name="teamLoad">Duty-of-care team load for the lead's status view (the <c>crisis</c> command); null leaves it out.</param>
+    public JsonElement Declared(CrisisRecord crisis, IReadOnlyList<CrisisRoleAssignment> roles, string? teamLoad = null)
     {
         ArgumentNullException.ThrowIfNull(crisis);
         ArgumentNullException.ThrowIfNull(roles);
@@ -48,6 +49,7 @@ public sealed class CrisisCards(IOptionsMonitor<CrisisOptions> options, CrisisCa
         {
             WarRoomUrl = warRoom?.Scheme == Uri.UriSchemeHttps ? warRoom : null,
             Changes = changes,
+            TeamLoad = teamLoad,
             RefreshUserIds = [.. leads.Select(l => l.UserId)],
         };
         return CardJson.ToElement(CrisisDeclaredCard.Build(input));

@@ -4,6 +4,7 @@ using CrisisBot.Cards;
 using CrisisBot.Cards.Actions;
 using CrisisBot.Cards.Templates;
 using CrisisBot.Features.Channels;
+using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Routing;
 
@@ -13,7 +14,7 @@ namespace CrisisBot.Features.Crisis;
 /// The crisis commands (<c>declare crisis</c>, <c>crisis</c>, <c>crisis role</c>, <c>crisis update</c>, <c>decide</c>,
 /// <c>decisions</c>, <c>stand down</c>) and card verbs (propose/confirm/decline, refresh, stand down, status update, decisions).
 /// </summary>
-public sealed class CrisisCommands(CrisisService crises, CrisisPolicy policy, CrisisCards cards, ILogger<CrisisCommands> logger)
+public sealed class CrisisCommands(CrisisService crises, CrisisPolicy policy, CrisisCards cards, ITeamLoad teamLoad, TimeProvider time, ILogger<CrisisCommands> logger)
 {
     public const string DeclareUsage = "declare crisis \"<name>\" [product keys…]";
 
@@ -379,7 +380,10 @@ public sealed class CrisisCommands(CrisisService crises, CrisisPolicy policy, Cr
             return;
         }
 
-        await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Declared(active, await crises.GetRolesAsync(active.Id, ct)), $"Crisis: {active.Name}"), ct);
+        // Team load (duty of care) only on the leads' view: with DutyOfCare:NameAgentsInSummary it names agents.
+        var load = await policy.IsLeadAsync(turn.Activity, ct) ? await teamLoad.GetTeamLoadAsync(active.DeclaredAt, time.GetUtcNow().AddTicks(1), ct) : null;
+        var loadText = load is null ? null : CareTeamLoad.Describe(load);
+        await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Declared(active, await crises.GetRolesAsync(active.Id, ct), loadText), $"Crisis: {active.Name}"), ct);
     }
 
     private async Task RoleAsync(TurnContext turn, string arguments, CancellationToken ct)

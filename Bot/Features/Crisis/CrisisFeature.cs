@@ -1,3 +1,4 @@
+using CrisisBot.Features.Crisis.Export;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Infrastructure.Graph;
 using CrisisBot.Infrastructure.Scheduling;
@@ -25,6 +26,7 @@ public static class CrisisFeature
         services.AddScheduling();
 
         services.TryAddSingleton<ICrisisActivitySource, NoCrisisActivityData>();
+        services.TryAddSingleton<DutyOfCare.ITeamLoad, DutyOfCare.NoTeamLoad>();
         services.AddSingleton<CrisisCatalog>();
         services.AddSingleton<CrisisState>();
         services.RemoveAll<ICrisisState>();
@@ -35,6 +37,8 @@ public static class CrisisFeature
         services.AddSingleton<CrisisCommands>();
         services.AddSingleton<ITimerHandler, CrisisCadenceHandler>();
         services.AddSingleton<IBotRoutes, CrisisRoutes>();
+        services.AddCrisisExport();
+        services.AddSingleton<IBotRoutes, ExportBotCommand>();
         return services;
     }
 }

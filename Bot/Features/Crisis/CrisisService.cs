@@ -439,6 +439,13 @@ public sealed class CrisisService(
         var end = crisis.StoodDownAt ?? time.GetUtcNow();
         var volumes = await activity.GetVolumesAsync(crisis.DeclaredAt, end, crisis.Products, ct);
         var questions = await activity.GetQuestionsAsync(crisis.DeclaredAt, end, crisis.Products, ct);
+        var (timeline, decisions) = await TimelineAsync(db, crisis, ct);
+        return new CrisisReport(crisis, volumes, questions, timeline, [.. decisions.Where(d => d.IsOpen)]);
+    }
+
+    /// <summary>The crisis timeline (proposal, declaration, decisions, status updates, stand-down), oldest first, and its decisions.</summary>
+    internal static async Task<(IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<CrisisDecision> Decisions)> TimelineAsync(CrisisDbContext db, CrisisRecord crisis, CancellationToken ct)
+    {
         var timeline = new List<TimelineEntry>();
         string? proposer = null;
         if (crisis.ProposalId is { } proposalId
@@ -466,7 +473,7 @@ public sealed class CrisisService(
             timeline.Add(new TimelineEntry(stoodDown, $"Stood down by {crisis.StoodDownByName ?? crisis.StoodDownById}"));
         }
 
-        return new CrisisReport(crisis, volumes, questions, [.. timeline.OrderBy(e => e.At)], [.. decisions.Where(d => d.IsOpen)]);
+        return ([.. timeline.OrderBy(e => e.At)], decisions);
     }
 
     private async Task<(CrisisChannel? Channel, List<string> Notes)> ResolveChannelAsync(string name, TeamChannelContext? origin, CancellationToken ct)

@@ -112,7 +112,37 @@ public sealed record ExpertLoopChange(
     string? TopicId,
     long? LibraryEntryId,
     bool AddToFaq,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The agent who asked or joined (set for <see cref="ExpertLoopChangeKind.QuestionAsked"/> and <see cref="ExpertLoopChangeKind.QuestionJoined"/>), else null.</summary>
+    public ExpertLoopAgent? Agent { get; init; }
+}
+
+/// <summary>An agent as the expert loop saw them: Teams user id (29:…), Entra object id when known, name, and where to reach them.</summary>
+public sealed record ExpertLoopAgent(string UserId, string? AadObjectId, string Name, string ServiceUrl, string TenantId)
+{
+    /// <summary>The stable id: the Entra object id when known, otherwise the Teams user id.</summary>
+    public string Id => string.IsNullOrWhiteSpace(AadObjectId) ? UserId : AadObjectId;
+}
+
+/// <summary>One "I used this" click on an approved answer.</summary>
+/// <param name="EntryId">The library entry used.</param>
+/// <param name="QuestionId">Its question.</param>
+/// <param name="ProductKey">Its product.</param>
+/// <param name="TopicId">The hot topic the question was asked from, if any.</param>
+/// <param name="Agent">Who clicked.</param>
+/// <param name="At">When.</param>
+public sealed record AnswerUsage(long EntryId, long QuestionId, string ProductKey, string? TopicId, ExpertLoopAgent Agent, DateTimeOffset At);
+
+/// <summary>
+/// Told about every "I used this" click inside its transaction (like <see cref="IExpertLoopObserver"/>: add rows to
+/// <c>db</c>, never save or commit). A separate hook because usage is not a state change of the question. Register with
+/// <c>services.AddSingleton&lt;IAnswerUsageObserver, …&gt;()</c>; used by duty of care ("works on a topic").
+/// </summary>
+public interface IAnswerUsageObserver
+{
+    Task OnAnswerUsedAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, AnswerUsage usage, CancellationToken ct);
+}
 
 /// <summary>
 /// Called by the expert loop inside the transaction of the change, before it commits: whatever the observer writes with

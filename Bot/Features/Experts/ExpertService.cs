@@ -125,7 +125,10 @@ public sealed class ExpertService(
         outbox.Enqueue(db, OutboxRequest.ChannelPost(question.ServiceUrl, question.TenantId, question.ChannelId, ExpertCards.Activity(card, $"Question for {product.DisplayName}"), question.CardId));
         var ack = outbox.Enqueue(db, OutboxRequest.Send(activity.ServiceUrl, tenant, conversationId, ExpertCards.Activity(card, $"Your question was sent to the {product.DisplayName} experts")));
         ScheduleSla(db, question);
-        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionAsked, question.Id, question.ProductKey, question.TopicId, null, false, now), ct);
+        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionAsked, question.Id, question.ProductKey, question.TopicId, null, false, now)
+        {
+            Agent = new ExpertLoopAgent(actor.UserId, actor.AadObjectId, actor.Name, activity.ServiceUrl, tenant),
+        }, ct);
         await db.SaveChangesAsync(ct);
         waiter.AckOutboxId = ack.Id;
         await db.SaveChangesAsync(ct);
@@ -186,7 +189,10 @@ public sealed class ExpertService(
         var card = cards.Question(question, context, ownerView: false);
         outbox.Enqueue(db, OutboxRequest.UpdateCard(question.ServiceUrl, question.TenantId, question.ChannelId, question.CardId, ExpertCards.Activity(card, "Question")));
         var ack = outbox.Enqueue(db, OutboxRequest.Send(activity.ServiceUrl!, tenant, conversationId, ExpertCards.Activity(card, $"You joined question #{question.Id}")));
-        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionJoined, question.Id, question.ProductKey, question.TopicId, null, false, now), ct);
+        await NotifyAsync(db, new ExpertLoopChange(ExpertLoopChangeKind.QuestionJoined, question.Id, question.ProductKey, question.TopicId, null, false, now)
+        {
+            Agent = new ExpertLoopAgent(actor.UserId, actor.AadObjectId, actor.Name, activity.ServiceUrl!, tenant),
+        }, ct);
         await db.SaveChangesAsync(ct);
         waiter.AckOutboxId = ack.Id;
         await db.SaveChangesAsync(ct);

@@ -28,8 +28,11 @@ public sealed class LibraryService(
     IDurableTimers timers,
     IOptionsMonitor<ExpertsOptions> options,
     TimeProvider time,
+    IEnumerable<IAnswerUsageObserver> usageObservers,
     ILogger<LibraryService> logger)
 {
+    private readonly IAnswerUsageObserver[] _usageObservers = [.. usageObservers];
+
     public const int FindLimit = 5;
     public const int ListLimit = 10;
 
@@ -183,6 +186,17 @@ public sealed class LibraryService(
         var entry = await db.Set<LibraryEntry>().SingleAsync(e => e.Id == id, ct);
         await experts.EnsureRecipientAsync(db, entry, activity, actor, ct, used: true);
         experts.Audit(db, actor, "answer.used", entry.QuestionId, entry.Id, null, null, null);
+        if (_usageObservers.Length > 0)
+        {
+            var topicId = await db.Set<ExpertQuestion>().Where(q => q.Id == entry.QuestionId).Select(q => q.TopicId).SingleOrDefaultAsync(ct);
+            var usage = new AnswerUsage(entry.Id, entry.QuestionId, entry.ProductKey, topicId,
+                new ExpertLoopAgent(actor.UserId, actor.AadObjectId, actor.Name, activity.ServiceUrl ?? "", ExpertService.TenantOf(activity)), time.GetUtcNow());
+            foreach (var observer in _usageObservers)
+            {
+                await observer.OnAnswerUsedAsync(db, usage, ct);
+            }
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         if (entry.Status != LibraryEntryStatus.Active)

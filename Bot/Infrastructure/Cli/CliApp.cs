@@ -23,6 +23,7 @@ public static class CliApp
         ReplayCommand.Create,
         ExportCommands.CreateTopics,
         ExportCommands.CreateAlarms,
+        Features.Crisis.Export.CrisisExportCommand.Create,
     ];
 
     private static readonly HashSet<string> CliOnlyFirstArguments = new(StringComparer.Ordinal)

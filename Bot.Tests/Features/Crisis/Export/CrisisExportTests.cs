@@ -1,0 +1,243 @@
+using System.IO.Compression;
+using System.Text.Json;
+using CrisisBot.Features.Crisis;
+using CrisisBot.Features.Crisis.Export;
+using CrisisBot.Features.DutyOfCare;
+using CrisisBot.Features.Experts;
+using CrisisBot.Features.HotTopics.Pipeline;
+using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Infrastructure.Outbox;
+using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Tests.Features.Experts;
+using CrisisBot.Tests.Infrastructure.Storage;
+using CrisisBot.Tests.TestData;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
+
+namespace CrisisBot.Tests.Features.Crisis.Export;
+
+/// <summary>The crisis export against the database: every row of the window is in the zip, counts equal (SQLite and PostgreSQL).</summary>
+public class CrisisExportTests : IAsyncLifetime
+{
+    private const string Formula = "=cmd|' /C calc'!A0, \"quoted\"\nsecond line";
+    private ExpertTestHost _host = null!;
+    private int _posts;
+
+    protected virtual string? Postgres => null;
+
+    public virtual async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DutyOfCare:Threshold"] = "2" }).Build();
+        _host = await ExpertTestHost.StartAsync(Postgres, s => s.AddCrisisExport().AddDutyOfCareFeature(configuration));
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        DeleteDirectory(_host.DataDirectory);
+    }
+
+    [StorageFact]
+    public async Task Export_CrisisWindow_EveryTableRowOfTheWindowInTheZipCountsEqual()
+    {
+        var h = _host;
+        var t0 = h.Time.GetUtcNow();
+        await using (var db = await h.DbAsync())
+        {
+            db.Add(new StoredTopic { Id = 7, Title = "Strike claims", Product = "travel-insurance", Posts = 3, FirstSeenMs = t0.AddHours(-3).ToUnixTimeMilliseconds(), LastSeenMs = t0.AddHours(2).ToUnixTimeMilliseconds() });
+            db.Add(new StoredTopic { Id = 8, Title = "Old topic", Product = "mail", Posts = 1, FirstSeenMs = t0.AddDays(-3).ToUnixTimeMilliseconds(), LastSeenMs = t0.AddDays(-2).ToUnixTimeMilliseconds() });
+            db.Add(AuditEntry.Create(t0, "channel.link", "admin", "Admin", "agents", "before the crisis"));
+            await db.SaveChangesAsync();
+        }
+
+        await AddPostsAsync(t0.AddHours(-2), 7, false, "before the crisis");
+        var before = await AskAsync(Bob, "Are strike cancellations covered by travel insurance?", "T7");
+
+        // The crisis: declared at t0 + 1 h, stood down at t0 + 3 h.
+        h.Time.Advance(TimeSpan.FromHours(1));
+        int crisisId;
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = CrisisRecord.Declare("Airport strike", ["travel-insurance"], "Strike at the airport", new CrisisActor("lead", "Lena Lead"),
+                new CrisisChannel("19:crisis@thread.tacv2", "Crisis", "19:team@thread.tacv2", "Care", ServiceUrl, Tenant, CrisisRecord.OriginLinked, null), 4, h.Time.GetUtcNow(), null);
+            db.Add(crisis);
+            await db.SaveChangesAsync();
+            crisisId = crisis.Id;
+            db.Add(CrisisRoleAssignment.Create(crisisId, CrisisRole.Lead, new CrisisActor("lead", "Lena Lead"), new CrisisActor("lead", "Lena Lead"), h.Time.GetUtcNow()));
+            db.Add(AuditEntry.Create(h.Time.GetUtcNow(), "crisis.declare", "lead", "Lena Lead", "crisis:" + crisisId, null));
+            await db.SaveChangesAsync();
+        }
+
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await AddPostsAsync(h.Time.GetUtcNow(), 7, false, Formula, "my claim, refused", "plain");
+        await AskAsync(Frank, "Is a hotel night covered when the flight is cancelled by a strike?", "T7"); // joins Bob's question (same topic)
+        await AskAsync(Frank, "Do you refund parcels lost in the strike?", null, "mail");
+        await AddPostsAsync(h.Time.GetUtcNow(), 7, true, "you idiots", "pathetic crooks"); // Frank works on T7 (Bob's ask is 70 min old): 2 exposures, a prompt
+        await using (var db = await h.DbAsync())
+        {
+            db.Add(CrisisDecision.Raise(crisisId, "Extend the refund window?", new CrisisActor("lead", "Lena Lead"), h.Time.GetUtcNow()));
+            db.Add(CrisisStatusUpdate.Create(crisisId, 1, "Volumes peaking, =SUM(A1) pending", new CrisisActor("lead", "Lena Lead"), h.Time.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+
+        h.Time.Advance(TimeSpan.FromHours(2));
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = await db.Set<CrisisRecord>().SingleAsync(c => c.Id == crisisId);
+            crisis.StandDown(new CrisisActor("lead", "Lena Lead"), "Strike over", "Keep the FAQ short", h.Time.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+
+        // After the window.
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await AddPostsAsync(h.Time.GetUtcNow(), 7, false, "after the crisis");
+        await AskAsync(Bob, "Can I claim for a missed connection after the strike ended?", null, "credit-card");
+
+        // Export.
+        using var zipBytes = new MemoryStream();
+        var manifest = await h.Get<CrisisExporter>().WriteAsync(crisisId, zipBytes);
+        Assert.NotNull(manifest);
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        var from = t0.AddHours(1);
+        var to = from.AddHours(2).AddMinutes(10);
+        Assert.Equal(ExportValues.Time(from), manifest.WindowFrom);
+        Assert.Equal(ExportValues.Time(to), manifest.WindowTo);
+        var zipManifest = JsonDocument.Parse(Read(zip, "manifest.json")).RootElement;
+        Assert.Equal(crisisId, zipManifest.GetProperty("crisisId").GetInt32());
+        Assert.Equal(manifest.Files.Count, zipManifest.GetProperty("files").GetArrayLength());
+        Assert.Equal(zip.Entries.Select(e => e.FullName).Where(n => n != "manifest.json").Order(), manifest.Files.Select(f => f.Name).Order());
+
+        // Every file: JSON lines and CSV records equal the manifest's row count.
+        foreach (var file in manifest.Files)
+        {
+            var text = Read(zip, file.Name);
+            var rows = file.Name.EndsWith(".jsonl", StringComparison.Ordinal) ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length
+                : file.Name.EndsWith(".csv", StringComparison.Ordinal) ? CsvParser.Parse(text).Count - 1 : file.Rows;
+            Assert.True(rows == file.Rows, $"{file.Name}: {rows} rows in the file, manifest says {file.Rows}");
+        }
+
+        // Against the database, table by table.
+        await using var check = await h.DbAsync();
+        var (fromMs, toMs) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        var posts = await check.Set<StoredPost>().Where(p => p.CreatedAtMs >= fromMs && p.CreatedAtMs < toMs).Select(p => p.PostId).ToListAsync();
+        Assert.Equal(5, posts.Count);
+        Assert.Equal(posts.Order(), Lines(zip, "posts").Select(l => l.GetProperty("PostId").GetString()!).Order());
+        var auditQuestions = await check.Set<ExpertAuditEntry>().Where(a => a.At >= from && a.At < to && a.QuestionId != null).Select(a => a.QuestionId!.Value).ToListAsync();
+        var questions = (await check.Set<ExpertQuestion>().Where(q => q.AskedAt >= from && q.AskedAt < to).Select(q => q.Id).ToListAsync()).Union(auditQuestions).Order().ToList();
+        Assert.Contains(before, questions); // asked before, joined during the crisis
+        Assert.Equal(2, questions.Count);
+        Assert.Equal(questions, Lines(zip, "questions").Select(l => l.GetProperty("Id").GetInt64()).Order());
+        Assert.Equal(await check.Set<QuestionWaiter>().CountAsync(w => questions.Contains(w.QuestionId)), Rows(manifest, "waiting-agents"));
+        Assert.Equal(3, Rows(manifest, "waiting-agents"));
+        Assert.Equal(await check.Set<ExpertAnswer>().CountAsync(a => questions.Contains(a.QuestionId)), Rows(manifest, "answer-versions"));
+        Assert.Equal(await check.Set<LibraryEntry>().CountAsync(e => questions.Contains(e.QuestionId)), Rows(manifest, "library-entries"));
+        Assert.Equal(await check.Set<ExpertAuditEntry>().CountAsync(a => a.At >= from && a.At < to), Rows(manifest, "approvals-audit"));
+        Assert.Equal(await check.Set<ExpertAuditEntry>().CountAsync(a => a.Action == "answer.used" && a.At >= from && a.At < to), Rows(manifest, "usage"));
+        var outbox = await check.Set<OutboxMessage>().CountAsync(m => m.CreatedAt >= from && m.CreatedAt < to);
+        Assert.True(outbox >= 4, $"outbox rows in the window: {outbox}");
+        Assert.Equal(outbox, Rows(manifest, "deliveries-outbox"));
+        Assert.Equal(await check.Set<CardMessage>().CountAsync(c => c.PostedAt >= from && c.PostedAt < to), Rows(manifest, "card-posts"));
+        Assert.Equal(1, Rows(manifest, "audit"));
+        Assert.Equal(1, Rows(manifest, "crisis"));
+        Assert.Equal(1, Rows(manifest, "crisis-roles"));
+        Assert.Equal(1, Rows(manifest, "decisions"));
+        Assert.Equal(1, Rows(manifest, "status-updates"));
+        Assert.Equal(1, Rows(manifest, "topics")); // topic 8 ended before the crisis
+        Assert.Equal(3, Rows(manifest, "products"));
+        Assert.Equal(4, Rows(manifest, "timeline")); // declared, decision, status update, stood down
+        var care = Assert.Single(Lines(zip, "duty-of-care"));
+        Assert.Equal(2, care.GetProperty("abusiveExposures").GetInt32());
+        Assert.Equal(1, care.GetProperty("breakPrompts").GetInt32());
+        Assert.Equal("agent 1", care.GetProperty("agent").GetString()); // not named by default
+        Assert.Contains(manifest.Notes, n => n.StartsWith("acknowledgements:", StringComparison.Ordinal));
+
+        // CSV safety: the formula-looking post text is escaped and survives quoting.
+        var csv = CsvParser.Parse(Read(zip, "posts.csv"));
+        var textColumn = Array.IndexOf(csv[0], "Text");
+        Assert.Contains(csv.Skip(1), r => r[textColumn] == "'" + Formula);
+        Assert.Contains(csv.Skip(1), r => r[textColumn] == "my claim, refused");
+        Assert.Contains(Lines(zip, "posts"), l => l.GetProperty("Text").GetString() == Formula); // JSON keeps the original
+    }
+
+    [StorageFact]
+    public async Task Export_UnknownCrisis_NullAndNothingWritten()
+    {
+        using var output = new MemoryStream();
+        Assert.Null(await _host.Get<CrisisExporter>().WriteAsync(999, output));
+        Assert.Equal(0, output.Length);
+    }
+
+    private static long Rows(ExportManifest manifest, string file) => manifest.Files.Single(f => f.Name == file + ".jsonl").Rows;
+
+    private static string Read(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private static List<JsonElement> Lines(ZipArchive zip, string file) =>
+        [.. Read(zip, file + ".jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+
+    private async Task<long> AskAsync(TestUser user, string question, string? topic, string product = "travel-insurance")
+    {
+        var activity = ActivityBuilder.Personal("ask").WithFrom(user.Id, user.Name, user.Aad).WithServiceUrl(ServiceUrl).WithTenant(Tenant).Build();
+        var result = await _host.Get<ExpertService>().AskAsync(activity, new AskRequest(product, question, topic, topic is null ? null : "Strike claims"));
+        Assert.NotNull(result.QuestionId);
+        return result.QuestionId.Value;
+    }
+
+    private async Task AddPostsAsync(DateTimeOffset createdAt, int topic, bool abusive, params string[] texts)
+    {
+        await using var db = await _host.DbAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        foreach (var text in texts)
+        {
+            db.Add(new StoredPost
+            {
+                Source = "twitter",
+                PostId = "p" + (++_posts).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Text = text,
+                CreatedAtMs = createdAt.ToUnixTimeMilliseconds(),
+                Product = "travel-insurance",
+                TopicId = topic,
+                Abusive = abusive,
+            });
+        }
+
+        await db.SaveChangesAsync();
+        foreach (var observer in _host.Services.GetServices<ITopicChangeObserver>())
+        {
+            await observer.OnTopicsChangedAsync(db, new TopicChangeBatch([], [], [], createdAt, IsRebuild: false), CancellationToken.None);
+        }
+
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+    }
+}
+
+/// <summary>The same on PostgreSQL (each test on its own database).</summary>
+[PostgresTests]
+public sealed class CrisisExportPostgresTests : CrisisExportTests
+{
+    private string? _postgres;
+
+    protected override string? Postgres => _postgres;
+
+    public override async Task InitializeAsync()
+    {
+        _postgres = PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await PostgresTestServer.DropDatabaseAsync(_postgres);
+        }
+    }
+}

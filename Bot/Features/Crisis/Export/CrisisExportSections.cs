@@ -1,0 +1,106 @@
+using CrisisBot.Features.HotTopics.Routing;
+
+namespace CrisisBot.Features.Crisis.Export;
+
+/// <summary>
+/// The built-in sections: posts per topic, topics, alarms (event time in the window); questions asked or acted on in the
+/// window with their answer versions, library entries, waiting agents and recipients; the expert audit (approvals,
+/// refusals) and its "I used this" rows; the outbox and card posts created in the window; the audit trail; the crisis,
+/// roles, proposals, decisions and status updates. Optional tables of other features (acknowledgements, FAQ) are
+/// included when this installation has them.
+/// </summary>
+internal sealed class TableSections : IExportSection
+{
+    /// <summary>Questions of the window: asked in it, or with an expert-loop audit row in it.</summary>
+    internal const string WindowQuestions =
+        "(SELECT q.\"Id\" FROM \"ExpertQuestions\" q WHERE (q.\"AskedAt\" >= @from AND q.\"AskedAt\" < @to) OR q.\"Id\" IN (SELECT a.\"QuestionId\" FROM \"ExpertAudit\" a WHERE a.\"At\" >= @from AND a.\"At\" < @to AND a.\"QuestionId\" IS NOT NULL))";
+
+    internal static readonly TableExport[] Tables =
+    [
+        new("posts", "HotTopicPosts", "\"CreatedAtMs\" >= @fromMs AND \"CreatedAtMs\" < @toMs", "\"CurrentTopicId\", \"Seq\" ",
+            [("CurrentTopicId", "(SELECT COALESCE(t.\"MergedInto\", t.\"Id\") FROM \"HotTopics\" t WHERE t.\"Id\" = \"HotTopicPosts\".\"TopicId\")")]),
+        new("topics", "HotTopics", "\"FirstSeenMs\" < @toMs AND \"LastSeenMs\" >= @fromMs"),
+        new("alarms", "HotTopicAlarms", "\"AtMs\" >= @fromMs AND \"AtMs\" < @toMs"),
+        new("questions", "ExpertQuestions", $"\"Id\" IN {WindowQuestions}"),
+        new("answer-versions", "ExpertAnswers", $"\"QuestionId\" IN {WindowQuestions}"),
+        new("library-entries", "LibraryEntries", $"\"QuestionId\" IN {WindowQuestions}"),
+        new("approvals-audit", "ExpertAudit", "\"At\" >= @from AND \"At\" < @to"),
+        new("usage", "ExpertAudit", "\"Action\" = 'answer.used' AND \"At\" >= @from AND \"At\" < @to"),
+        new("waiting-agents", "ExpertQuestionWaiters", $"\"QuestionId\" IN {WindowQuestions}"),
+        new("answer-recipients", "LibraryRecipients", $"\"EntryId\" IN (SELECT e.\"Id\" FROM \"LibraryEntries\" e WHERE e.\"QuestionId\" IN {WindowQuestions})"),
+        new("deliveries-outbox", "OutboxMessages", "\"CreatedAt\" >= @from AND \"CreatedAt\" < @to"),
+        new("card-posts", "CardMessages", "\"PostedAt\" >= @from AND \"PostedAt\" < @to"),
+        new("audit", "AuditEntries", "\"At\" >= @from AND \"At\" < @to"),
+        new("crisis", "Crises", "\"Id\" = @crisis"),
+        new("crisis-roles", "CrisisRoles", "\"CrisisId\" = @crisis"),
+        new("crisis-proposals", "CrisisProposals", "\"CrisisId\" = @crisis OR (\"ProposedAt\" >= @from AND \"ProposedAt\" < @to)"),
+        new("decisions", "CrisisDecisions", "\"CrisisId\" = @crisis OR (\"RaisedAt\" >= @from AND \"RaisedAt\" < @to)"),
+        new("status-updates", "CrisisStatusUpdates", "\"CrisisId\" = @crisis"),
+    ];
+
+    public int Order => 100;
+
+    public async Task WriteAsync(CrisisExportContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var table in Tables)
+        {
+            if (context.HasTable(table.Table))
+            {
+                await context.WriteTableAsync(table, ct);
+            }
+            else
+            {
+                context.Note($"{table.File}: table {table.Table} does not exist on this installation");
+            }
+        }
+
+        // Tables of features that may not be installed yet (leadership-summary acknowledgements, FAQ versions): whole
+        // tables, since their time columns are not known here. A feature that wants a windowed file registers its own section.
+        var optional = context.Tables().Where(t => t.Contains("Acknowledg", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Faq", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        foreach (var table in optional)
+        {
+            await context.WriteTableAsync(new TableExport(Kebab(table), table, null), ct);
+        }
+
+        if (!optional.Any(t => t.Contains("Acknowledg", StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Note("acknowledgements: no acknowledgement table on this installation (leadership summaries not installed)");
+        }
+    }
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
+
+/// <summary>products.json/.csv from products.yaml (the catalog as configured now) and the crisis timeline.</summary>
+internal sealed class CrisisInfoSections(IServiceProvider services, Microsoft.Extensions.Options.IOptions<ProductsOptions> options) : IExportSection
+{
+    public int Order => 50;
+
+    public async Task WriteAsync(CrisisExportContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string[] productColumns = ["key", "displayName", "owners", "deputies", "approvers", "slaNormalMinutes", "slaCrisisMinutes", "channel", "inCrisisScope"];
+        var products = (services.GetService<ProductCatalog>() ?? options.Value.LoadCatalog()).Products.ToList();
+        await context.WriteRowsAsync("products", productColumns, "products.yaml (as configured at export time)", _ => Rows(products.Select(p => new object?[]
+        {
+            p.Key, p.DisplayName, string.Join(";", p.Owners), string.Join(";", p.Deputies), string.Join(";", p.Approvers),
+            p.Sla.Normal, p.Sla.Crisis, p.Channel, context.Crisis.Products.Count == 0 || context.Crisis.Products.Contains(p.Key, StringComparer.OrdinalIgnoreCase),
+        })), ct);
+
+        var (timeline, _) = await CrisisService.TimelineAsync(context.Db, context.Crisis, ct);
+        await context.WriteRowsAsync("timeline", ["at", "event"], "crisis timeline (proposal, declaration, decisions, status updates, stand-down)",
+            _ => Rows(timeline.Select(t => new object?[] { t.At, t.Text })), ct);
+    }
+
+    private static async IAsyncEnumerable<object?[]> Rows(IEnumerable<object?[]> rows)
+    {
+        foreach (var row in rows)
+        {
+            yield return row;
+        }
+
+        await Task.CompletedTask;
+    }
+}
