@@ -4,6 +4,7 @@ using CrisisBot.Features.Crisis;
 using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
+using CrisisBot.Features.Summaries;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Scheduling;
@@ -32,12 +33,14 @@ builder.Services.AddExpertsFeature(builder.Configuration);
 builder.Services.AddCrisisFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
+builder.Services.AddSummariesFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();
+app.MapSummaries();
 await app.RunAsync();
 return 0;
 
