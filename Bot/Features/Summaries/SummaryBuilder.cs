@@ -145,7 +145,7 @@ public sealed class SummaryBuilder(
         {
             return catalog.Find(key)?.DisplayName ?? key;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or UnauthorizedAccessException or HotTopics.Routing.ProductCatalogException)
         {
             return key;
         }
