@@ -140,7 +140,8 @@ public sealed class FakeGraphServer : IAsyncDisposable
         JsonNode? json = null;
         try
         {
-            json = JsonNode.Parse(body);
+            // Graph binds action parameters case-insensitively; the SDK sends "Message" and "SaveToSentItems".
+            json = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true });
         }
         catch (JsonException)
         {
