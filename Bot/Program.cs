@@ -7,6 +7,7 @@ using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Features.Operations;
+using CrisisBot.Features.Summaries;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Scheduling;
@@ -37,6 +38,7 @@ builder.Services.AddDutyOfCareFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
 builder.Services.AddFaqFeature(builder.Configuration);
+builder.Services.AddSummariesFeature(builder.Configuration);
 
 var app = builder.Build();
 await app.Services.MigrateStorageAsync();
@@ -45,6 +47,7 @@ app.MapBotMessages();
 app.MapHotTopics();
 app.MapFaq();
 app.MapCrisisExport();
+app.MapSummaries();
 await app.RunAsync();
 return 0;
 

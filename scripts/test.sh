@@ -55,9 +55,26 @@ install_wrk() {
          && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 wrk < /dev/null; }
 }
 
+# The leadership summary's PNG chart (ScottPlot on SkiaSharp's self-contained Linux build) reads fonts from
+# /usr/share/fonts: Debian fonts-dejavu-core.
+install_chart_fonts() {
+  [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] && return 0
+  echo "== installing Debian fonts-dejavu-core (text of the summary chart PNG)"
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+      echo "warning: fonts-dejavu-core is missing and installing it needs root (apt-get install -y fonts-dejavu-core)"; return 1
+    fi
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 fonts-dejavu-core < /dev/null \
+    || { "${sudo[@]}" apt-get update -q < /dev/null \
+         && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 fonts-dejavu-core < /dev/null; }
+}
+
 install_prerequisites() {
   local ok=0
   install_chromium || ok=1
+  install_chart_fonts || ok=1
   install_wrk || ok=1
   npm_ci tools/card-validator --omit=peer || ok=1
   npm_ci tools/manifest-validator || ok=1

@@ -5,7 +5,20 @@ using static CrisisBot.Cards.Templates.CardParts;
 namespace CrisisBot.Cards.Templates;
 
 /// <summary>One row of the top-topics table.</summary>
-public sealed record SummaryTopic(string Title, string Product, int Posts, double Baseline, HotTopicState State);
+public sealed record SummaryTopic(string Title, string Product, int Posts, double Baseline, HotTopicState State)
+{
+    /// <summary>Optional trend word shown after the factor, e.g. "rising".</summary>
+    public string? Trend { get; init; }
+}
+
+/// <summary>The team's exposure to abusive posts (duty of care); <see cref="Named"/> only when naming is configured.</summary>
+public sealed record SummaryTeamLoad(int AgentsActive, int AgentsExposed, int AbusiveExposures, int BreakPrompts, IReadOnlyList<SummaryAgentLoad> Named);
+
+/// <summary>One agent's load in <see cref="SummaryTeamLoad"/>.</summary>
+public sealed record SummaryAgentLoad(string Name, int AbusiveExposures, int BreakPrompts);
+
+/// <summary>The latest crisis status update from the lead.</summary>
+public sealed record SummaryStatusUpdate(string Text, string Author, DateTimeOffset At);
 
 /// <summary>Questions in the period.</summary>
 public sealed record SummaryQuestions(int Asked, int Answered, int Pending, int Overdue);
@@ -47,6 +60,21 @@ public sealed record LeadershipSummaryCardInput(
 
     /// <summary>Users whose client refreshes the card automatically (at most 60 kept), e.g. the leadership channel members.</summary>
     public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
+
+    /// <summary>Optional baseline per bucket (e.g. the same buckets one week earlier), drawn instead of the flat <see cref="BaselinePerBucket"/>.</summary>
+    public IReadOnlyList<VolumePoint>? BaselineVolume { get; init; }
+
+    /// <summary>Optional https (signed) URL of the chart as a PNG: the chart's fallback for clients without Chart.Line.</summary>
+    public Uri? ChartImageUrl { get; init; }
+
+    /// <summary>Optional period name, e.g. "Last 24 hours".</summary>
+    public string? PeriodLabel { get; init; }
+
+    /// <summary>Optional team load (duty of care); the section is left out when null.</summary>
+    public SummaryTeamLoad? TeamLoad { get; init; }
+
+    /// <summary>Optional latest crisis status update.</summary>
+    public SummaryStatusUpdate? LatestStatusUpdate { get; init; }
 }
 
 /// <summary>
@@ -60,6 +88,7 @@ public static class LeadershipSummaryCard
     public const int MaxDecisions = 8;
     public const int MaxAcknowledgements = 30;
     public const int MaxChartPoints = 48;
+    public const int MaxTeamLoadRows = 10;
 
     public static AdaptiveCard Build(LeadershipSummaryCardInput input)
     {
@@ -88,6 +117,7 @@ public static class LeadershipSummaryCard
         {
             TitleWithState("Crisis summary", string.IsNullOrWhiteSpace(input.CrisisName) ? "Routine" : "Crisis active", string.IsNullOrWhiteSpace(input.CrisisName) ? TextColor.Accent : TextColor.Attention),
             Subtle((string.IsNullOrWhiteSpace(input.CrisisName) ? string.Empty : Safe(input.CrisisName, 80) + " · ")
+                + (string.IsNullOrWhiteSpace(input.PeriodLabel) ? string.Empty : Safe(input.PeriodLabel, 40) + ": ")
                 + $"{Time(input.PeriodStart)} to {Time(input.PeriodEnd)}"),
             Facts(
                 ("Posts", $"{Num(input.Posts)} ({factor} baseline of {Num(input.BaselinePosts, "0")})"),
@@ -101,16 +131,25 @@ public static class LeadershipSummaryCard
         var points = input.Volume.TakeLast(MaxChartPoints).ToArray();
         if (points.Length > 0)
         {
-            var series = new List<ChartSeries> { new("Posts", points.Select(p => new ChartPoint(ClockTime(p.At), p.Posts)).ToArray()) };
-            if (input.BaselinePerBucket is { } baseline)
+            var multiDay = points[^1].At - points[0].At >= TimeSpan.FromDays(1);
+            string Label(DateTimeOffset at) => multiDay ? at.ToString("ddd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : ClockTime(at);
+            var series = new List<ChartSeries> { new("Posts", points.Select(p => new ChartPoint(Label(p.At), p.Posts)).ToArray()) };
+            if (input.BaselineVolume is { Count: > 0 } baselineVolume)
             {
-                series.Add(new ChartSeries("Baseline", points.Select(p => new ChartPoint(ClockTime(p.At), Math.Round(baseline, 1))).ToArray()));
+                var weekBefore = baselineVolume.TakeLast(points.Length).ToArray();
+                series.Add(new ChartSeries("Week before", weekBefore.Select((p, i) => new ChartPoint(Label(points[Math.Min(i, points.Length - 1)].At), p.Posts)).ToArray()));
+            }
+            else if (input.BaselinePerBucket is { } baseline)
+            {
+                series.Add(new ChartSeries("Baseline", points.Select(p => new ChartPoint(Label(p.At), Math.Round(baseline, 1))).ToArray()));
             }
 
-            var fallback = new Container([
-                Subtle(input.BaselinePerBucket is { } usual ? $"Posts per interval (latest; baseline {Num(usual, "0")})" : "Posts per interval (latest)"),
-                Facts(points.TakeLast(6).Select(p => (ClockTime(p.At), Plural(p.Posts, "post"))).ToArray()),
-            ]);
+            CardElement fallback = input.ChartImageUrl is { } image
+                ? new Image(image, "Posts per interval against the baseline")
+                : new Container([
+                    Subtle(input.BaselinePerBucket is { } usual ? $"Posts per interval (latest; baseline {Num(usual, "0")})" : "Posts per interval (latest)"),
+                    Facts(points.TakeLast(6).Select(p => (Label(p.At), Plural(p.Posts, "post"))).ToArray()),
+                ]);
             body.Add(new ChartLine(series, fallback) { Title = "Volume against baseline", XAxisTitle = "Time", YAxisTitle = "Posts" });
         }
 
@@ -125,7 +164,7 @@ public static class LeadershipSummaryCard
             var rows = new List<TableRow> { new([Cell("Topic", bold: true), Cell("Posts", bold: true), Cell("State", bold: true)]) { Style = ContainerStyle.Emphasis } };
             rows.AddRange(topics.Select(t => new TableRow([
                 Cell($"{Safe(t.Title, Scaled(80, scale))} ({Safe(t.Product, 40)})"),
-                Cell($"{Num(t.Posts)} · {HotTopicCard.Factor(t.Posts, t.Baseline)}"),
+                Cell($"{Num(t.Posts)} · {HotTopicCard.Factor(t.Posts, t.Baseline)}" + (string.IsNullOrWhiteSpace(t.Trend) ? string.Empty : " · " + Safe(t.Trend, 20))),
                 Cell(HotTopicCard.StateLabel(t.State).Label),
             ])));
             body.Add(new Table([new(5), new(2), new(2)], rows) { FirstRowAsHeader = true, ShowGridLines = false });
@@ -136,6 +175,27 @@ public static class LeadershipSummaryCard
         body.Add(decisions.Length == 0
             ? Subtle("None right now.")
             : Box(ContainerStyle.Warning, [.. decisions.Select(d => Para("• " + Safe(d, Scaled(CardParts.Sentence, scale))))]));
+
+        if (input.LatestStatusUpdate is { } status)
+        {
+            body.Add(Heading("Latest status update"));
+            body.Add(Para(Safe(status.Text, Scaled(CardParts.Sentence * 2, scale))));
+            body.Add(Subtle($"{Safe(status.Author, 60)} · {Time(status.At)}"));
+        }
+
+        if (input.TeamLoad is { } load)
+        {
+            body.Add(Heading("Team load"));
+            body.Add(Facts(
+                ("Agents active", Num(load.AgentsActive)),
+                ("Exposed to abuse", $"{Num(load.AgentsExposed)} agents · {Plural(load.AbusiveExposures, "abusive post")}"),
+                ("Break prompts sent", Num(load.BreakPrompts))));
+            var named = load.Named.Take(ScaledCount(MaxTeamLoadRows, scale, 0)).ToArray();
+            if (named.Length > 0)
+            {
+                body.Add(Facts(named.Select(a => (Safe(a.Name, 60), $"{Plural(a.AbusiveExposures, "abusive post")} · {Plural(a.BreakPrompts, "break prompt")}")).ToArray()));
+            }
+        }
 
         var acks = input.Acknowledgements.OrderBy(a => a.At).ToArray();
         var shownAcks = acks.Take(ScaledCount(MaxAcknowledgements, scale, 0)).ToArray();

@@ -31,6 +31,7 @@ public sealed class FakeGraphServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string Body, int? RetryAfter)> _answers = new();
+    private readonly ConcurrentQueue<(int Status, string Body)> _mailAnswers = new();
     private int _tokens;
     private int _channels;
 
@@ -71,6 +72,12 @@ public sealed class FakeGraphServer : IAsyncDisposable
     /// <summary>The next channel creation answers <paramref name="status"/> with <paramref name="body"/> (else 201).</summary>
     public void EnqueueChannelAnswer(int status, string body, int? retryAfterSeconds = null) => _answers.Enqueue((status, body, retryAfterSeconds));
 
+    /// <summary>The next <c>sendMail</c> answers <paramref name="status"/> with <paramref name="body"/> (else 202).</summary>
+    public void EnqueueMailAnswer(int status, string body) => _mailAnswers.Enqueue((status, body));
+
+    /// <summary>The sender mailbox every <c>sendMail</c> must use (<c>POST /v1.0/users/{MailSender}/sendMail</c>).</summary>
+    public const string MailSender = "crisisbot@contoso.example";
+
     public static string InsufficientPrivilegesBody =>
         """{"error":{"code":"Forbidden","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2026-11-22T10:00:00","request-id":"r-1"}}}""";
 
@@ -108,8 +115,54 @@ public sealed class FakeGraphServer : IAsyncDisposable
             return;
         }
 
+        if (request.Method == "POST" && path.StartsWith("/v1.0/users/", StringComparison.Ordinal) && path.EndsWith("/sendMail", StringComparison.Ordinal))
+        {
+            await SendMailAsync(context, Uri.UnescapeDataString(path["/v1.0/users/".Length..^"/sendMail".Length]), body);
+            return;
+        }
+
         Violations.Enqueue($"unexpected {request.Method} {path}");
         context.Response.StatusCode = 404;
+    }
+
+    /// <summary><c>POST /users/{id}/sendMail</c>: bearer token, JSON with <c>message</c> (subject, HTML body, recipients); 202 with no body.</summary>
+    private async Task SendMailAsync(HttpContext context, string sender, string body)
+    {
+        var auth = context.Request.Headers.Authorization.ToString();
+        if (!IssuedTokens.Any(t => auth == "Bearer " + t))
+        {
+            Violations.Enqueue($"sendMail with authorization '{auth}'");
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsync("""{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}""");
+            return;
+        }
+
+        JsonNode? json = null;
+        try
+        {
+            // Graph binds action parameters case-insensitively; the SDK sends "Message" and "SaveToSentItems".
+            json = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+        }
+        catch (JsonException)
+        {
+            Violations.Enqueue("sendMail body is not JSON");
+        }
+
+        var message = json?["message"];
+        Expect(sender == MailSender, $"sendMail sender {sender}");
+        Expect(message is not null, "sendMail without message");
+        Expect(!string.IsNullOrWhiteSpace((string?)message?["subject"]), "sendMail without subject");
+        Expect(string.Equals((string?)message?["body"]?["contentType"], "html", StringComparison.OrdinalIgnoreCase), "sendMail body is not HTML");
+        Expect(message?["toRecipients"] is JsonArray { Count: > 0 }, "sendMail without recipients");
+        if (_mailAnswers.TryDequeue(out var answer))
+        {
+            context.Response.StatusCode = answer.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(answer.Body);
+            return;
+        }
+
+        context.Response.StatusCode = 202;
     }
 
     private async Task TokenAsync(HttpContext context, string body)

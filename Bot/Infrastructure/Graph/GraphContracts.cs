@@ -15,7 +15,22 @@ public interface ITeamsGraph
 
     /// <summary><c>POST /teams/{teamAadGroupId}/channels</c> (standard channel). Needs <c>Channel.Create</c> (or the RSC <c>Channel.Create.Group</c>).</summary>
     Task<GraphResult<GraphChannel>> CreateChannelAsync(string teamAadGroupId, string displayName, string description, CancellationToken ct = default);
+
+    /// <summary>
+    /// <c>POST /users/{sender}/sendMail</c>: an HTML message with inline attachments (referenced as <c>cid:</c> in the body),
+    /// not saved to Sent Items. Needs the application permission <c>Mail.Send</c>.
+    /// </summary>
+    Task<GraphResult<GraphMailSent>> SendMailAsync(string sender, GraphMail mail, CancellationToken ct = default);
 }
+
+/// <summary>An HTML e-mail for <see cref="ITeamsGraph.SendMailAsync"/>.</summary>
+public sealed record GraphMail(string Subject, string HtmlBody, IReadOnlyList<string> To, IReadOnlyList<GraphInlineAttachment> Attachments);
+
+/// <summary>A file shown inline in the HTML body through <c>&lt;img src="cid:{ContentId}"&gt;</c>.</summary>
+public sealed record GraphInlineAttachment(string Name, string ContentType, string ContentId, byte[] Content);
+
+/// <summary>Graph accepted the message (202); <see cref="Recipients"/> is how many it was addressed to.</summary>
+public sealed record GraphMailSent(int Recipients);
 
 /// <summary>A channel as Graph returns it. <see cref="Id"/> is the <c>19:…@thread.tacv2</c> id the Bot Connector uses too.</summary>
 public sealed record GraphChannel(string Id, string DisplayName, Uri? WebUrl);

@@ -13,4 +13,7 @@ internal static partial class GraphLog
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Graph: call failed without an answer")]
     public static partial void Unreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Graph: mail sent as {Sender} to {Recipients} recipients")]
+    public static partial void MailSent(ILogger logger, string sender, int recipients);
 }

@@ -108,6 +108,99 @@ public sealed class TeamsGraphClient : ITeamsGraph, IDisposable
         }
     }
 
+    public async Task<GraphResult<GraphMailSent>> SendMailAsync(string sender, GraphMail mail, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sender);
+        ArgumentNullException.ThrowIfNull(mail);
+        if (!IsConfigured)
+        {
+            return GraphResult.Failed<GraphMailSent>(NotConfiguredTeamsGraph.NotConfigured("the e-mail copy of the leadership summary", "Mail.Send"));
+        }
+
+        var body = new Microsoft.Graph.Users.Item.SendMail.SendMailPostRequestBody
+        {
+            Message = new Message
+            {
+                Subject = mail.Subject,
+                Body = new ItemBody { ContentType = BodyType.Html, Content = mail.HtmlBody },
+                ToRecipients = [.. mail.To.Select(a => new Recipient { EmailAddress = new EmailAddress { Address = a } })],
+                Attachments = [.. mail.Attachments.Select(a => (Attachment)new FileAttachment
+                {
+                    OdataType = "#microsoft.graph.fileAttachment",
+                    Name = a.Name,
+                    ContentType = a.ContentType,
+                    ContentId = a.ContentId,
+                    IsInline = true,
+                    ContentBytes = a.Content,
+                })],
+            },
+            SaveToSentItems = false,
+        };
+        try
+        {
+            await _client.Value.Client.Users[sender].SendMail.PostAsync(body, cancellationToken: ct);
+            GraphLog.MailSent(_logger, sender, mail.To.Count);
+            return GraphResult.Ok(new GraphMailSent(mail.To.Count));
+        }
+        catch (ODataError error)
+        {
+            var failure = MapMail(error.ResponseStatusCode, error.Error?.Code, error.Error?.Message ?? error.Message, RetryAfter(error), sender);
+            GraphLog.CallFailed(_logger, "send mail", error.ResponseStatusCode, failure.Kind.ToString(), error.Error?.Code);
+            return GraphResult.Failed<GraphMailSent>(failure);
+        }
+        catch (ApiException error)
+        {
+            var failure = MapMail(error.ResponseStatusCode, null, error.Message, RetryAfter(error), sender);
+            GraphLog.CallFailed(_logger, "send mail", error.ResponseStatusCode, failure.Kind.ToString(), null);
+            return GraphResult.Failed<GraphMailSent>(failure);
+        }
+        catch (AggregateException error) when (error.InnerExceptions.LastOrDefault() is ApiException last)
+        {
+            var failure = MapMail(last.ResponseStatusCode, null, last.Message, RetryAfter(last), sender);
+            GraphLog.CallFailed(_logger, "send mail", last.ResponseStatusCode, failure.Kind.ToString(), null);
+            return GraphResult.Failed<GraphMailSent>(failure);
+        }
+        catch (AuthenticationFailedException error)
+        {
+            GraphLog.TokenFailed(_logger, _options.ClientId, _options.TenantId, error);
+            return GraphResult.Failed<GraphMailSent>(new GraphFailure(GraphFailureKind.AuthenticationFailed,
+                "CrisisBot could not sign in to Microsoft Graph.",
+                $"Getting a Graph token for app '{_options.ClientId}' in tenant '{_options.TenantId}' failed: {FirstLine(error.Message)} " +
+                "Check Graph:TenantId, Graph:ClientId and the secret or certificate."));
+        }
+        catch (Exception error) when (error is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            GraphLog.Unreachable(_logger, error);
+            return GraphResult.Failed<GraphMailSent>(new GraphFailure(GraphFailureKind.Unavailable,
+                "Microsoft Graph did not answer in time.", $"Graph call failed: {error.GetType().Name}: {FirstLine(error.Message)}"));
+        }
+    }
+
+    /// <summary>Maps a sendMail error answer: 403 names Mail.Send, 404 the sender mailbox; the rest as <see cref="Map"/>.</summary>
+    internal static GraphFailure MapMail(int status, string? code, string message, TimeSpan? retryAfter, string sender)
+    {
+        var detail = string.IsNullOrWhiteSpace(code) ? FirstLine(message) : $"{code}: {FirstLine(message)}";
+        return status switch
+        {
+            (int)HttpStatusCode.Forbidden => new GraphFailure(GraphFailureKind.InsufficientPrivileges,
+                "CrisisBot is not allowed to send e-mail (Microsoft Graph answered 403).",
+                "Grant CrisisBot's app registration the Microsoft Graph application permission Mail.Send and give admin consent " +
+                $"(an Exchange application access policy may also limit which mailboxes it can send as; Summaries:MailFrom is '{sender}'). Graph said: {detail}")
+            {
+                StatusCode = status,
+                MissingPermission = "Mail.Send",
+            },
+            (int)HttpStatusCode.NotFound => new GraphFailure(GraphFailureKind.NotFound,
+                $"Microsoft Graph does not know the mailbox '{sender}' (404).",
+                $"Summaries:MailFrom must be a licensed mailbox's UPN or object id. Graph said: {detail}")
+            { StatusCode = status },
+            (int)HttpStatusCode.BadRequest => new GraphFailure(GraphFailureKind.BadRequest,
+                "Microsoft Graph refused the e-mail (400).", $"Check Summaries:MailTo. Graph said: {detail}")
+            { StatusCode = status },
+            _ => Map(status, code, message, retryAfter, sender),
+        };
+    }
+
     /// <summary>Maps a Graph error answer to a failure with user and admin wording.</summary>
     internal static GraphFailure Map(int status, string? code, string message, TimeSpan? retryAfter, string teamId)
     {

@@ -1483,6 +1483,125 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     b.ToTable("HotTopics", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisBot.Features.Summaries.StoredSummary", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsChannelPost")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MailNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PeriodEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedById")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUrl")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GeneratedAt");
+
+                    b.ToTable("Summaries", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.Summaries.SummaryAcknowledgementRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SummaryId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SummaryId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("SummaryAcknowledgements", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.Summaries.SummaryKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SummaryKeys", (string)null);
+                });
+
             modelBuilder.Entity("CrisisBot.Infrastructure.Outbox.CardMessage", b =>
                 {
                     b.Property<string>("CardId")
@@ -1865,6 +1984,15 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     b.HasOne("CrisisBot.Features.Faq.FaqVersion", null)
                         .WithMany("Entries")
                         .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CrisisBot.Features.Summaries.SummaryAcknowledgementRecord", b =>
+                {
+                    b.HasOne("CrisisBot.Features.Summaries.StoredSummary", null)
+                        .WithMany()
+                        .HasForeignKey("SummaryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
