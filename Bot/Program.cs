@@ -7,6 +7,7 @@ using CrisisBot.Features.Operations;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Scheduling;
+using CrisisBot.Infrastructure.Startup;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Hosting;
@@ -19,8 +20,10 @@ if (CliApp.IsCliInvocation(args))
 
 // appsettings.json ships beside Bot.dll: use that folder as the content root, so `dotnet Bot.dll` works from any
 // working directory. Relative data paths (Storage:DataDirectory) still resolve against the working directory.
+var startup = StartupTrace.Begin(TimeProvider.System);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(startup);
 builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
@@ -33,11 +36,16 @@ builder.Services.AddCrisisFeature(builder.Configuration);
 builder.Services.AddHotTopicsFeature(builder.Configuration);
 builder.Services.AddTopicCardsFeature(builder.Configuration);
 
+startup.Mark("services registered");
 var app = builder.Build();
+startup.Mark("host built");
 await app.Services.MigrateStorageAsync();
+startup.Mark("storage migrated");
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();
+startup.Mark("endpoints mapped");
+app.Lifetime.ApplicationStarted.Register(() => startup.Mark("hosted services and Kestrel started"));
 await app.RunAsync();
 return 0;
 
