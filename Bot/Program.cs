@@ -11,6 +11,7 @@ using CrisisBot.Features.Summaries;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Scheduling;
+using CrisisBot.Infrastructure.Startup;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Hosting;
@@ -23,8 +24,10 @@ if (CliApp.IsCliInvocation(args))
 
 // appsettings.json ships beside Bot.dll: use that folder as the content root, so `dotnet Bot.dll` works from any
 // working directory. Relative data paths (Storage:DataDirectory) still resolve against the working directory.
+var startup = StartupTrace.Begin(TimeProvider.System);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(startup);
 builder.AddBotProtocol();
 builder.Services.AddBotConnector(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration);
@@ -40,14 +43,19 @@ builder.Services.AddTopicCardsFeature(builder.Configuration);
 builder.Services.AddFaqFeature(builder.Configuration);
 builder.Services.AddSummariesFeature(builder.Configuration);
 
+startup.Mark("services registered");
 var app = builder.Build();
+startup.Mark("host built");
 await app.Services.MigrateStorageAsync();
+startup.Mark("storage migrated");
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();
 app.MapFaq();
 app.MapCrisisExport();
 app.MapSummaries();
+startup.Mark("endpoints mapped");
+app.Lifetime.ApplicationStarted.Register(() => startup.Mark("hosted services and Kestrel started"));
 await app.RunAsync();
 return 0;
 

@@ -20,7 +20,10 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 SUITE_DLL="$BENCH_DIR/suite/bin/Release/net10.0/Suite.dll"
 BARE_DLL="$BENCH_DIR/peers/bare/bin/Release/net10.0/Bare.dll"
-BOT_DLL="$ROOT/Bot/bin/Release/net10.0/Bot.dll"
+BUILT_BOT_DLL="$ROOT/Bot/bin/Release/net10.0/Bot.dll"
+# The bot as it is deployed: `dotnet publish -r <rid>` (ReadyToRun, see Bot.csproj), made by the build step.
+PUBLISHED_BOT_DIR="$ROOT/out/bench/bot"
+BOT_DLL="${BENCH_BOT_DLL:-$BUILT_BOT_DLL}"
 PEER_JS="$BENCH_DIR/peers/botbuilder-js"
 BODY="$BENCH_DIR/invoke/help-refresh.json"
 LUA="$BENCH_DIR/invoke/post.lua"
@@ -31,7 +34,7 @@ END_MARK='<!-- END bench/run.sh generated part -->'
 APP_ID="6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 TENANT_ID="0b1c2d3e-4f50-4a61-b723-c4d5e6f7a8b9"
 # Ports inside the namespace (a fresh namespace has every port free).
-P_ISSUER=3990 P_A0=3977 P_A=3978 P_B=3979 P_C1=3981 P_C2=3982 P_D=3983 P_DJWT=3984 P_COLD=3985
+P_ISSUER=3990 P_AS=3976 P_A0=3977 P_A=3978 P_B=3979 P_C1=3981 P_C2=3982 P_D=3983 P_DJWT=3984 P_COLD=3985
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -98,6 +101,22 @@ npm_ci_peer() {
 build() {
   log "building Release (CrisisBot.sln: bot, bench projects, peers)"
   dotnet build "$ROOT/CrisisBot.sln" -c Release --nologo -v quiet -clp:ErrorsOnly < /dev/null || die "dotnet build failed"
+  local rid
+  rid="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+  log "publishing the bot for $rid (ReadyToRun) into out/bench/bot"
+  dotnet publish "$ROOT/Bot/Bot.csproj" -c Release -r "$rid" --self-contained false -o "$PUBLISHED_BOT_DIR" --nologo -v quiet \
+    -clp:ErrorsOnly < /dev/null || die "dotnet publish of the bot failed"
+}
+
+# The published bot when it is at least as new as the Release build (a --no-build run after `dotnet test` may find an
+# older publish or none: then the plain build output, JIT-compiled at start, and RESULTS.md says so).
+choose_bot() {
+  if [[ -f "$PUBLISHED_BOT_DIR/Bot.dll" && ! "$BUILT_BOT_DLL" -nt "$PUBLISHED_BOT_DIR/Bot.dll" ]]; then
+    export BENCH_BOT_DLL="$PUBLISHED_BOT_DIR/Bot.dll" BENCH_BOT_KIND="the published bot (\`dotnet publish -r <rid>\`, ReadyToRun: out/bench/bot/Bot.dll)"
+  else
+    export BENCH_BOT_DLL="$BUILT_BOT_DLL" BENCH_BOT_KIND="the plain Release build (Bot/bin/Release/net10.0/Bot.dll, JIT-compiled at start: no current publish in out/bench/bot)"
+  fi
+  BOT_DLL="$BENCH_BOT_DLL"
 }
 
 # Benchmarks of other branches that are not in the solution are built even with --no-build (the solution build, e.g. the
@@ -144,11 +163,13 @@ outside() {
   npm_ci_peer
   [[ $BUILD -eq 1 ]] && build
   build_others
+  choose_bot
   for f in "$SUITE_DLL" "$BARE_DLL" "$BOT_DLL"; do [[ -f "$f" ]] || die "missing $f (run without --no-build)"; done
 
   if [[ $SMOKE -eq 1 ]]; then R="$(mktemp -d /tmp/crisisbot-bench-smoke.XXXXXX)"; else R="$ROOT/out/bench/results-$(date -u +%Y%m%d-%H%M%S)"; fi
   mkdir -p "$R/other" "$R/logs"
   machine_facts > "$R/machine.txt"
+  echo "Every CrisisBot target (and the cold start) runs $BENCH_BOT_KIND." >> "$R/notes.txt"
 
   local unshare_args=(--net)
   if [[ "$(id -u)" -ne 0 ]]; then unshare_args=(--user --map-root-user --net); fi
@@ -250,6 +271,11 @@ inside() {
     Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
     Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
     dotnet "$BOT_DLL"
+  start bot-as $P_AS env DOTNET_gcServer=1 ASPNETCORE_URLS=http://127.0.0.1:$P_AS MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
+    MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-as" \
+    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
+    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
+    dotnet "$BOT_DLL"
   start bot-a0 $P_A0 env ASPNETCORE_URLS=http://127.0.0.1:$P_A0 MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
     MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-a0" Bot__TokenCacheSeconds=0 \
     Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
@@ -270,15 +296,16 @@ inside() {
   start djwt $P_DJWT dotnet "$BARE_DLL" --urls http://127.0.0.1:$P_DJWT --card "$R/card.json" --jwt-key "$R/issuer/public.pem" --app-id $APP_ID
   wait_http bot-a "http://127.0.0.1:$P_A/healthz"
   wait_http bot-a0 "http://127.0.0.1:$P_A0/healthz"
+  wait_http bot-as "http://127.0.0.1:$P_AS/healthz"
   wait_http c1 "http://127.0.0.1:$P_C1/healthz"
   wait_http c2 "http://127.0.0.1:$P_C2/healthz"
   wait_http d "http://127.0.0.1:$P_D/healthz"
   wait_http djwt "http://127.0.0.1:$P_DJWT/healthz"
 
-  declare -A PORT=([a]=$P_A [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT)
-  declare -A TOKEN=([a]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt")
-  declare -A PROC=([a]=bot-a [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
-  local targets=(a a0 b c1 c2 d djwt) t c round
+  declare -A PORT=([a]=$P_A [as]=$P_AS [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT)
+  declare -A TOKEN=([a]="$R/issuer/token.txt" [as]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt")
+  declare -A PROC=([a]=bot-a [as]=bot-as [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
+  local targets=(a as a0 b c1 c2 d djwt) t c round
   log "checking that every target answers the same card (and 401 without a token where JWT is on)"
   local urls=() token_urls=()
   for t in "${targets[@]}"; do
@@ -294,7 +321,7 @@ inside() {
       > "$R/logs/warmup-$t.txt" 2>&1 || die "warm-up of $t failed"
   done
   cmd "BENCH_BODY=bench/invoke/help-refresh.json BENCH_TOKEN=\$R/issuer/token.txt wrk -t2 -c64 -d${warm}s -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # warm-up, not measured"
-  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, a0, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a a0 b c1 c2 d djwt"
+  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, a0, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a as a0 b c1 c2 d djwt"
 
   log "measuring: $ROUNDS round(s) × ${#targets[@]} targets × ${#conns_list[@]} connection counts × ${DURATION} s"
   for round in $(seq 1 "$ROUNDS"); do
@@ -315,7 +342,7 @@ inside() {
   log "cold start and idle RSS"
   local cold_runs=5 cold_warm=2000 cold_idle=5
   [[ $SMOKE -eq 1 ]] && { cold_runs=1; cold_warm=200; cold_idle=1; }
-  cmd "dotnet Suite.dll coldstart --bot-dll Bot/bin/Release/net10.0/Bot.dll --port $P_COLD --body bench/invoke/help-refresh.json --runs $cold_runs --warmup $cold_warm --idle-seconds $cold_idle --out \$R/coldstart.jsonl"
+  cmd "dotnet Suite.dll coldstart --bot-dll ${BOT_DLL#$ROOT/} --port $P_COLD --body bench/invoke/help-refresh.json --runs $cold_runs --warmup $cold_warm --idle-seconds $cold_idle --out \$R/coldstart.jsonl"
   dotnet "$SUITE_DLL" coldstart --bot-dll "$BOT_DLL" --port $P_COLD --body "$BODY" --runs $cold_runs --warmup $cold_warm \
     --idle-seconds $cold_idle --out "$R/coldstart.jsonl" || die "cold start benchmark failed"
 

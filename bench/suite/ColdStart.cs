@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace CrisisBot.Bench.Suite;
 
@@ -10,7 +11,9 @@ namespace CrisisBot.Bench.Suite;
 /// Cold start and idle memory of the bot, one fresh process per run: a new empty SQLite folder (so the migrations run),
 /// local mode on 127.0.0.1. Measures process start → first 200 on <c>/healthz</c> (polled every 5 ms), then sends
 /// <c>--warmup</c> help.refresh invokes (8 at a time, each must answer 200), waits <c>--idle-seconds</c> and reads the
-/// resident set (VmRSS) and its peak (VmHWM) from /proc. Stops the process with SIGTERM. One JSON line per run.
+/// resident set (VmRSS) and its peak (VmHWM) from /proc, with the bot's CPU time at ready and its own start-up trace
+/// (log event 1950). Stops the process with SIGTERM, then starts it once more on the same (now migrated) folder: the
+/// restart figure. One JSON line per run.
 /// </summary>
 internal static class ColdStart
 {
@@ -35,10 +38,22 @@ internal static class ColdStart
         for (var run = 1; run <= runs; run++)
         {
             var result = await OneRunAsync(client, botDll, baseUrl, port, body, warmup, idle);
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"{{\"run\":{run},\"ready_ms\":{result.Ready.TotalMilliseconds:F1},\"rss_ready_mb\":{result.RssReady:F1},\"rss_idle_mb\":{result.RssIdle:F1},\"hwm_mb\":{result.Peak:F1}}}");
-            Console.WriteLine($"cold start run {run}: first 200 after {result.Ready.TotalMilliseconds:F0} ms; RSS {result.RssReady:F0} MB at ready, " +
-                              $"{result.RssIdle:F0} MB idle after {warmup} invokes + {idle.TotalSeconds:F0} s (peak {result.Peak:F0} MB)");
+            var line = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["run"] = run,
+                ["ready_ms"] = Math.Round(result.Ready.TotalMilliseconds, 1),
+                ["cpu_ready_ms"] = Math.Round(result.CpuReady.TotalMilliseconds, 0),
+                ["restart_ready_ms"] = Math.Round(result.RestartReady.TotalMilliseconds, 1),
+                ["restart_cpu_ready_ms"] = Math.Round(result.RestartCpuReady.TotalMilliseconds, 0),
+                ["rss_ready_mb"] = Math.Round(result.RssReady, 1),
+                ["rss_idle_mb"] = Math.Round(result.RssIdle, 1),
+                ["hwm_mb"] = Math.Round(result.Peak, 1),
+                ["trace"] = result.Trace,
+                ["restart_trace"] = result.RestartTrace,
+            });
+            Console.WriteLine($"cold start run {run}: first 200 after {result.Ready.TotalMilliseconds:F0} ms (bot CPU {result.CpuReady.TotalMilliseconds:F0} ms); " +
+                              $"restart on the migrated database {result.RestartReady.TotalMilliseconds:F0} ms; RSS {result.RssReady:F0} MB at ready, " +
+                              $"{result.RssIdle:F0} MB idle after {warmup} invokes + {idle.TotalSeconds:F0} s (peak {result.Peak:F0} MB)\n  trace: {result.Trace}");
             lines.Add(line);
         }
 
@@ -49,6 +64,22 @@ internal static class ColdStart
     private static async Task<RunResult> OneRunAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle)
     {
         var dataDir = Directory.CreateTempSubdirectory("crisisbot-coldstart-").FullName;
+        try
+        {
+            var first = await OneStartAsync(client, botDll, baseUrl, port, body, warmup, idle, dataDir);
+            // The same folder again: the database exists and is migrated (an ordinary restart).
+            var restart = await OneStartAsync(client, botDll, baseUrl, port, body, warmup: 0, TimeSpan.Zero, dataDir);
+            return first with { RestartReady = restart.Ready, RestartCpuReady = restart.CpuReady, RestartTrace = restart.Trace };
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task<RunResult> OneStartAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle,
+        string dataDir)
+    {
         var log = new StringBuilder();
         var psi = new ProcessStartInfo("dotnet", [botDll])
         {
@@ -71,6 +102,7 @@ internal static class ColdStart
         {
             var ready = await WaitForHealthAsync(client, baseUrl, process, clock, log);
             var rssReady = Memory(process.Id, "VmRSS:");
+            var cpuReady = CpuTime(process.Id);
 
             var remaining = warmup;
             var workers = Enumerable.Range(0, 8).Select(async _ =>
@@ -90,12 +122,12 @@ internal static class ColdStart
             });
             await Task.WhenAll(workers);
             await Task.Delay(idle);
-            return new RunResult(ready, rssReady, Memory(process.Id, "VmRSS:"), Memory(process.Id, "VmHWM:"));
+            var result = new RunResult(ready, cpuReady, rssReady, Memory(process.Id, "VmRSS:"), Memory(process.Id, "VmHWM:"), StartupTrace(log));
+            return result;
         }
         finally
         {
             await StopAsync(process, port);
-            Directory.Delete(dataDir, recursive: true);
         }
     }
 
@@ -164,6 +196,38 @@ internal static class ColdStart
         }
     }
 
+    /// <summary>The bot's own start-up trace (log event 1950, "Start-up: ready …"): where its start-up time went.</summary>
+    private static string StartupTrace(StringBuilder log)
+    {
+        string text;
+        lock (log)
+        {
+            text = log.ToString();
+        }
+
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var at = lines[i].IndexOf("Start-up: ready ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                return lines[i][(at + "Start-up: ready ".Length)..].Trim();
+            }
+        }
+
+        return "(no start-up trace in the bot's log)";
+    }
+
+    /// <summary>User + system CPU time of a process so far (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>A memory line of /proc/PID/status (kB) in MB.</summary>
     public static double Memory(int pid, string field)
     {
@@ -179,5 +243,12 @@ internal static class ColdStart
         throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
     }
 
-    private sealed record RunResult(TimeSpan Ready, double RssReady, double RssIdle, double Peak);
+    private sealed record RunResult(TimeSpan Ready, TimeSpan CpuReady, double RssReady, double RssIdle, double Peak, string Trace)
+    {
+        public TimeSpan RestartReady { get; init; }
+
+        public TimeSpan RestartCpuReady { get; init; }
+
+        public string RestartTrace { get; init; } = "";
+    }
 }

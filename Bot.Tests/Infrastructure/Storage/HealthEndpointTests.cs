@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CrisisBot.Infrastructure.Startup;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -16,13 +17,18 @@ public sealed class HealthEndpointTests : IDisposable
 
     public void Dispose() => _settings.Dispose();
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetHealthAsync(string dataDirectory, bool migrate)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> GetHealthAsync(string dataDirectory, bool migrate, StartupTrace? startup = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Configuration.AddConfiguration(_settings.Configuration(("Storage:DataDirectory", dataDirectory)));
         builder.Services.AddStorage(builder.Configuration);
+        if (startup is not null)
+        {
+            builder.Services.AddSingleton(startup);
+        }
+
         await using var app = builder.Build();
         if (migrate)
         {
@@ -46,6 +52,34 @@ public sealed class HealthEndpointTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("""{"status":"healthy","storage":"sqlite"}""", body.GetRawText());
+    }
+
+    [Fact]
+    public async Task Healthz_FirstHealthyAnswer_CompletesTheStartupTrace()
+    {
+        var startup = StartupTrace.Begin(TimeProvider.System);
+        startup.Mark("storage migrated");
+
+        var (status, _) = await GetHealthAsync(_settings.DataDirectory, migrate: true, startup);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(startup.IsReported);
+        Assert.Equal(["storage migrated", "first healthy /healthz"], startup.Marks.Select(m => m.Phase));
+    }
+
+    [Fact]
+    public async Task Healthz_Unhealthy_LeavesTheStartupTraceOpen()
+    {
+        var blocker = Path.Combine(Path.GetDirectoryName(_settings.DataDirectory)!, "file");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        await File.WriteAllTextAsync(blocker, "not a directory");
+        var startup = StartupTrace.Begin(TimeProvider.System);
+
+        var (status, _) = await GetHealthAsync(Path.Combine(blocker, "data"), migrate: false, startup);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.False(startup.IsReported);
+        Assert.Empty(startup.Marks);
     }
 
     [Fact]

@@ -183,6 +183,11 @@ public static class StorageExtensions
                     response = response with { Status = "degraded", DeadLetters = dead };
                 }
 
+                if (reachable && services.GetService<Startup.StartupTrace>() is { IsReported: false } startup)
+                {
+                    startup.MarkReady("first healthy /healthz", services.GetRequiredService<ILoggerFactory>().CreateLogger("CrisisBot.Startup"));
+                }
+
                 return Results.Json(
                     response,
                     StorageJsonContext.Default.HealthResponse,
