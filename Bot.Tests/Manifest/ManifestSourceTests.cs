@@ -10,7 +10,7 @@ namespace CrisisBot.Tests.Manifest;
 public class ManifestSourceTests
 {
     /// <summary>Commands the bot answers but deliberately keeps out of the Teams command menu (admin tooling).</summary>
-    private static readonly HashSet<string> UnadvertisedCommands = new(StringComparer.Ordinal) { "outbox", "faq", "export", "summary" };
+    private static readonly HashSet<string> UnadvertisedCommands = new(StringComparer.Ordinal) { "outbox", "export", "supersede" };
 
     /// <summary>The commands the running bot really registers, read from its router.</summary>
     private static string[] BotCommands()
