@@ -266,22 +266,19 @@ public class CrisisDeclareTests : IAsyncLifetime
 [PostgresTests]
 public sealed class CrisisDeclarePostgresTests : CrisisDeclareTests
 {
-    private string? _postgres;
+    private readonly PerTestPostgresDatabase _database = new();
 
-    protected override string? Postgres => _postgres;
+    protected override string? Postgres => _database.ConnectionString;
 
     public override async Task InitializeAsync()
     {
-        _postgres = PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
+        await _database.CreateAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(_postgres);
-        }
+        await _database.DropAsync();
     }
 }

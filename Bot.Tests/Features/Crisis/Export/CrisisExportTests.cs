@@ -1,3 +1,4 @@
+using CrisisBot.Features.Summaries;
 using System.IO.Compression;
 using System.Text.Json;
 using CrisisBot.Features.Crisis;
@@ -79,6 +80,10 @@ public class CrisisExportTests : IAsyncLifetime
         {
             db.Add(CrisisDecision.Raise(crisisId, "Extend the refund window?", new CrisisActor("lead", "Lena Lead"), h.Time.GetUtcNow()));
             db.Add(CrisisStatusUpdate.Create(crisisId, 1, "Volumes peaking, =SUM(A1) pending", new CrisisActor("lead", "Lena Lead"), h.Time.GetUtcNow()));
+            db.Add(new StoredSummary { Id = "s1", PeriodStart = t0, PeriodEnd = h.Time.GetUtcNow(), GeneratedAt = h.Time.GetUtcNow(), Trigger = StoredSummary.TriggerOnDemand, InputJson = "{}" });
+            db.Add(new SummaryAcknowledgementRecord { SummaryId = "s1", UserId = "29:ceo", Name = "Cleo CEO", At = h.Time.GetUtcNow() });
+            db.Add(new SummaryAcknowledgementRecord { SummaryId = "s1", UserId = "29:cfo", Name = "Finn CFO", At = h.Time.GetUtcNow() });
+            db.Add(new SummaryKey { Id = 1, Key = "do-not-export", CreatedAt = h.Time.GetUtcNow() });
             await db.SaveChangesAsync();
         }
 
@@ -152,7 +157,11 @@ public class CrisisExportTests : IAsyncLifetime
         Assert.Equal(2, care.GetProperty("abusiveExposures").GetInt32());
         Assert.Equal(1, care.GetProperty("breakPrompts").GetInt32());
         Assert.Equal("agent 1", care.GetProperty("agent").GetString()); // not named by default
-        Assert.Contains(manifest.Notes, n => n.StartsWith("acknowledgements:", StringComparison.Ordinal));
+        Assert.Equal(await check.Set<SummaryAcknowledgementRecord>().CountAsync(), Rows(manifest, "summary-acknowledgements"));
+        Assert.Equal(["Cleo CEO", "Finn CFO"], Lines(zip, "summary-acknowledgements").Select(l => l.GetProperty("Name").GetString()).Order());
+        Assert.Equal(1, Rows(manifest, "summaries"));
+        Assert.DoesNotContain(manifest.Files, f => f.Name.Contains("key", StringComparison.OrdinalIgnoreCase)); // the chart signing key stays out
+        Assert.DoesNotContain(manifest.Notes, n => n.StartsWith("acknowledgements:", StringComparison.Ordinal));
 
         // CSV safety: the formula-looking post text is escaped and survives quoting.
         var csv = CsvParser.Parse(Read(zip, "posts.csv"));
@@ -222,22 +231,19 @@ public class CrisisExportTests : IAsyncLifetime
 [PostgresTests]
 public sealed class CrisisExportPostgresTests : CrisisExportTests
 {
-    private string? _postgres;
+    private readonly PerTestPostgresDatabase _database = new();
 
-    protected override string? Postgres => _postgres;
+    protected override string? Postgres => _database.ConnectionString;
 
     public override async Task InitializeAsync()
     {
-        _postgres = PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
+        await _database.CreateAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(_postgres);
-        }
+        await _database.DropAsync();
     }
 }

@@ -55,9 +55,11 @@ internal sealed class TableSections : IExportSection
             }
         }
 
-        // Tables of features that may not be installed yet (leadership-summary acknowledgements, FAQ versions): whole
-        // tables, since their time columns are not known here. A feature that wants a windowed file registers its own section.
-        var optional = context.Tables().Where(t => t.Contains("Acknowledg", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Faq", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+        // Tables of features that may not be installed (leadership summaries and their acknowledgements, FAQ versions):
+        // whole tables, since their time columns are not known here. A feature that wants a windowed file registers its own
+        // section. Never SummaryKeys: it holds the chart-URL signing key.
+        var optional = context.Tables().Where(t => t.Contains("Acknowledg", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Faq", StringComparison.OrdinalIgnoreCase)
+            || t.Equals("Summaries", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
         foreach (var table in optional)
         {
             await context.WriteTableAsync(new TableExport(Kebab(table), table, null), ct);
