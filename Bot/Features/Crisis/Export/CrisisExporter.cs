@@ -88,12 +88,12 @@ public sealed class CrisisExporter(IDbContextFactory<CrisisDbContext> contexts, 
 
 internal static partial class ExportLog
 {
-    [LoggerMessage(EventId = 1711, Level = LogLevel.Information, Message = "Crisis {CrisisId} exported: {Files} files, {Rows} table rows")]
+    [LoggerMessage(EventId = 1811, Level = LogLevel.Information, Message = "Crisis {CrisisId} exported: {Files} files, {Rows} table rows")]
     public static partial void Exported(ILogger logger, int crisisId, int files, long rows);
 
-    [LoggerMessage(EventId = 1712, Level = LogLevel.Warning, Message = "Crisis export refused ({Status}) for {Remote}")]
+    [LoggerMessage(EventId = 1812, Level = LogLevel.Warning, Message = "Crisis export refused ({Status}) for {Remote}")]
     public static partial void Refused(ILogger logger, int status, string remote);
 
-    [LoggerMessage(EventId = 1713, Level = LogLevel.Error, Message = "Crisis {CrisisId} export failed")]
+    [LoggerMessage(EventId = 1813, Level = LogLevel.Error, Message = "Crisis {CrisisId} export failed")]
     public static partial void Failed(ILogger logger, int crisisId, Exception exception);
 }
