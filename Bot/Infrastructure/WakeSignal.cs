@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace CrisisBot.Infrastructure;
 
 /// <summary>
@@ -25,6 +27,20 @@ public abstract class WakeSignal : IDisposable
             // Already signalled.
         }
     }
+
+    /// <summary>
+    /// Notifies after <paramref name="db"/>'s next save (and any later one): call it where the work is added to the
+    /// context. Inside an explicit transaction the worker may look before the commit; it then finds the work on its next
+    /// poll. Subscribing twice from the same signal is a no-op.
+    /// </summary>
+    public void NotifyOnSave(DbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        db.SavedChanges -= OnSaved;
+        db.SavedChanges += OnSaved;
+    }
+
+    private void OnSaved(object? sender, SavedChangesEventArgs e) => Notify();
 
     /// <summary>Waits for a notification or <paramref name="timeout"/> on <paramref name="time"/>'s clock.</summary>
     /// <returns>True when notified.</returns>

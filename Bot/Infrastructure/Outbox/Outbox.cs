@@ -19,10 +19,7 @@ public sealed class Outbox(IDbContextFactory<CrisisDbContext> contexts, OutboxSi
         var message = OutboxMessage.Create(request, payload, time.GetUtcNow());
         db.Set<OutboxMessage>().Add(message);
 
-        // Wake the worker once the row is committed (SavedChanges fires after the save; inside an explicit transaction the
-        // worker may look before the commit and then finds the row on its next poll).
-        db.SavedChanges -= OnSaved;
-        db.SavedChanges += OnSaved;
+        signal.NotifyOnSave(db);
         return message;
     }
 
@@ -69,5 +66,4 @@ public sealed class Outbox(IDbContextFactory<CrisisDbContext> contexts, OutboxSi
         }
     }
 
-    private void OnSaved(object? sender, SavedChangesEventArgs e) => signal.Notify();
 }

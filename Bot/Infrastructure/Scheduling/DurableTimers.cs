@@ -30,8 +30,7 @@ public sealed class DurableTimers(SchedulerSignal signal, TimeProvider time) : I
             existing.Reschedule(timer);
         }
 
-        db.SavedChanges -= OnSaved;
-        db.SavedChanges += OnSaved;
+        signal.NotifyOnSave(db);
     }
 
     public void Cancel(CrisisDbContext db, string kind, string key)
@@ -83,7 +82,6 @@ public sealed class DurableTimers(SchedulerSignal signal, TimeProvider time) : I
         return set.FirstOrDefault(t => t.Kind == kind && t.Key == key);
     }
 
-    private void OnSaved(object? sender, SavedChangesEventArgs e) => signal.Notify();
 }
 
 /// <summary>Wakes the scheduler when a timer was committed.</summary>

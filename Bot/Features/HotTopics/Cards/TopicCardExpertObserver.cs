@@ -32,17 +32,7 @@ public sealed class TopicCardExpertObserver(TopicCardFlushSignal signal, ILogger
 
         card.MarkExpertChanged();
         TopicCardsLog.ExpertChange(logger, topicId, change.Kind, change.QuestionId);
-        db.SavedChanges += OnSaved;
-    }
-
-    private void OnSaved(object? sender, SavedChangesEventArgs e)
-    {
-        if (sender is DbContext context)
-        {
-            context.SavedChanges -= OnSaved;
-        }
-
-        signal.Notify();
+        signal.NotifyOnSave(db);
     }
 }
 

@@ -1,5 +1,4 @@
 using CrisisBot.Features.Experts;
-using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,16 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CrisisBot.Features.HotTopics.Cards;
 
 /// <summary>Wakes the flusher when an ingest batch with card changes commits (many notifications collapse into one).</summary>
-public sealed class TopicCardFlushSignal : IDisposable
-{
-    private readonly OutboxSignal _inner = new();
-
-    public void Notify() => _inner.Notify();
-
-    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) => _inner.WaitAsync(timeout, time, ct);
-
-    public void Dispose() => _inner.Dispose();
-}
+public sealed class TopicCardFlushSignal : CrisisBot.Infrastructure.WakeSignal;
 
 /// <summary>
 /// The one sender of topic cards: finds cards with a pending rendering (state in the database, so a restart resumes),

@@ -85,7 +85,7 @@ public sealed class TopicCardPublisher(TopicCardFlushSignal signal, TimeProvider
 
         if (changed)
         {
-            db.SavedChanges += OnSaved;
+            signal.NotifyOnSave(db);
         }
     }
 
@@ -129,15 +129,5 @@ public sealed class TopicCardPublisher(TopicCardFlushSignal signal, TimeProvider
             default:
                 return false;
         }
-    }
-
-    private void OnSaved(object? sender, SavedChangesEventArgs e)
-    {
-        if (sender is DbContext context)
-        {
-            context.SavedChanges -= OnSaved;
-        }
-
-        signal.Notify();
     }
 }
