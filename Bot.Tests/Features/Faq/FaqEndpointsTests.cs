@@ -209,6 +209,74 @@ public sealed partial class FaqEndpointsTests : IDisposable
         Assert.DoesNotContain("older version", await client.GetStringAsync("/faq/v/2"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task History_MoreVersionsThanAPage_PagedNewestFirstWithLinksBothWays()
+    {
+        _factory.WithSetting("Faq:HistoryPageSize", "5");
+        for (var i = 1; i <= 6; i++)
+        {
+            await SeedAsync(("mail", "Mail", $"Question number {i}?", "Answer."));
+            await PublishAsync();
+        }
+
+        using var client = _factory.CreateClient();
+
+        var first = await client.GetStringAsync("/faq/history");
+        Assert.Contains("<caption>6 versions, page 1 of 2</caption>", first, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/faq/v/6\">Version 6</a> (current)", first, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/faq/v/2\">Version 2</a>", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("<a href=\"/faq/v/1\">", first, StringComparison.Ordinal);
+        Assert.Contains("<a rel=\"next\" href=\"/faq/history?page=2\">Older versions</a>", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"prev\"", first, StringComparison.Ordinal);
+
+        var second = await client.GetStringAsync("/faq/history?page=2");
+        Assert.Contains("<caption>6 versions, page 2 of 2</caption>", second, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/faq/v/1\">Version 1</a></th>", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("Version 2</a>", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("(current)", second, StringComparison.Ordinal);
+        Assert.Contains("<a rel=\"prev\" href=\"/faq/history\">Newer versions</a>", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"next\"", second, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(await client.GetStringAsync("/faq/history.json?page=2"));
+        var root = json.RootElement;
+        Assert.Equal([1], root.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(2, root.GetProperty("page").GetInt32());
+        Assert.Equal(2, root.GetProperty("pageCount").GetInt32());
+        Assert.Equal(6, root.GetProperty("totalVersions").GetInt32());
+        Assert.EndsWith("/faq/history.json", root.GetProperty("links").GetProperty("previous").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("links").GetProperty("next").ValueKind);
+        using var firstJson = JsonDocument.Parse(await client.GetStringAsync("/faq/history.json"));
+        Assert.Equal([6, 5, 4, 3, 2], firstJson.RootElement.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.EndsWith("/faq/history.json?page=2", firstJson.RootElement.GetProperty("links").GetProperty("next").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/faq/history?page=3", HttpStatusCode.NotFound, "text/html", "History page 3 does not exist: the history has one page.")]
+    [InlineData("/faq/history.json?page=3", HttpStatusCode.NotFound, "application/problem+json", "History page 3 does not exist")]
+    [InlineData("/faq/history?page=0", HttpStatusCode.BadRequest, "text/html", "&#x27;0&#x27; is not a history page number")]
+    [InlineData("/faq/history.json?page=-1", HttpStatusCode.BadRequest, "application/problem+json", "'-1' is not a history page number")]
+    [InlineData("/faq/history.json?page=two", HttpStatusCode.BadRequest, "application/problem+json", "'two' is not a history page number")]
+    public async Task History_BadOrMissingPage_ClearError(string path, HttpStatusCode status, string mediaType, string message)
+    {
+        await SeedAsync(("mail", "Mail", "Why are parcels late?", "Storm."));
+        await PublishAsync();
+        using var client = _factory.CreateClient();
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        if (mediaType == "application/problem+json")
+        {
+            using var problem = JsonDocument.Parse(body);
+            Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+            body = problem.RootElement.GetProperty("detail").GetString()!;
+        }
+
+        Assert.Contains(message, body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/faq/v/9", "text/html", "FAQ version 9 does not exist. Only version 1 is published")]
     [InlineData("/faq/v/9.json", "application/problem+json", "FAQ version 9 does not exist.")]

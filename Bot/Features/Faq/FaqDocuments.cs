@@ -29,8 +29,11 @@ public sealed record FaqEntryDocument(
 
 public sealed record FaqDocumentLinks(string Html, string Json, string Markdown, string History);
 
-/// <summary>GET /faq/history.json.</summary>
-public sealed record FaqHistoryDocument(IReadOnlyList<FaqHistoryItem> Versions);
+/// <summary>GET /faq/history.json[?page=N]: one page of versions, newest first.</summary>
+public sealed record FaqHistoryDocument(IReadOnlyList<FaqHistoryItem> Versions, int Page, int PageCount, int TotalVersions, FaqHistoryLinks Links);
+
+/// <summary>Absolute URLs of the neighbouring history pages (null at either end).</summary>
+public sealed record FaqHistoryLinks(string First, string? Previous, string? Next, string Last);
 
 public sealed record FaqHistoryItem(int Version, DateTimeOffset AsOf, string PublishedOn, int EntryCount, bool Current, FaqDocumentLinks Links);
 
@@ -66,11 +69,15 @@ internal static class FaqDocuments
             Links(baseUrl, v?.Number, page.IsLatest));
     }
 
-    public static FaqHistoryDocument History(IReadOnlyList<FaqVersion> versions, string baseUrl)
+    public static FaqHistoryDocument History(FaqHistoryPage page, string baseUrl)
     {
-        var latest = versions.Count == 0 ? 0 : versions.Max(v => v.Number);
-        return new FaqHistoryDocument([.. versions.Select(v => new FaqHistoryItem(v.Number, v.PublishedAt, TriggerName(v.Trigger), v.EntryCount, v.Number == latest,
-            Links(baseUrl, v.Number, current: false)))]);
+        ArgumentNullException.ThrowIfNull(page);
+        string Url(int n) => baseUrl + "/faq/history.json" + (n == 1 ? "" : "?page=" + n.ToString(CultureInfo.InvariantCulture));
+        return new FaqHistoryDocument(
+            [.. page.Versions.Select(v => new FaqHistoryItem(v.Number, v.PublishedAt, TriggerName(v.Trigger), v.EntryCount, v.Number == page.LatestNumber,
+                Links(baseUrl, v.Number, current: false)))],
+            page.Page, page.PageCount, page.TotalVersions,
+            new FaqHistoryLinks(Url(1), page.Page > 1 ? Url(page.Page - 1) : null, page.Page < page.PageCount ? Url(page.Page + 1) : null, Url(page.PageCount)));
     }
 
     /// <summary>CommonMark: one h2 per product, one h3 per question; every text escaped (no raw HTML, links or emphasis get through).</summary>

@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CrisisBot.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace CrisisBot.Features.Faq;
 
 /// <summary>
-/// The public, read-only FAQ (no authentication): <c>/faq</c> (HTML), <c>/faq.json</c>, <c>/faq.md</c>, <c>/faq/history</c>
+/// The public, read-only FAQ (no authentication, rate-limited per client: <see cref="PublicRateLimit"/>): <c>/faq</c> (HTML), <c>/faq.json</c>, <c>/faq.md</c>, <c>/faq/history</c>
 /// (+ <c>.json</c>) and <c>/faq/v/{n}</c> (+ <c>.json</c>, <c>.md</c>). Every response carries an ETag (and Last-Modified
 /// for a version) and answers conditional requests with 304 before reading any entry; published versions never change,
 /// so older ones are cacheable for a day and rendered bodies are kept in memory by ETag.
@@ -23,12 +24,18 @@ internal static class FaqEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/faq", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Html, ct));
-        app.MapMethods("/faq.json", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Json, ct));
-        app.MapMethods("/faq.md", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Markdown, ct));
-        app.MapMethods("/faq/history", GetHead, (HttpContext http, CancellationToken ct) => HistoryAsync(http, Format.Html, ct));
-        app.MapMethods("/faq/history.json", GetHead, (HttpContext http, CancellationToken ct) => HistoryAsync(http, Format.Json, ct));
-        app.MapMethods("/faq/v/{version}", GetHead, (HttpContext http, string version, CancellationToken ct) => VersionAsync(http, version, ct));
+        app.MapMethods("/faq", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Html, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
+        app.MapMethods("/faq.json", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Json, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
+        app.MapMethods("/faq.md", GetHead, (HttpContext http, CancellationToken ct) => CurrentAsync(http, Format.Markdown, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
+        app.MapMethods("/faq/history", GetHead, (HttpContext http, CancellationToken ct) => HistoryAsync(http, Format.Html, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
+        app.MapMethods("/faq/history.json", GetHead, (HttpContext http, CancellationToken ct) => HistoryAsync(http, Format.Json, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
+        app.MapMethods("/faq/v/{version}", GetHead, (HttpContext http, string version, CancellationToken ct) => VersionAsync(http, version, ct))
+            .RequireRateLimiting(PublicRateLimit.PolicyName);
     }
 
     internal enum Format
@@ -117,10 +124,31 @@ internal static class FaqEndpoints
     private static async Task HistoryAsync(HttpContext http, Format format, CancellationToken ct)
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<FaqOptions>>().CurrentValue;
+        var pageText = http.Request.Query["page"].ToString().Trim();
+        var page = 1;
+        if (pageText.Length > 0 && (!int.TryParse(pageText, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
+        {
+            await ProblemAsync(http, format, StatusCodes.Status400BadRequest, "FAQ history page not valid",
+                $"'{Clip(pageText)}' is not a history page number. Pages are numbered 1, 2, 3, … (1 = the newest versions).", ct);
+            return;
+        }
+
         var store = http.RequestServices.GetRequiredService<FaqStore>();
         var latest = await store.LatestAsync(ct);
+        var total = latest is null ? 0 : await store.CountAsync(ct);
+        var pageSize = options.HistoryPageSize;
+        var pageCount = Math.Max(1, (total + pageSize - 1) / pageSize);
+        if (page > pageCount)
+        {
+            await ProblemAsync(http, format, StatusCodes.Status404NotFound, "FAQ history page not found", pageCount == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"History page {page} does not exist: the history has one page.")
+                : string.Create(CultureInfo.InvariantCulture, $"History page {page} does not exist: the history has pages 1 to {pageCount}."), ct);
+            return;
+        }
+
         var tag = latest is null ? "empty" : string.Create(CultureInfo.InvariantCulture, $"v{latest.Number}-{latest.ContentHash[..16]}");
-        var etag = $"\"faq-history-{tag}-{format.ToString().ToLowerInvariant()}-{RenderRevision}-{ZoneTag(options)}\"";
+        var etag = string.Create(CultureInfo.InvariantCulture,
+            $"\"faq-history-{tag}-p{page}x{pageSize}-{format.ToString().ToLowerInvariant()}-{RenderRevision}-{ZoneTag(options)}\"");
         SetCommonHeaders(http, format, etag, latest?.PublishedAt, $"public, max-age={((int)options.CacheMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture)}");
         if (NotModified(http, etag, latest?.PublishedAt))
         {
@@ -128,16 +156,20 @@ internal static class FaqEndpoints
             return;
         }
 
-        var versions = await store.HistoryAsync(ct);
+        var versions = total == 0 ? [] : await store.HistoryPageAsync(page, pageSize, ct);
+        var history = new FaqHistoryPage(versions, page, pageCount, total, latest?.Number);
         var body = format == Format.Json
-            ? JsonSerializer.SerializeToUtf8Bytes(FaqDocuments.History(versions, BaseUrl(http, options)), FaqJsonContext.Default.FaqHistoryDocument)
-            : Encoding.UTF8.GetBytes(FaqHtml.History(versions, http.Request.PathBase, options.ResolveTimeZone()));
+            ? JsonSerializer.SerializeToUtf8Bytes(FaqDocuments.History(history, BaseUrl(http, options)), FaqJsonContext.Default.FaqHistoryDocument)
+            : Encoding.UTF8.GetBytes(FaqHtml.History(history, http.Request.PathBase, options.ResolveTimeZone()));
         await WriteAsync(http, body, ct);
     }
 
-    private static async Task NotFoundAsync(HttpContext http, Format format, string message, CancellationToken ct)
+    private static Task NotFoundAsync(HttpContext http, Format format, string message, CancellationToken ct) =>
+        ProblemAsync(http, format, StatusCodes.Status404NotFound, "FAQ version not found", message, ct);
+
+    private static async Task ProblemAsync(HttpContext http, Format format, int status, string title, string message, CancellationToken ct)
     {
-        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        http.Response.StatusCode = status;
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.XContentTypeOptions = "nosniff";
         byte[] body;
@@ -145,19 +177,20 @@ internal static class FaqEndpoints
         {
             http.Response.ContentType = "application/problem+json; charset=utf-8";
             body = JsonSerializer.SerializeToUtf8Bytes(
-                new FaqProblem("https://tools.ietf.org/html/rfc9110#section-15.5.5", "FAQ version not found", 404, message),
+                new FaqProblem(status == StatusCodes.Status400BadRequest ? "https://tools.ietf.org/html/rfc9110#section-15.5.1" : "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+                    title, status, message),
                 FaqJsonContext.Default.FaqProblem);
         }
         else if (format == Format.Markdown)
         {
             http.Response.ContentType = "text/markdown; charset=utf-8";
-            body = Encoding.UTF8.GetBytes("# FAQ version not found\n\n" + FaqDocuments.Escape(message) + "\n");
+            body = Encoding.UTF8.GetBytes("# " + title + "\n\n" + FaqDocuments.Escape(message) + "\n");
         }
         else
         {
             http.Response.ContentType = "text/html; charset=utf-8";
             http.Response.Headers.ContentSecurityPolicy = FaqHtml.ContentSecurityPolicy;
-            body = Encoding.UTF8.GetBytes(FaqHtml.NotFound(message, http.Request.PathBase));
+            body = Encoding.UTF8.GetBytes(FaqHtml.NotFound(message, http.Request.PathBase, title));
         }
 
         await WriteAsync(http, body, ct);

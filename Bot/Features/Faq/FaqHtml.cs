@@ -12,6 +12,9 @@ internal sealed record FaqPage(FaqVersion? Version, IReadOnlyList<FaqEntry> Entr
     public bool IsLatest => Version is null || Version.Number == LatestNumber;
 }
 
+/// <summary>One page of the history: <see cref="Page"/> of <see cref="PageCount"/> (1 = newest; 1 of 1 when nothing is published).</summary>
+internal sealed record FaqHistoryPage(IReadOnlyList<FaqVersion> Versions, int Page, int PageCount, int TotalVersions, int? LatestNumber);
+
 /// <summary>
 /// The accessible HTML of the public FAQ: landmarks (header, nav, main, footer), a skip link, one h2 per product, a labelled
 /// filter that works without JavaScript (a GET form, filtered on the server) and with it (hides entries as you type and
@@ -170,11 +173,12 @@ internal static class FaqHtml
     }
 
     /// <summary>The list of versions.</summary>
-    public static string History(IReadOnlyList<FaqVersion> versions, string pathBase, TimeZoneInfo zone)
+    public static string History(FaqHistoryPage page, string pathBase, TimeZoneInfo zone)
     {
-        ArgumentNullException.ThrowIfNull(versions);
+        ArgumentNullException.ThrowIfNull(page);
+        var versions = page.Versions;
         var html = new StringBuilder(8_192);
-        Head(html, "FAQ history", pathBase);
+        Head(html, page.PageCount > 1 ? "FAQ history, page " + Num(page.Page) + " of " + Num(page.PageCount) : "FAQ history", pathBase);
         html.Append("<header>\n<h1>FAQ history</h1>\n<p class=\"asof\">Every published version of the FAQ, newest first. Each version stays available unchanged.</p>\n</header>\n")
             .Append("<nav aria-label=\"FAQ\">\n<ul>\n<li><a href=\"").Append(Encode(pathBase + "/faq")).Append("\">Current FAQ</a></li>\n</ul>\n</nav>\n")
             .Append("<main id=\"main\" tabindex=\"-1\">\n");
@@ -184,19 +188,41 @@ internal static class FaqHtml
         }
         else
         {
-            html.Append("<table>\n<caption>").Append(Num(versions.Count)).Append(versions.Count == 1 ? " version" : " versions").Append("</caption>\n")
+            html.Append("<table>\n<caption>").Append(Num(page.TotalVersions)).Append(page.TotalVersions == 1 ? " version" : " versions");
+            if (page.PageCount > 1)
+            {
+                html.Append(", page ").Append(Num(page.Page)).Append(" of ").Append(Num(page.PageCount));
+            }
+
+            html.Append("</caption>\n")
                 .Append("<thead><tr><th scope=\"col\">Version</th><th scope=\"col\">As of</th><th scope=\"col\">Published on</th><th scope=\"col\">Answers</th><th scope=\"col\">Other formats</th></tr></thead>\n<tbody>\n");
-            var latest = versions.Max(v => v.Number);
             foreach (var v in versions)
             {
                 var path = pathBase + "/faq/v/" + Num(v.Number);
                 html.Append("<tr><th scope=\"row\"><a href=\"").Append(Encode(path)).Append("\">Version ").Append(Num(v.Number)).Append("</a>")
-                    .Append(v.Number == latest ? " (current)" : "").Append("</th><td>").Append(TimeTag(v.PublishedAt, zone)).Append("</td><td>")
+                    .Append(v.Number == page.LatestNumber ? " (current)" : "").Append("</th><td>").Append(TimeTag(v.PublishedAt, zone)).Append("</td><td>")
                     .Append(Encode(TriggerText(v.Trigger))).Append("</td><td>").Append(Num(v.EntryCount)).Append("</td><td><a href=\"")
                     .Append(Encode(path + ".json")).Append("\">JSON</a> · <a href=\"").Append(Encode(path + ".md")).Append("\">Markdown</a></td></tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n");
+            if (page.PageCount > 1)
+            {
+                string PageUrl(int n) => pathBase + "/faq/history" + (n == 1 ? "" : "?page=" + Num(n));
+                html.Append("<nav aria-label=\"History pages\">\n<ul>\n");
+                if (page.Page > 1)
+                {
+                    html.Append("<li><a rel=\"prev\" href=\"").Append(Encode(PageUrl(page.Page - 1))).Append("\">Newer versions</a></li>\n");
+                }
+
+                html.Append("<li aria-current=\"page\">Page ").Append(Num(page.Page)).Append(" of ").Append(Num(page.PageCount)).Append("</li>\n");
+                if (page.Page < page.PageCount)
+                {
+                    html.Append("<li><a rel=\"next\" href=\"").Append(Encode(PageUrl(page.Page + 1))).Append("\">Older versions</a></li>\n");
+                }
+
+                html.Append("</ul>\n</nav>\n");
+            }
         }
 
         html.Append("</main>\n<footer>\n<p>Published by CrisisBot. <a href=\"").Append(Encode(pathBase + "/faq")).Append("\">Current FAQ</a></p>\n</footer>\n</body>\n</html>\n");
@@ -204,11 +230,11 @@ internal static class FaqHtml
     }
 
     /// <summary>A 404 page ("FAQ version 9 does not exist…").</summary>
-    public static string NotFound(string message, string pathBase)
+    public static string NotFound(string message, string pathBase, string title = "FAQ version not found")
     {
         var html = new StringBuilder(4_096);
-        Head(html, "FAQ version not found", pathBase);
-        html.Append("<header>\n<h1>FAQ version not found</h1>\n</header>\n<nav aria-label=\"FAQ\">\n<ul>\n<li><a href=\"").Append(Encode(pathBase + "/faq")).Append("\">Current FAQ</a></li>\n<li><a href=\"")
+        Head(html, title, pathBase);
+        html.Append("<header>\n<h1>").Append(Encode(title)).Append("</h1>\n</header>\n<nav aria-label=\"FAQ\">\n<ul>\n<li><a href=\"").Append(Encode(pathBase + "/faq")).Append("\">Current FAQ</a></li>\n<li><a href=\"")
             .Append(Encode(pathBase + "/faq/history")).Append("\">All versions</a></li>\n</ul>\n</nav>\n<main id=\"main\" tabindex=\"-1\">\n<p>")
             .Append(Encode(message)).Append("</p>\n</main>\n<footer>\n<p>Published by CrisisBot.</p>\n</footer>\n</body>\n</html>\n");
         return html.ToString();

@@ -30,6 +30,10 @@ public sealed class FaqOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Versions per page of <c>/faq/history</c> (and <c>.json</c>); further pages via <c>?page=2</c>, … <value>50</value></summary>
+    [Range(5, 1000)]
+    public int HistoryPageSize { get; set; } = 50;
+
     /// <summary>The resolved <see cref="TimeZone"/> (validated at startup).</summary>
     public TimeZoneInfo ResolveTimeZone() =>
         TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone.Trim(), out var zone) ? zone : TimeZoneInfo.Utc;

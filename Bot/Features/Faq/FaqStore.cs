@@ -27,10 +27,19 @@ public sealed class FaqStore(IDbContextFactory<CrisisDbContext> contexts)
         return await db.Set<FaqEntry>().AsNoTracking().Where(e => e.VersionId == versionId).OrderBy(e => e.Position).ToListAsync(ct);
     }
 
-    /// <summary>Every version, newest first, without entries.</summary>
-    public async Task<IReadOnlyList<FaqVersion>> HistoryAsync(CancellationToken ct = default)
+    /// <summary>How many versions have been published.</summary>
+    public async Task<int> CountAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Set<FaqVersion>().AsNoTracking().OrderByDescending(v => v.Number).ToListAsync(ct);
+        return await db.Set<FaqVersion>().CountAsync(ct);
+    }
+
+    /// <summary>Page <paramref name="page"/> (1 = newest) of the history, <paramref name="pageSize"/> versions per page, newest first, without entries.</summary>
+    public async Task<IReadOnlyList<FaqVersion>> HistoryPageAsync(int page, int pageSize, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<FaqVersion>().AsNoTracking().OrderByDescending(v => v.Number).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
     }
 }

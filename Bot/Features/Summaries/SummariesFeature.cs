@@ -1,6 +1,7 @@
 using CrisisBot.Features.Crisis;
 using CrisisBot.Features.DutyOfCare;
 using CrisisBot.Features.Faq;
+using CrisisBot.Infrastructure.RateLimiting;
 using CrisisBot.Infrastructure.Scheduling;
 using CrisisBot.Protocol.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +38,7 @@ public static class SummariesFeature
     /// <summary><c>GET /charts/{id}.png?exp=&amp;sig=</c>: the summary's chart; 403 bad signature, 410 expired, 404 unknown.</summary>
     public static IEndpointRouteBuilder MapSummaries(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/charts/{id}.png", ChartAsync);
+        endpoints.MapGet("/charts/{id}.png", ChartAsync).RequireRateLimiting(PublicRateLimit.PolicyName);
         return endpoints;
     }
 
