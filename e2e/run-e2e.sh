@@ -22,6 +22,7 @@ CONFIG="$E2E_DIR/playground.yml"
 BOT_URL="http://127.0.0.1:3978"
 PG_PORT_WANTED=56150
 TEST_TIMEOUT_S="${E2E_TEST_TIMEOUT_S:-300}"   # watchdog per test file; a hung run counts as a failure
+CARE_THRESHOLD=3                              # DutyOfCare:Threshold (N) for the bot; checks/care.test.mjs reads it
 
 summary() { echo "$1 passed, $2 failed"; }
 fail_setup() {
@@ -33,6 +34,11 @@ fail_setup() {
 # The admin is the Playground's current user (e2e/playground.yml); the bot gets its aadObjectId as Bot__Admins__0.
 config_admin_id() {
   awk '/^currentUser:/{u=1; next} /^[^ #]/{u=0} u && $1=="aadObjectId:"{print $2; exit}' "$CONFIG"
+}
+
+# The aadObjectId of the configured user with this display name (Erin Lead is the crisis lead: Crisis__Leads__0).
+config_user_id() {
+  awk -v name="$1" '$1=="name:" {n=$0; sub(/^[^:]*: */, "", n); hit=(n==name); next} hit && $1=="aadObjectId:" {print $2; exit}' "$CONFIG"
 }
 
 node_ws_flag() {
@@ -105,6 +111,9 @@ inside() {
   local admin_id
   admin_id="$(config_admin_id)"
   [[ -n "$admin_id" ]] || fail_setup "no currentUser aadObjectId in $CONFIG"
+  local lead_id
+  lead_id="$(config_user_id "Erin Lead")"
+  [[ -n "$lead_id" ]] || fail_setup "no user 'Erin Lead' with an aadObjectId in $CONFIG (the crisis lead of checks/crisis and checks/care)"
   DATA_DIR="$(mktemp -d /tmp/crisisbot-e2e-data.XXXXXX)"
   # A throw-away signing secret for POST /api/posts (feature checks post spikes with it).
   INTAKE_SECRET="e2e-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
@@ -119,6 +128,7 @@ inside() {
     cd "$BOT_OUT" && exec env ASPNETCORE_URLS="$BOT_URL" Bot__LocalMode=true Storage__DataDirectory="$DATA_DIR" \
       Bot__Admins__0="$admin_id" Intake__Secrets__0="$INTAKE_SECRET" TopicCards__UpdateInterval=00:00:05 \
       Products__Path="$DATA_DIR/products.yaml" \
+      Crisis__Leads__0="$lead_id" DutyOfCare__Threshold="$CARE_THRESHOLD" DutyOfCare__Window=00:10:00 \
       DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet Bot.dll
   ) > "$ARTIFACTS/bot.log" 2>&1 < /dev/null &
   bot_pid=$!
@@ -183,6 +193,7 @@ inside() {
     echo "== e2e: feature check $check_name"
     # shellcheck disable=SC2086
     (cd "$E2E_DIR" && PG_URL="$pg_url" ARTIFACTS="$ARTIFACTS" BOT_URL="$BOT_URL" E2E_INTAKE_SECRET="$INTAKE_SECRET" \
+      E2E_CARE_THRESHOLD="$CARE_THRESHOLD" \
       timeout -k 10 "$TEST_TIMEOUT_S" node $ws_flag "checks/$check_name.test.mjs") 2>&1 | tee "$ARTIFACTS/check-$check_name.log"
     counts="$(counts_of "$ARTIFACTS/check-$check_name.log")"
     if [[ -n "$counts" ]]; then read -r p f <<< "$counts"; passed=$((passed + p)); failed=$((failed + f)); else failed=$((failed + 1)); echo "not ok - feature check $check_name crashed or timed out (see e2e/artifacts/check-$check_name.log)"; fi

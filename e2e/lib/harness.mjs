@@ -253,7 +253,7 @@ export class Playground {
    * Playground's "Mock an Activity" API: a template activity for the channel, turned into a message that @mentions the
    * bot, posted into the thread of `threadRootId` (a message the Playground knows, so the bot's reply can land there).
    */
-  async sayAsUser(user, channelId, threadRootId, text) {
+  async sayAsUser(user, channelId, threadRootId, text, { mentions = [] } = {}) {
     const query = `conversationId=${encodeURIComponent(channelId)}&type=userAdded`;
     const response = await fetch(`${this.baseUrl}/_internal/v1/customActivities/template?${query}`,
       { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
@@ -264,16 +264,19 @@ export class Playground {
     const at = `<at>${this.config.bot.name}</at>`;
     const id = String(Date.now());
     const { membersAdded: _added, ...base } = template;
+    // Other people @mentioned after the text (e.g. "crisis role comms @Carol"), as Teams sends them: <at>Name</at> in the
+    // text and one mention entity each.
+    const others = mentions.map((u) => ({ type: 'mention', text: `<at>${u.name}</at>`, mentioned: { id: u.id, name: u.name } }));
     const activity = {
       ...base,
       id,
       type: 'message',
-      text: `${at} ${text}`,
+      text: [`${at} ${text}`, ...others.map((m) => m.text)].join(' '),
       textFormat: 'plain',
       locale: 'en-US',
       from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
       conversation: { ...template.conversation, id: `${channelId};messageid=${threadRootId}` },
-      entities: [{ type: 'mention', text: at, mentioned: { id: this.config.bot.id, name: this.config.bot.name } }],
+      entities: [{ type: 'mention', text: at, mentioned: { id: this.config.bot.id, name: this.config.bot.name } }, ...others],
       channelData: {
         tenant: template.channelData.tenant,
         team: template.channelData.team,
@@ -287,7 +290,39 @@ export class Playground {
     return { messageId: id, threadId: activity.conversation.id };
   }
 
+  /**
+   * An Action.Execute click by any configured user, through the Playground's invoke API: it builds the invoke activity
+   * for the user with this id (id, aadObjectId, name from playground.yml), in `conversationId` (a channel thread or a
+   * chat the Playground knows), for the card message `replyToId`, and returns the bot's invoke response synchronously.
+   * Returns the HTTP result plus `response`: the invoke response body ({type, value}) when the call succeeded.
+   */
+  async clickAs(user, conversationId, replyToId, verb, data) {
+    const result = await this.execute({ conversationId, fromId: user.id, replyToId, verb, data });
+    check(result.status === 200, `the ${verb} click by ${user.name} in ${conversationId} failed: HTTP ${result.status} ${brief(result.text)}`);
+    return { ...result, response: result.json };
+  }
+
   async install(conversationId) {
     return this.post(`/_debug/conversation/${encodeURIComponent(conversationId)}/installation`, {});
   }
+}
+
+/**
+ * POST /api/posts on the bot with the HMAC-SHA256 signature over `timestamp + "." + body` (the bot's Intake:Secrets:0);
+ * `lines` are NDJSON lines. Fails unless the bot answers 202; returns its counts {accepted, duplicates, rejected}.
+ */
+export async function postSignedPosts(botUrl, secret, lines) {
+  const { createHmac } = await import('node:crypto');
+  const body = `${lines.join('\n')}\n`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  const response = await fetch(`${botUrl}/api/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', 'X-CrisisBot-Timestamp': timestamp, 'X-CrisisBot-Signature': `sha256=${signature}` },
+    body,
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  check(response.status === 202, `POST /api/posts answered ${response.status}: ${brief(text)}`);
+  return JSON.parse(text);
 }
