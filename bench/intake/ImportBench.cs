@@ -177,8 +177,8 @@ internal static class ImportBench
         return (exit, output.ToString());
     }
 
-    /// <summary>Rows per INSERT statement of the raw baseline (<c>INTAKE_RAW_ROWS</c>, default 32 like the import; 1 = single-row).</summary>
-    internal static int RawRowsPerStatement => int.TryParse(Environment.GetEnvironmentVariable("INTAKE_RAW_ROWS"), NumberStyles.None, Inv, out var n) && n > 0 ? n : 32; // as IntakeCommands.RowsPerInsert
+    /// <summary>Rows per INSERT statement of the raw baseline (<c>INTAKE_RAW_ROWS</c>; default 1, as the import).</summary>
+    internal static int RawRowsPerStatement => int.TryParse(Environment.GetEnvironmentVariable("INTAKE_RAW_ROWS"), NumberStyles.None, Inv, out var n) && n > 0 ? n : 1; // as the import: single-row (see IntakeCommands.InsertPosts)
 
     /// <summary>
     /// The same rows as the pipeline writes, the plain fast way: prepared INSERT, parameters bound by position,

@@ -236,7 +236,7 @@ public class DemoCrisisTests
     }
 
     [Fact]
-    public void Process_FeaturesPreparedOnAnotherThread_SameTopicsAlarmsAndTitles()
+    public async Task Process_FeaturesPreparedOnAnotherThread_SameTopicsAlarmsAndTitles()
     {
         // The pipeline normalises and featurises posts ahead of the engine on a helper thread (FeatureChunk); the
         // engine must end in exactly the state it reaches computing them itself.
@@ -259,13 +259,13 @@ public class DemoCrisisTests
         foreach (var part in posts.Chunk(97))
         {
             chunk.Clear();
-            Task.Run(() =>
+            await Task.Run(() =>
             {
                 foreach (var post in part)
                 {
                     chunk.Add(post.Text, tokens, vector);
                 }
-            }).GetAwaiter().GetResult();
+            });
             for (var k = 0; k < part.Length; k++)
             {
                 preparedOutcomes.Add(prepared.Process(part[k], chunk, k));

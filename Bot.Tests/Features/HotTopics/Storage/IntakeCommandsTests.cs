@@ -49,7 +49,7 @@ public sealed class IntakeCommandsTests : IDisposable
     [Fact]
     public void InsertPosts_ManyRows_AllStoredInOrderWithTheirOutcomes()
     {
-        var posts = Enumerable.Range(0, 75).Select(Post).ToList(); // two full multi-row statements and a remainder
+        var posts = Enumerable.Range(0, 75).Select(Post).ToList();
         using var transaction = _connection.BeginTransaction();
         using var commands = new IntakeCommands(_connection, transaction);
         var conflicts = new List<int>();
@@ -82,7 +82,7 @@ public sealed class IntakeCommandsTests : IDisposable
 
         Assert.Equal([3, 35], conflicts);
         var stored = Stored();
-        Assert.Equal(40, stored.Count); // each key once: the failed multi-row statement left nothing behind
+        Assert.Equal(40, stored.Count); // each key once
         Assert.Equal(40, stored.Select(s => s.Id).Distinct().Count());
         Assert.Equal("triage", stored.Single(s => s.Id == "3").Product); // the earlier row was kept, not replaced
     }
