@@ -45,12 +45,6 @@ public sealed class CliHost
         };
     }
 
-    /// <summary>
-    /// True when the CLI is the whole process (<c>dotnet Bot.dll &lt;command&gt;</c>), false when a host calls it in-process
-    /// (tests, benchmarks): only then may a command change process-wide settings such as the GC heap limit.
-    /// </summary>
-    public bool OwnsProcess { get; init; }
-
     /// <summary>The folder holding Bot.dll and everything shipped with it (manifest/, appsettings.json).</summary>
     public string BaseDirectory { get; }
 

@@ -46,28 +46,6 @@ public sealed class IntakeCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Import_InProcessHost_LeavesTheGcHeapLimitAlone()
-    {
-        // The heap ceiling is for `dotnet Bot.dll import` owning its process; a host calling the CLI in-process (this
-        // test host, the benchmarks) keeps its own GC settings.
-        var before = AppContext.GetData("GCHeapHardLimit");
-        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
-
-        var run = await RunAsync("import", file);
-
-        Assert.Equal(CliExitCodes.Success, run.ExitCode);
-        Assert.Equal(before, AppContext.GetData("GCHeapHardLimit"));
-    }
-
-    [Theory]
-    [InlineData(160, 40, 160)]   // live heap under half the ceiling: unchanged
-    [InlineData(160, 80, 160)]   // exactly half: unchanged
-    [InlineData(160, 81, 240)]   // past half: at least 1.5x the old ceiling
-    [InlineData(160, 150, 300)]  // far past: twice the live heap
-    public void ImportHeapCap_NextLimit_RaisedOnlyWhenTheLiveHeapNeedsIt(long limitMb, long liveMb, long expectedMb) =>
-        Assert.Equal(expectedMb << 20, ImportHeapCap.NextLimit(limitMb << 20, liveMb << 20));
-
-    [Fact]
     public async Task Import_Jsonl_CountsAndSecondImportAllDuplicates()
     {
         var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n{Line("3")}\n");

@@ -24,13 +24,6 @@ public sealed class IntakeOptions
     /// <summary>Posts per ingest transaction (HTTP bodies, import and replay). <value>4000</value></summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 4000;
-
-    /// <summary>
-    /// Managed-heap ceiling of the <c>import</c> command in MB (see <c>ImportHeapCap</c>: raised automatically when the
-    /// live heap needs more); 0 leaves the GC unlimited. Never applies to the server. <value>160</value>
-    /// </summary>
-    [Range(0, 1_000_000)]
-    public int ImportHeapLimitMB { get; set; } = 160;
 }
 
 /// <summary>Configuration section <c>Api</c>: the read API (GET /api/topics…).</summary>

@@ -34,11 +34,6 @@ internal sealed class IntakeOptionsValidator : IValidateOptions<IntakeOptions>, 
             errors.Add("Intake:BatchSize must be at least 1.");
         }
 
-        if (options.ImportHeapLimitMB < 0)
-        {
-            errors.Add("Intake:ImportHeapLimitMB must be 0 (no limit) or a size in MB.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

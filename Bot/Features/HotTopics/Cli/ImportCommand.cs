@@ -56,8 +56,7 @@ public static class ImportCommand
                 return CliExitCodes.UsageError;
             }
 
-            var intakeOptions = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
-            var batchSize = intakeOptions.BatchSize;
+            var batchSize = services.GetRequiredService<IOptions<IntakeOptions>>().Value.BatchSize;
             var counts = new ImportCounts();
             var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
             try
@@ -87,14 +86,11 @@ public static class ImportCommand
                     await services.MigrateStorageAsync(ct);
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
-                    // A heap ceiling only when this command is the whole process (never inside a server or a test host).
-                    var heapCap = host.OwnsProcess ? ImportHeapCap.Apply(intakeOptions.ImportHeapLimitMB * 1024L * 1024) : null;
                     await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, async batch =>
                     {
                         var result = await pipeline.IngestAsync(batch, ct);
                         counts.Accepted += result.Accepted;
                         counts.Duplicates += result.Duplicates;
-                        heapCap?.AfterBatch();
                     }, ct);
                 }
             }
