@@ -22,7 +22,7 @@ internal static class HttpBench
 
     public static async Task<string> RunAsync(string work, int posts, int connections)
     {
-        var bot = FindBot();
+        var bot = BotLocator.Find();
         if (bot is null)
         {
             return "HTTP part skipped: Bot/bin/Release/net10.0/Bot.dll not found (build with -c Release).";
@@ -139,19 +139,5 @@ internal static class HttpBench
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindBot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrisisBot.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "Bot", "bin", "Release", "net10.0", "Bot.dll");
-                return File.Exists(path) ? path : null;
-            }
-        }
-
-        return null;
     }
 }

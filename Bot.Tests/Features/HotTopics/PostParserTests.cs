@@ -16,6 +16,34 @@ public class PostParserTests
 
     private const string Good = """{"id":"1","source":"twitter","text":"my claim is not paid","createdAt":"2026-03-24T09:15:00Z"}""";
 
+    [Theory]
+    [InlineData("2026-03-24T09:15:00Z", true)]
+    [InlineData("2026-03-24T09:15:00.5Z", true)]
+    [InlineData("2026-03-24T09:15:00.1234567Z", true)]
+    [InlineData("2024-02-29T23:59:59Z", true)]
+    [InlineData("2026-02-29T10:00:00Z", false)]      // no such day: left to the general parser, which refuses it
+    [InlineData("2026-03-24T24:00:00Z", false)]
+    [InlineData("2026-03-24T09:15:60Z", false)]
+    [InlineData("2026-03-24T09:15:00.12345678Z", false)]
+    [InlineData("2026-03-24T09:15:00.Z", false)]
+    [InlineData("2026-03-24T09:15:00z", false)]       // valid, but not the fast shape: the general parser takes it
+    [InlineData("2026-03-24T09:15:00+02:00", false)]
+    [InlineData("2026-3-24T09:15:00Z", false)]
+    [InlineData("2026-03-24 09:15:00Z", false)]
+    public void TryParseUtcFast_SameInstantAsTheGeneralParserOrDeclines(string raw, bool fast)
+    {
+        Assert.Equal(fast, PostValidation.TryParseUtcFast(raw, out var quick));
+        var error = PostValidation.ParseCreatedAt(raw, Clock.GetUtcNow().AddYears(10), out var full);
+        if (fast)
+        {
+            Assert.Null(error);
+            Assert.Equal(full, quick);
+            Assert.Equal(TimeSpan.Zero, quick.Offset);
+            var general = DateTimeOffset.ParseExact(raw, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(general.UtcTicks, quick.UtcTicks);
+        }
+    }
+
     [Fact]
     public void Read_SingleObjectWithAllFields_ParsesEveryField()
     {

@@ -173,4 +173,24 @@ public class SpikeSeriesTests
         var actual = PoissonTail.AtLeast(k, lambda);
         Assert.True(Math.Abs(actual - expected) <= expected * 1e-6 + 1e-12, $"{actual} vs {expected}");
     }
+
+    [Theory]
+    [InlineData(5, 1.0)]
+    [InlineData(13, 2.5)]
+    [InlineData(40, 12.0)]
+    [InlineData(520, 500.0)]
+    [InlineData(1500, 1400.0)]
+    public void PoissonTail_PointMass_IsALowerBoundOfTheTailAndCloseToItFarOut(int k, double lambda)
+    {
+        // SpikeSeries skips the tail series when even P(X = k) is too large to alarm: that is only exact if it never
+        // exceeds P(X >= k).
+        var mass = PoissonTail.PointMass(k, lambda);
+        var tail = PoissonTail.AtLeast(k, lambda);
+        Assert.InRange(mass, 0, tail);
+        Assert.True(mass > 0);
+        if (k >= 3 * lambda)
+        {
+            Assert.True(mass / tail > 0.5, $"{mass} vs {tail}"); // far in the tail the first term dominates
+        }
+    }
 }

@@ -235,4 +235,48 @@ public class DemoCrisisTests
             string.Join(", ", hot.Select(a => a.Product)));
     }
 
+    [Fact]
+    public async Task Process_FeaturesPreparedOnAnotherThread_SameTopicsAlarmsAndTitles()
+    {
+        // The pipeline normalises and featurises posts ahead of the engine on a helper thread (FeatureChunk); the
+        // engine must end in exactly the state it reaches computing them itself.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+        List<SocialPost> posts;
+        using (var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-crisis.jsonl")))
+        {
+            posts = [.. new JsonPostReader(clock).Read(stream).Select(r => r.Post!)];
+        }
+
+        HotTopicEngine NewEngine() => new(new ProductRouter(ProductCatalog.Load(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml"))));
+        var plain = NewEngine();
+        var plainOutcomes = posts.Select(plain.Process).ToList();
+
+        var prepared = NewEngine();
+        var preparedOutcomes = new List<PostOutcome>();
+        var chunk = new CrisisBot.Features.HotTopics.Text.FeatureChunk();
+        var tokens = new CrisisBot.Features.HotTopics.Text.TokenizedText();
+        var vector = new CrisisBot.Features.HotTopics.Text.FeatureVector();
+        foreach (var part in posts.Chunk(97))
+        {
+            chunk.Clear();
+            await Task.Run(() =>
+            {
+                foreach (var post in part)
+                {
+                    chunk.Add(post.Text, tokens, vector);
+                }
+            });
+            for (var k = 0; k < part.Length; k++)
+            {
+                preparedOutcomes.Add(prepared.Process(part[k], chunk, k));
+            }
+        }
+
+        Assert.Equal(plainOutcomes, preparedOutcomes);
+        static string Describe(HotTopicEngine e) => string.Join("\n", e.Topics().Select(t => $"{t.Id}|{t.Title}|{t.Product}|{t.State}|{t.Posts}"))
+            + "\n" + string.Join("\n", e.Alarms.Select(a => $"{a.TopicId}|{a.Product}|{a.At:O}|{a.Severity}|{a.Transition}|{a.Count}"));
+        Assert.Equal(Describe(plain), Describe(prepared));
+        Assert.Contains(plain.Alarms, a => a.Scope == AlarmScope.Topic);
+    }
+
 }

@@ -78,7 +78,14 @@ public sealed class HotTopicEngine
         _sweptTopics.Clear();
     }
 
-    public PostOutcome Process(SocialPost post)
+    public PostOutcome Process(SocialPost post) => Process(post, null, 0);
+
+    /// <summary>
+    /// Processes a post whose text was already normalised and featurised (entry <paramref name="index"/> of
+    /// <paramref name="prepared"/>, computed from <c>post.Text</c> on another thread); null computes it here. The result
+    /// is the same either way.
+    /// </summary>
+    internal PostOutcome Process(SocialPost post, FeatureChunk? prepared, int index)
     {
         ArgumentNullException.ThrowIfNull(post);
         var alarmsBefore = _alarms.Count;
@@ -87,8 +94,16 @@ public sealed class HotTopicEngine
         PostsProcessed++;
         AdvanceWatermark(at);
 
-        TextNormalizer.Normalize(post.Text, _tokens);
-        FeatureHasher.Extract(_tokens, _vector);
+        if (prepared is null)
+        {
+            TextNormalizer.Normalize(post.Text, _tokens);
+            FeatureHasher.Extract(_tokens, _vector);
+        }
+        else
+        {
+            prepared.Load(index, _tokens, _vector);
+        }
+
         _df.AddAndWeight(_vector);
         var route = _router.Route(_tokens, _vector);
         var abusive = AbuseLexicon.IsAbusive(_tokens);

@@ -183,16 +183,16 @@ public sealed class CsvPostReader(TimeProvider time)
         var replies = Count(Column.Replies, "replies");
         var impressions = Count(Column.Impressions, "impressions");
 
+        var at = default(DateTimeOffset);
         error ??= PostValidation.CheckRequired(id, "id")
             ?? PostValidation.CheckRequired(source, "source")
             ?? PostValidation.CheckText(text)
-            ?? PostValidation.ParseCreatedAt(createdAt, now, out _);
+            ?? PostValidation.ParseCreatedAt(createdAt, now, out at);
         if (error is not null)
         {
             return PostParseResult.Fail(new PostError(index, PostErrorKind.Invalid, $"row at line {line}: {error}", line));
         }
 
-        PostValidation.ParseCreatedAt(createdAt, now, out var at);
         var handle = Get(Column.AuthorHandle);
         var name = Get(Column.AuthorName);
         var author = handle is null && name is null && followers is null && verified is null

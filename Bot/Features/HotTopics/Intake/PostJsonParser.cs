@@ -102,16 +102,16 @@ internal static class PostJsonParser
             }
         }
 
+        var at = default(DateTimeOffset);
         error ??= PostValidation.CheckRequired(id, "id")
             ?? PostValidation.CheckRequired(source, "source")
             ?? PostValidation.CheckText(text)
-            ?? PostValidation.ParseCreatedAt(createdAt, now, out _);
+            ?? PostValidation.ParseCreatedAt(createdAt, now, out at);
         if (error is not null)
         {
             return Invalid(index, error);
         }
 
-        PostValidation.ParseCreatedAt(createdAt, now, out var at);
         return PostParseResult.Ok(index, new SocialPost(id!, source!, text!, at, author, url, language, metrics, inReplyTo, tags));
     }
 

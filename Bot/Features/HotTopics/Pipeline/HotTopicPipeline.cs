@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Features.HotTopics.Text;
 using CrisisBot.Features.HotTopics.Topics;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,12 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly ILogger<HotTopicPipeline> _logger;
     private readonly HotTopicOptions _options;
     private const int RebuildReleaseEvery = 4096;
+
+    /// <summary>Largest number of posts handed between the ingest threads at once.</summary>
+    private const int InsertChunk = 128;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FeatureChunk> _chunkPool = new();
+    private readonly TokenizedText _helperTokens = new();
+    private readonly FeatureVector _helperVector = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
@@ -299,33 +306,83 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            // 2. The engine runs on this thread while a second one inserts the posts it has processed (only that one
-            //    uses the connection meanwhile). The insert's ON CONFLICT has the last word.
-            var queue = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post):
+            //    a helper thread normalises and featurises them (pure functions of the text) ahead of the engine, then
+            //    inserts the posts the engine has processed (only it uses the connection meanwhile; the insert's
+            //    ON CONFLICT has the last word); the engine runs its order-dependent part on this thread.
+            var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
+            var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var conflicts = new List<int>();
-            var inserter = Task.Run(async () =>
+            var helper = Task.Run(async () =>
             {
-                await foreach (var (index, outcome) in queue.Reader.ReadAllAsync())
+                try
                 {
-                    if (!commands.InsertPost(posts[index], outcome))
+                    for (var start = 0; start < fresh.Count; start += chunkSize)
                     {
-                        conflicts.Add(index);
+                        var chunk = RentChunk();
+                        for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
+                        {
+                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector);
+                        }
+
+                        features.Writer.TryWrite(chunk);
                     }
+
+                    features.Writer.Complete();
+                }
+                catch (Exception ex)
+                {
+                    features.Writer.Complete(ex);
+                }
+
+                await foreach (var chunk in processed.Reader.ReadAllAsync())
+                {
+                    commands.InsertPosts(posts, chunk, conflicts);
                 }
             });
+            Exception? engineError = null;
             try
             {
-                foreach (var i in fresh)
+                var done = 0;
+                await foreach (var chunk in features.Reader.ReadAllAsync(ct))
                 {
-                    queue.Writer.TryWrite((i, Process(posts[i], changed)));
+                    var outcomesOfChunk = new (int Index, PostOutcome Outcome)[chunk.Count];
+                    for (var k = 0; k < chunk.Count; k++)
+                    {
+                        var i = fresh[done + k];
+                        outcomesOfChunk[k] = (i, Process(posts[i], changed, chunk, k));
+                    }
+
+                    done += chunk.Count;
+                    _chunkPool.Enqueue(chunk);
+                    processed.Writer.TryWrite(outcomesOfChunk);
                 }
+            }
+            catch (Exception ex)
+            {
+                engineError = ex;
             }
             finally
             {
-                queue.Writer.Complete();
+                processed.Writer.Complete();
             }
 
-            await inserter;
+            // The helper always finishes before the commands are disposed (also when the engine failed).
+            try
+            {
+                await helper;
+            }
+            catch (Exception) when (engineError is not null)
+            {
+                // the engine's error is the one to report
+            }
+
+            if (engineError is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(engineError);
+            }
+
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted;
@@ -370,6 +427,17 @@ public sealed class HotTopicPipeline : IDisposable
         return new IngestResult(outcomes);
     }
 
+    private FeatureChunk RentChunk()
+    {
+        if (!_chunkPool.TryDequeue(out var chunk))
+        {
+            chunk = new FeatureChunk();
+        }
+
+        chunk.Clear();
+        return chunk;
+    }
+
     /// <summary>Drops settled topics (saved, resolved, out of the index) from the engine and the extras: bounded memory.</summary>
     private void ReleaseSettled()
     {
@@ -381,10 +449,10 @@ public sealed class HotTopicPipeline : IDisposable
     }
 
     /// <summary>Runs one post through the engine and the per-topic extras; records the topics it touched.</summary>
-    private PostOutcome Process(SocialPost post, HashSet<int> changed)
+    private PostOutcome Process(SocialPost post, HashSet<int> changed, FeatureChunk? prepared = null, int index = 0)
     {
         var alarmsBefore = _engine.Alarms.Count;
-        var outcome = _engine.Process(post);
+        var outcome = _engine.Process(post, prepared, index);
         var merges = _engine.Merges;
         for (; _mergesSeen < merges.Count; _mergesSeen++)
         {

@@ -38,6 +38,13 @@ public static class PoissonTail
         return Math.Min(1, Math.Exp(logTerm + Math.Log(sum)));
     }
 
+    /// <summary>
+    /// P(X = k | λ) for k &gt; λ: a lower bound of <see cref="AtLeast"/> (the tail is this term times a sum ≥ 1) that
+    /// costs one logarithm, so callers can skip the series when even the bound is too large to matter.
+    /// </summary>
+    public static double PointMass(int k, double lambda) =>
+        k <= 0 || lambda <= 0 ? 0 : Math.Exp(-lambda + (k * Math.Log(lambda)) - LogFactorial(k));
+
     public static double LogFactorial(int n) =>
         n < LogFactorials.Length ? LogFactorials[n]
         : (n * Math.Log(n)) - n + (0.5 * Math.Log(2 * Math.PI * n)) + (1.0 / (12 * n)); // Stirling

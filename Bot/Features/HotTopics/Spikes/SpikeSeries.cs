@@ -251,6 +251,13 @@ public sealed class SpikeSeries
             }
 
             var expected = WindowExpected(_latest, w);
+            if (count <= expected || PoissonTail.PointMass(count, expected) * windows.Count >= _o.OnsetPValue)
+            {
+                // The tail is 1 here, or at least P(X = count): this window cannot reach the onset p-value, and a window
+                // above it can never be the best one below it, so the (often long) tail series is not needed.
+                continue;
+            }
+
             var p = Math.Min(1, PoissonTail.AtLeast(count, expected) * windows.Count);
             if (p < bestP)
             {

@@ -8,6 +8,9 @@ public sealed class DocumentFrequencies
 {
     private readonly int[] _df = new int[FeatureHasher.Dimensions];
 
+    // ln(1 + df) for small df, computed once: the same doubles Math.Log gives, without a logarithm per feature per post.
+    private static readonly double[] LogOnePlus = BuildLogTable(1 << 16);
+
     public long Documents { get; private set; }
 
     public int this[int feature] => _df[feature];
@@ -28,7 +31,8 @@ public sealed class DocumentFrequencies
         for (var i = 0; i < indices.Length; i++)
         {
             var df = ++_df[indices[i]];
-            values[i] *= (float)(logN - Math.Log(1 + df) + 1);
+            var logDf = df < LogOnePlus.Length ? LogOnePlus[df] : Math.Log(1 + df);
+            values[i] *= (float)(logN - logDf + 1);
         }
 
         vector.Normalize();
@@ -36,4 +40,15 @@ public sealed class DocumentFrequencies
 
     /// <summary>Weights without counting (for query-like uses: routing profiles, merge checks).</summary>
     public float Idf(int feature) => (float)(Math.Log((1.0 + Documents) / (1.0 + _df[feature])) + 1);
+
+    private static double[] BuildLogTable(int size)
+    {
+        var table = new double[size];
+        for (var i = 0; i < size; i++)
+        {
+            table[i] = Math.Log(1 + i);
+        }
+
+        return table;
+    }
 }

@@ -26,6 +26,25 @@ public sealed class FeatureVector
         Words.Clear();
     }
 
+    /// <summary>Restores a vector saved by <see cref="FeatureChunk"/> (sorted, merged, not yet weighted).</summary>
+    internal void Load(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<int> words)
+    {
+        if (_indices.Length < indices.Length)
+        {
+            _indices = new int[Math.Max(indices.Length, _indices.Length * 2)];
+            _values = new float[_indices.Length];
+        }
+
+        indices.CopyTo(_indices);
+        values.CopyTo(_values);
+        Count = indices.Length;
+        Words.Clear();
+        foreach (var w in words)
+        {
+            Words.Add(w);
+        }
+    }
+
     internal void Add(int index, float weight)
     {
         if (Count == _indices.Length)

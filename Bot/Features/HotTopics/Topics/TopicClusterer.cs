@@ -314,20 +314,82 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
 
         _ranked.Clear();
-        foreach (var slot in _touched)
+        var max = options.MaxCandidates;
+        if (_touched.Count <= max)
         {
-            _ranked.Add((_overlap[slot], slot));
-            _overlap[slot] = 0;
+            foreach (var slot in _touched)
+            {
+                _ranked.Add((_overlap[slot], slot));
+                _overlap[slot] = 0;
+            }
+
+            _ranked.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
+            return;
         }
 
-        if (_ranked.Count > options.MaxCandidates)
+        // The best MaxCandidates by (overlap desc, slot asc), exactly what sorting all touched topics and keeping the
+        // first ones gives, in two linear passes (often thousands of topics are touched): a histogram of the overlaps
+        // finds the cut-off overlap; everything above it is in, and of the topics at the cut-off the lowest slots fill
+        // the remaining places.
+        Span<int> histogram = stackalloc int[MaxLookupWords + 2];
+        foreach (var slot in _touched)
         {
-            _ranked.Sort(static (a, b) => a.Overlap != b.Overlap ? b.Overlap.CompareTo(a.Overlap) : a.Slot.CompareTo(b.Slot));
-            _ranked.RemoveRange(options.MaxCandidates, _ranked.Count - options.MaxCandidates);
+            histogram[Math.Min(_overlap[slot], histogram.Length - 1)]++;
         }
-        else
+
+        var above = 0;
+        var cut = histogram.Length - 1;
+        for (; cut > 1; cut--)
         {
-            _ranked.Sort(static (a, b) => a.Slot.CompareTo(b.Slot));
+            if (above + histogram[cut] >= max)
+            {
+                break;
+            }
+
+            above += histogram[cut];
+        }
+
+        var need = max - above;
+        Span<int> ties = stackalloc int[need];
+        var tieCount = 0;
+        var worstTie = 0; // index in ties of the highest slot kept so far
+        foreach (var slot in _touched)
+        {
+            var overlap = Math.Min(_overlap[slot], histogram.Length - 1);
+            _overlap[slot] = 0;
+            if (overlap > cut)
+            {
+                _ranked.Add((overlap, slot));
+            }
+            else if (overlap == cut)
+            {
+                if (tieCount < need)
+                {
+                    ties[tieCount++] = slot;
+                    if (ties[tieCount - 1] > ties[worstTie])
+                    {
+                        worstTie = tieCount - 1;
+                    }
+                }
+                else if (slot < ties[worstTie])
+                {
+                    ties[worstTie] = slot;
+                    for (var k = 0; k < tieCount; k++)
+                    {
+                        if (ties[k] > ties[worstTie])
+                        {
+                            worstTie = k;
+                        }
+                    }
+                }
+            }
+        }
+
+        _ranked.Sort(static (a, b) => a.Overlap != b.Overlap ? b.Overlap.CompareTo(a.Overlap) : a.Slot.CompareTo(b.Slot));
+        ties[..tieCount].Sort();
+        foreach (var slot in ties[..tieCount])
+        {
+            _ranked.Add((cut, slot));
         }
     }
 
