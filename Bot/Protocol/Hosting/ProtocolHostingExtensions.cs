@@ -30,6 +30,7 @@ public static class ProtocolHostingExtensions
         services.AddSingleton(sp => ActivityRouter.Build(sp.GetServices<IBotRoutes>(), sp.GetRequiredService<ILogger<ActivityRouter>>()));
         services.AddScoped<ITurnReplies, ConnectorTurnReplies>();
         services.AddSingleton<TurnBacklog>();
+        services.TryAddSingleton<IInboundTurns, InMemoryInboundTurns>();
         services.AddSingleton<BotMessagesDispatcher>();
         services.AddHostedService<TurnProcessor>();
         services.AddHostedService<LocalModeGuard>();
