@@ -255,7 +255,7 @@ public class DurableInboundTurnsTests : IAsyncLifetime
         var deleted = await factory.Services.GetRequiredService<InboundRetentionJob>().DeleteOldRowsAsync(CancellationToken.None);
 
         Assert.Equal(1, deleted);
-        Assert.Equal([recent.Id, dead.Id], (await RowsAsync(factory)).Select(r => r.ActivityId).Order().ToArray());
+        Assert.Equal(new[] { recent.Id!, dead.Id! }.Order(StringComparer.Ordinal), (await RowsAsync(factory)).Select(r => r.ActivityId!).Order(StringComparer.Ordinal));
     }
 
     private CrisisBotFactory Factory(string? dataDirectory = null)
@@ -298,7 +298,7 @@ public class DurableInboundTurnsTests : IAsyncLifetime
         }
     }
 
-    private static async Task InsertAsync(CrisisBotFactory factory, Protocol.Activities.Activity activity, string? leaseOwner, DateTimeOffset? leaseUntil,
+    private static async Task InsertAsync(CrisisBotFactory factory, global::CrisisBot.Protocol.Activities.Activity activity, string? leaseOwner, DateTimeOffset? leaseUntil,
         int attempts, InboundTurnStatus status = InboundTurnStatus.Pending, DateTimeOffset? receivedAt = null)
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
@@ -325,7 +325,7 @@ public class DurableInboundTurnsTests : IAsyncLifetime
     {
         public bool IsDurable => true;
 
-        public Task<InboundAdmission> AdmitAsync(Protocol.Activities.Activity activity, CancellationToken ct) =>
+        public Task<InboundAdmission> AdmitAsync(global::CrisisBot.Protocol.Activities.Activity activity, CancellationToken ct) =>
             throw new InvalidOperationException("database is locked");
 
         public Task CompleteAsync(long id, CancellationToken ct) => Task.CompletedTask;

@@ -24,6 +24,14 @@ internal sealed class DurableInboundTurns(
     ILogger<DurableInboundTurns> logger) : IInboundTurns
 {
     private readonly BotOptions _options = options.Value;
+    private GroupCommit<InboundTurn, InboundAdmission>? _admissionCommit;
+    private GroupCommit<long, bool>? _completionCommit;
+
+    private GroupCommit<InboundTurn, InboundAdmission> Admissions =>
+        _admissionCommit ?? Interlocked.CompareExchange(ref _admissionCommit, new(AdmitBatchAsync), null) ?? _admissionCommit;
+
+    private GroupCommit<long, bool> Completions =>
+        _completionCommit ?? Interlocked.CompareExchange(ref _completionCommit, new(CompleteBatchAsync), null) ?? _completionCommit;
 
     /// <summary>This instance's lease owner name.</summary>
     internal string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -48,35 +56,97 @@ internal sealed class DurableInboundTurns(
             LeaseUntil = now + _options.InboundLease,
             ReceivedAt = now,
         };
-        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Admissions.RunAsync(row, ct);
+    }
+
+    /// <summary>Stores a batch of new rows in one transaction; a row whose key is already stored (or earlier in the
+    /// batch) is a duplicate.</summary>
+    private async Task<IReadOnlyList<InboundAdmission>> AdmitBatchAsync(IReadOnlyList<InboundTurn> batch)
+    {
+        var results = new InboundAdmission[batch.Count];
+        var keys = batch.Select(r => r.Key).Distinct(StringComparer.Ordinal).ToList();
+        await using var db = await contexts.CreateDbContextAsync();
+        var stored = (await db.Set<InboundTurn>().AsNoTracking().Where(t => keys.Contains(t.Key)).Select(t => t.Key).ToListAsync())
+            .ToHashSet(StringComparer.Ordinal);
+        var fresh = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!stored.Add(batch[i].Key))
+            {
+                results[i] = new InboundAdmission(null, Duplicate: true);
+                continue;
+            }
+
+            db.Add(batch[i]);
+            fresh.Add(i);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync();
+            foreach (var i in fresh)
+            {
+                results[i] = new InboundAdmission(batch[i].Id, Duplicate: false);
+            }
+        }
+        catch (DbUpdateException) when (fresh.Count > 1)
+        {
+            // Another instance stored one of these keys meanwhile: one by one, so only that one is the duplicate.
+            foreach (var i in fresh)
+            {
+                batch[i].Id = 0;
+                results[i] = await AdmitOneAsync(batch[i]);
+            }
+        }
+        catch (DbUpdateException) when (fresh.Count == 1)
+        {
+            // Stored by another instance meanwhile (anything else is rethrown).
+            if (!await ExistsAsync(batch[fresh[0]].Key, CancellationToken.None))
+            {
+                throw;
+            }
+
+            results[fresh[0]] = new InboundAdmission(null, Duplicate: true);
+        }
+
+        return results;
+    }
+
+    private async Task<InboundAdmission> AdmitOneAsync(InboundTurn row)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
         db.Add(row);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync();
             return new InboundAdmission(row.Id, Duplicate: false);
         }
-        catch (DbUpdateException) when (activity.Id is not null)
+        catch (DbUpdateException)
         {
-            // A unique-key violation: the same activity was stored before (anything else is rethrown).
-            if (await ExistsAsync(key, ct))
+            if (!await ExistsAsync(row.Key, CancellationToken.None))
             {
-                return new InboundAdmission(null, Duplicate: true);
+                throw;
             }
 
-            throw;
+            return new InboundAdmission(null, Duplicate: true);
         }
     }
 
-    public async Task CompleteAsync(long id, CancellationToken ct)
+    public Task CompleteAsync(long id, CancellationToken ct) => Completions.RunAsync(id, ct);
+
+    /// <summary>Marks a batch of finished turns done in one statement.</summary>
+    private async Task<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<long> ids)
     {
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Set<InboundTurn>().Where(t => t.Id == id && t.LeaseOwner == Owner && t.Status == InboundTurnStatus.Pending)
+        var list = ids.ToList();
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.Set<InboundTurn>().Where(t => list.Contains(t.Id) && t.LeaseOwner == Owner && t.Status == InboundTurnStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(t => t.Status, InboundTurnStatus.Done)
                 .SetProperty(t => t.CompletedAt, now)
                 .SetProperty(t => t.LeaseOwner, (string?)null)
-                .SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null), ct);
+                .SetProperty(t => t.LeaseUntil, (DateTimeOffset?)null));
+        return [.. ids.Select(_ => true)];
     }
 
     public async Task<InboundFailureOutcome> FailAsync(long id, string reason, CancellationToken ct)

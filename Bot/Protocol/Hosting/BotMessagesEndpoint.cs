@@ -53,7 +53,7 @@ internal static class BotMessagesEndpoint
             return dispatcher.BadRequest("The activity has no type.");
         }
 
-        return await dispatcher.DispatchAsync(activity, request.Headers.Authorization.ToString(), request.HttpContext.RequestServices,
+        return await dispatcher.DispatchAsync(activity, request.Headers.Authorization.ToString(), new RequestServicesOnDemand(request.HttpContext),
             request.HttpContext.RequestAborted);
     }
 }
@@ -99,7 +99,8 @@ internal sealed class BotMessagesDispatcher(
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.InvokeTimeoutSeconds), timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
             using var logScope = ProtocolLog.ActivityScope(logger, activity.Id, activity.Conversation?.Id);
-            var turn = new TurnContext(activity, requestServices.GetRequiredService<ITurnReplies>(), requestServices);
+            // The request's DI scope and ITurnReplies are created only if the handler uses them (help.refresh does not).
+            var turn = new TurnContext(activity, requestServices as ITurnReplies ?? requestServices.GetRequiredService<ITurnReplies>(), requestServices);
             var response = await router.InvokeAsync(turn, linked.Token);
             return new InvokeResult(response);
         }
@@ -128,11 +129,23 @@ internal sealed class BotMessagesDispatcher(
         {
             queue.CancelReservation();
             ProtocolLog.DuplicateActivity(logger, activity.Id, activity.Type);
-            return Results.Ok();
+            return Accepted;
         }
 
         queue.EnqueueReserved(new QueuedTurn(admission.Id, activity, 1));
-        return Results.Ok();
+        return Accepted;
+    }
+
+    /// <summary>The 200 for a stored activity (no body; no per-request logger lookup, unlike <c>Results.Ok()</c>).</summary>
+    private static readonly IResult Accepted = new StatusOnlyResult();
+
+    private sealed class StatusOnlyResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>HTTP 200 with the invoke response as JSON: its pre-encoded bytes when it has them
@@ -178,4 +191,21 @@ internal sealed class BotMessagesDispatcher(
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>
+/// The request's services for an invoke's <see cref="TurnContext"/>, resolved on first use: <c>HttpContext.RequestServices</c>
+/// creates a DI scope (disposed with the request) only when a handler asks for a service or replies.
+/// </summary>
+internal sealed class RequestServicesOnDemand(HttpContext httpContext) : IServiceProvider, ITurnReplies
+{
+    private ITurnReplies? _replies;
+
+    private ITurnReplies Replies => _replies ??= httpContext.RequestServices.GetRequiredService<ITurnReplies>();
+
+    public object? GetService(Type serviceType) => httpContext.RequestServices.GetService(serviceType);
+
+    public Task<string?> ReplyAsync(Activity inbound, OutgoingActivity reply, CancellationToken ct) => Replies.ReplyAsync(inbound, reply, ct);
+
+    public Task UpdateAsync(Activity inbound, OutgoingActivity replacement, CancellationToken ct) => Replies.UpdateAsync(inbound, replacement, ct);
 }
