@@ -319,6 +319,12 @@ inside() {
   dotnet "$SUITE_DLL" check --url "$(IFS=,; echo "${urls[*]}")" --body "$BODY" --card "$R/card.json" \
     --token "$R/issuer/token.txt" --token-urls "$(IFS=,; echo "${token_urls[*]}")" || die "a target failed the answer check"
 
+  # The first message activity after start (a cold path: its store's first commit, EF's first insert), reported as such;
+  # it also primes that path for the smoke run, which has no warm-up.
+  local cold_ms
+  cold_ms="$(sed 's/{{SEQ}}/cold-first/' "$MSG_BODY" | curl -sS -o /dev/null -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $(tr -d '[:space:]' < "$R/issuer/token.txt")" --data-binary @- "http://127.0.0.1:$P_A/api/messages")"
+  echo "First message activity after start on (a) (stored before the 200; cold: first commit of its store): HTTP ${cold_ms% *}, $(awk -v s="${cold_ms#* }" 'BEGIN{printf "%.0f", s*1000}') ms." >> "$R/notes.txt"
   [[ $warm -gt 0 ]] && log "warm-up: ${warm} s per target at 64 connections (JIT tiers, V8 optimisation, connection pools)"
   for t in "${targets[@]}"; do
     [[ $warm -gt 0 ]] || break
