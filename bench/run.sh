@@ -26,6 +26,8 @@ PUBLISHED_BOT_DIR="$ROOT/out/bench/bot"
 BOT_DLL="${BENCH_BOT_DLL:-$BUILT_BOT_DLL}"
 PEER_JS="$BENCH_DIR/peers/botbuilder-js"
 BODY="$BENCH_DIR/invoke/help-refresh.json"
+# (a-msg): a channel message activity with a unique id per request (post.lua fills {{SEQ}}), stored before the 200.
+MSG_BODY="$BENCH_DIR/invoke/channel-message.json"
 LUA="$BENCH_DIR/invoke/post.lua"
 RESULTS_MD="$BENCH_DIR/RESULTS.md"
 BEGIN_MARK='<!-- BEGIN bench/run.sh generated part: rewritten by every full run, do not edit by hand -->'
@@ -241,12 +243,12 @@ rss_mb() {
   echo $((total / 1024))
 }
 
-# run_wrk TARGET PORT CONNS ROUND TOKEN_FILE
+# run_wrk TARGET PORT CONNS ROUND TOKEN_FILE [BODY_FILE]
 run_wrk() {
-  local target="$1" port="$2" conns="$3" round="$4" token="$5" threads=2 out json
+  local target="$1" port="$2" conns="$3" round="$4" token="$5" body="${6:-$BODY}" threads=2 out json
   [[ "$conns" -lt 2 ]] && threads=1
   out="$R/logs/wrk-$target-$conns-$round.txt"
-  BENCH_BODY="$BODY" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s --latency -s "$LUA" \
+  BENCH_BODY="$body" BENCH_TOKEN="$token" wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 10s --latency -s "$LUA" \
     "http://127.0.0.1:$port/api/messages" > "$out" 2>&1
   json="$(sed -n 's/^BENCH_JSON //p' "$out" | tail -n 1)"
   [[ -n "$json" ]] || { cat "$out" >&2; die "wrk against $target ($conns connections) printed no result"; }
@@ -259,7 +261,8 @@ inside() {
   trap stop_all EXIT
   cd "$R" || exit 1
   local conns_list=(1 16 64) warm=5
-  [[ $SMOKE -eq 1 ]] && { conns_list=(16); warm=1; }
+  # Smoke: no warm-up (it only checks that every target answers; keeps the stage under 60 s).
+  [[ $SMOKE -eq 1 ]] && { conns_list=(16); warm=0; }
 
   log "starting the servers"
   start issuer $P_ISSUER dotnet "$SUITE_DLL" issuer --port $P_ISSUER --out "$R/issuer" --app-id $APP_ID --tenant $TENANT_ID
@@ -302,22 +305,30 @@ inside() {
   wait_http d "http://127.0.0.1:$P_D/healthz"
   wait_http djwt "http://127.0.0.1:$P_DJWT/healthz"
 
-  declare -A PORT=([a]=$P_A [as]=$P_AS [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT)
-  declare -A TOKEN=([a]="$R/issuer/token.txt" [as]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt")
-  declare -A PROC=([a]=bot-a [as]=bot-as [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt)
-  local targets=(a as a0 b c1 c2 d djwt) t c round
+  declare -A PORT=([a]=$P_A [as]=$P_AS [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT [am]=$P_A)
+  declare -A TOKEN=([a]="$R/issuer/token.txt" [as]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt" [am]="$R/issuer/token.txt")
+  declare -A PROC=([a]=bot-a [as]=bot-as [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt [am]=bot-a)
+  declare -A TBODY=([am]="$MSG_BODY")
+  local card_targets=(a as a0 b c1 c2 d djwt) targets=(a as a0 b c1 c2 d djwt am) t c round
   log "checking that every target answers the same card (and 401 without a token where JWT is on)"
   local urls=() token_urls=()
-  for t in "${targets[@]}"; do
+  for t in "${card_targets[@]}"; do
     urls+=("http://127.0.0.1:${PORT[$t]}/api/messages")
     [[ -n "${TOKEN[$t]:-}" ]] && token_urls+=("http://127.0.0.1:${PORT[$t]}/api/messages")
   done
   dotnet "$SUITE_DLL" check --url "$(IFS=,; echo "${urls[*]}")" --body "$BODY" --card "$R/card.json" \
     --token "$R/issuer/token.txt" --token-urls "$(IFS=,; echo "${token_urls[*]}")" || die "a target failed the answer check"
 
-  log "warm-up: ${warm} s per target at 64 connections (JIT tiers, V8 optimisation, connection pools)"
+  # The first message activity after start (a cold path: its store's first commit, EF's first insert), reported as such;
+  # it also primes that path for the smoke run, which has no warm-up.
+  local cold_ms
+  cold_ms="$(sed 's/{{SEQ}}/cold-first/' "$MSG_BODY" | curl -sS -o /dev/null -w '%{http_code} %{time_total}' -X POST -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $(tr -d '[:space:]' < "$R/issuer/token.txt")" --data-binary @- "http://127.0.0.1:$P_A/api/messages")"
+  echo "First message activity after start on (a) (stored before the 200; cold: first commit of its store): HTTP ${cold_ms% *}, $(awk -v s="${cold_ms#* }" 'BEGIN{printf "%.0f", s*1000}') ms." >> "$R/notes.txt"
+  [[ $warm -gt 0 ]] && log "warm-up: ${warm} s per target at 64 connections (JIT tiers, V8 optimisation, connection pools)"
   for t in "${targets[@]}"; do
-    BENCH_BODY="$BODY" BENCH_TOKEN="${TOKEN[$t]:-}" wrk -t2 -c64 -d"${warm}s" -s "$LUA" "http://127.0.0.1:${PORT[$t]}/api/messages" \
+    [[ $warm -gt 0 ]] || break
+    BENCH_BODY="${TBODY[$t]:-$BODY}" BENCH_TOKEN="${TOKEN[$t]:-}" wrk -t2 -c64 -d"${warm}s" -s "$LUA" "http://127.0.0.1:${PORT[$t]}/api/messages" \
       > "$R/logs/warmup-$t.txt" 2>&1 || die "warm-up of $t failed"
   done
   cmd "BENCH_BODY=bench/invoke/help-refresh.json BENCH_TOKEN=\$R/issuer/token.txt wrk -t2 -c64 -d${warm}s -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # warm-up, not measured"
@@ -327,13 +338,32 @@ inside() {
   for round in $(seq 1 "$ROUNDS"); do
     for t in "${targets[@]}"; do
       for c in "${conns_list[@]}"; do
-        run_wrk "$t" "${PORT[$t]}" "$c" "$round" "${TOKEN[$t]:-}"
+        run_wrk "$t" "${PORT[$t]}" "$c" "$round" "${TOKEN[$t]:-}" "${TBODY[$t]:-$BODY}"
       done
     done
   done
+  cmd "BENCH_BODY=bench/invoke/channel-message.json BENCH_TOKEN=\$R/issuer/token.txt wrk … -s bench/invoke/post.lua http://127.0.0.1:$P_A/api/messages   # (a-msg): same as (a), a new channel message per request"
   for t in "${targets[@]}"; do
     echo "{\"target\":\"$t\",\"rss_mb\":$(rss_mb "${SERVER_PID[${PROC[$t]}]}")}" >> "$R/servers.jsonl"
   done
+  if [[ $SMOKE -eq 0 ]]; then
+    # Where the tail comes from: GC pauses, allocations and the thread-pool queue of the bot under the top load, one extra
+    # measurement per target with an EventPipe session attached (not in the tables above: the session costs a little).
+    log "GC and thread-pool probe: (a), (b) and (a-msg) at 64 connections, ${DURATION} s each"
+    cmd "dotnet Suite.dll gcprobe --pid <bot pid> --seconds $((DURATION - 1)) --label <target> --requests-from <wrk output>   # during one wrk -c64 -d${DURATION}s per target"
+    for t in a b am; do
+      local probe_out="$R/logs/wrk-probe-$t.txt"
+      BENCH_BODY="${TBODY[$t]:-$BODY}" BENCH_TOKEN="${TOKEN[$t]:-}" wrk -t2 -c64 -d"${DURATION}s" --latency -s "$LUA" \
+        "http://127.0.0.1:${PORT[$t]}/api/messages" > "$probe_out" 2>&1 &
+      local wrk_pid=$!
+      sleep 0.5
+      dotnet "$SUITE_DLL" gcprobe --pid "${SERVER_PID[${PROC[$t]}]}" --seconds $((DURATION - 1)) --label "$t, 64 conn." --requests-from "$probe_out" \
+        > "$R/logs/gcprobe-$t.json" 2> "$R/logs/gcprobe-$t.txt" || echo "gcprobe of $t failed (see logs/gcprobe-$t.txt)" >> "$R/notes.txt"
+      wait "$wrk_pid"
+      sed -n '1p' "$R/logs/gcprobe-$t.json" | grep '^{' >> "$R/gc.jsonl"
+      echo "   gcprobe $t: $(tail -n 2 "$R/logs/gcprobe-$t.txt" | tr '\n' ' ')"
+    done
+  fi
   local fetches
   fetches="$(curl -fsS "http://127.0.0.1:$P_ISSUER/stats" 2>/dev/null)"
   echo "OpenID metadata/JWKS documents served by the local issuer during the whole run (bots (a) and (a0) fetch them once and cache them; the readiness probe counts too): ${fetches:-unknown}." >> "$R/notes.txt"

@@ -201,20 +201,25 @@ public class BotMessagesEndpointTests
     }
 
     [Fact]
-    public async Task Post_MessageHandlerThrows_SendsErrorNoticeAndKeepsProcessing()
+    public async Task Post_MessageHandlerThrows_RetriedThenOneErrorNoticeAndKeepsProcessing()
     {
         var calls = 0;
-        using var factory = CrisisBotFactory.LocalMode().WithRoutes(r => r.OnCommand("fail", (turn, command, ct) =>
-        {
-            Interlocked.Increment(ref calls);
-            throw new InvalidOperationException("boom");
-        }));
+        using var factory = CrisisBotFactory.LocalMode()
+            .WithSetting("Bot:InboundMaxAttempts", "3")
+            .WithSetting("Bot:InboundRetryBaseDelay", "00:00:00.020")
+            .WithSetting("Bot:InboundPollInterval", "00:00:00.050")
+            .WithRoutes(r => r.OnCommand("fail", (turn, command, ct) =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidOperationException("boom");
+            }));
 
         using var first = await factory.PostActivityAsync(ActivityBuilder.Personal("fail").Build());
         using var second = await factory.PostActivityAsync(ActivityBuilder.Personal("fail").Build());
-        await factory.WaitForQueuedTurnsAsync();
+        await factory.WaitForQueuedTurnsAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(2, calls);
+        // Each stored turn runs 3 times (retries with backoff), then is dead-lettered and the user gets one notice.
+        Assert.Equal(6, calls);
         Assert.Equal(2, factory.Connector.Sent.Count(c => c.Activity!.Text!.StartsWith("Sorry, something went wrong", StringComparison.Ordinal)));
     }
 

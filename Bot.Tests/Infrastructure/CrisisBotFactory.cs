@@ -39,6 +39,9 @@ public sealed class CrisisBotFactory : WebApplicationFactory<Program>
         DataDirectory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings["Storage:DataDirectory"] = DataDirectory;
+        // Stored inbound turns that fail are retried: quickly here, so WaitForQueuedTurnsAsync does not wait seconds.
+        _settings["Bot:InboundRetryBaseDelay"] = "00:00:00.050";
+        _settings["Bot:InboundPollInterval"] = "00:00:00.200";
     }
 
     /// <summary>Records every Connector call the bot makes.</summary>

@@ -2,6 +2,8 @@
 -- "Authorization: Bearer <token from $BENCH_TOKEN>" when that variable names a file. At the end prints one line
 --   BENCH_JSON {"requests":…,"rps":…,"p50_us":…,"p99_us":…,"errors_status":…,…}
 -- that bench/run.sh stores (errors_status counts non-2xx/3xx answers).
+-- A body containing {{SEQ}} gets a unique value there on every request (thread number, start time, counter), so each
+-- request is a new activity id (bench/invoke/channel-message.json: the bot stores each inbound message once per id).
 local function slurp(path)
   local file = assert(io.open(path, "rb"), "cannot open " .. tostring(path))
   local text = file:read("*a")
@@ -14,6 +16,22 @@ assert(body_file and body_file ~= "", "set BENCH_BODY to the activity JSON file"
 wrk.method = "POST"
 wrk.body = slurp(body_file)
 wrk.headers["Content-Type"] = "application/json"
+
+if wrk.body:find("{{SEQ}}", 1, true) then
+  local threads = 0
+  function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+  end
+
+  local template = wrk.body
+  local prefix, counter = nil, 0
+  function request()
+    if prefix == nil then prefix = tostring(tid) .. "-" .. tostring(os.time()) .. "-" .. tostring(math.random(1, 1e9)) end
+    counter = counter + 1
+    return wrk.format(nil, nil, nil, (template:gsub("{{SEQ}}", prefix .. "-" .. counter, 1)))
+  end
+end
 
 local token_file = os.getenv("BENCH_TOKEN")
 if token_file and token_file ~= "" then

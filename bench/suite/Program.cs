@@ -9,6 +9,7 @@ try
         "check" => await Check.RunAsync(new Options(args[1..])),
         "coldstart" => await ColdStart.RunAsync(new Options(args[1..])),
         "report" => Report.Run(new Options(args[1..])),
+        "gcprobe" => await GcProbe.RunAsync(new Options(args[1..])),
         _ => Usage(),
     };
 }
@@ -26,6 +27,7 @@ static int Usage()
           check     --url URL[,URL…] --body FILE --card FILE [--token FILE [--token-urls URL,…]]
           coldstart --bot-dll FILE --port P --body FILE --runs N --out FILE [--warmup N] [--idle-seconds S]
           report    --results DIR [--smoke]
+          gcprobe   --pid PID [--seconds S] [--label NAME] [--requests-from WRK_OUTPUT] [--out FILE]
         """);
     return 2;
 }

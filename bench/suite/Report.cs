@@ -23,6 +23,7 @@ internal static class Report
         ("c2", "(c) botbuilder 4.23.3, 2 workers (node:cluster)"),
         ("d", "(d) bare ASP.NET Core"),
         ("djwt", "(d+jwt) bare ASP.NET Core + RS256 JWT check"),
+        ("am", "(a-msg) = (a) posting a channel message activity instead (stored before the 200; not an issue-8 target)"),
     ];
 
     /// <summary>Pairs compared round by round: numerator, denominator, what it shows, target (minimum ratio) if any.</summary>
@@ -38,6 +39,7 @@ internal static class Report
         ("a0", "b", "CrisisBot: auth without token cache ÷ local", null),
         ("djwt", "d", "bare: JWT ÷ no JWT (cost of one RS256 check)", null),
         ("c2", "c1", "botbuilder: 2 workers ÷ 1 process", null),
+        ("am", "a", "CrisisBot: message activity (stored before the 200) ÷ invoke", null),
     ];
 
     public const double P99TargetMs = 20;
@@ -178,6 +180,22 @@ internal static class Report
         var p99 = invoke.Where(r => r.Target == "a" && r.Connections == top).Select(r => r.P99Ms).ToList();
         var p99Median = p99.Count == 0 ? double.NaN : Median(p99);
         md.AppendLine(inv, $"| (a) p99 ≤ {P99TargetMs:0} ms at {top} conn. | {p99Median:F2} ms (median; max {(p99.Count == 0 ? double.NaN : p99.Max()):F2} ms) | {Met(p99Median <= P99TargetMs)} |");
+
+        var gc = ReadJsonLines(Path.Combine(dir, "gc.jsonl"));
+        if (gc.Count > 0)
+        {
+            md.AppendLine().AppendLine("**Garbage collector and thread pool under load** (`Suite gcprobe`: an EventPipe session on the bot during one");
+            md.AppendLine("measurement at the highest connection count of each round; allocations from the runtime's `alloc-rate` counter,");
+            md.AppendLine("pauses = suspend → restart of every GC):").AppendLine();
+            md.AppendLine("| Target, connections, round | Bytes allocated per request | GCs gen0/gen1/gen2 | GC pause per request (µs) | Pause p50 / p99 / max (ms) | Thread-pool queue max |");
+            md.AppendLine("|---|---|---|---|---|---|");
+            foreach (var e in gc)
+            {
+                string Num(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.##", inv) : "–";
+                md.AppendLine(inv,
+                    $"| {e.GetProperty("label").GetString()} | {Num("bytes_per_request")} | {Num("gen0")}/{Num("gen1")}/{Num("gen2")} | {Num("pause_us_per_request")} | {Num("pause_p50_ms")} / {Num("pause_p99_ms")} / {Num("pause_max_ms")} | {Num("threadpool_queue_max")} |");
+            }
+        }
 
         md.AppendLine().AppendLine(inv, $"### Cold start and idle memory ({cold.Count} runs, median (min–max))").AppendLine();
         md.AppendLine("Fresh `dotnet Bot.dll` process, fresh empty SQLite folder (migrations run), local mode; time from process start");

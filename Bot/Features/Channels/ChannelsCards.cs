@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CrisisBot.Cards;
 using CrisisBot.Cards.Templates;
+using CrisisBot.Protocol.Routing;
 using CardBinding = CrisisBot.Cards.Templates.ChannelBinding;
 
 namespace CrisisBot.Features.Channels;
@@ -48,7 +49,13 @@ public sealed class ChannelsCards(TimeProvider time)
     /// (a <see cref="JsonElement"/> is immutable and safe to read from many requests at once).</summary>
     private static readonly Lazy<JsonElement> HelpCardJson = new(() => CardJson.ToElement(HelpCard.Build(new HelpCardInput(BotName, CommandGroups))));
 
+    /// <summary>The answer to <c>help.refresh</c>: constant, so its JSON is encoded once (<see cref="InvokeResponse.Encoded"/>).</summary>
+    private static readonly Lazy<Task<InvokeResponse>> HelpResponseTask = new(() => Task.FromResult(InvokeResponse.Card(HelpCardJson.Value).Encoded()));
+
     public JsonElement Help() => HelpCardJson.Value;
+
+    /// <summary>The help card as a finished invoke answer (the same instance every time).</summary>
+    public Task<InvokeResponse> HelpResponseAsync() => HelpResponseTask.Value;
 
     public JsonElement Status(StatusReport report)
     {

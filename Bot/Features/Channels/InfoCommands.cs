@@ -33,8 +33,7 @@ public sealed class InfoCommands(StatusService status, ChannelsCards cards)
         await turn.ReplyAsync(OutgoingActivity.WithCard(cards.Status(await status.GetAsync(ct)), "CrisisBot status"), ct);
     }
 
-    public Task<InvokeResponse> RefreshHelpAsync(TurnContext turn, CardAction action, CancellationToken ct) =>
-        Task.FromResult(InvokeResponse.Card(cards.Help()));
+    public Task<InvokeResponse> RefreshHelpAsync(TurnContext turn, CardAction action, CancellationToken ct) => cards.HelpResponseAsync();
 
     public async Task<InvokeResponse> RefreshStatusAsync(TurnContext turn, CardAction action, CancellationToken ct) =>
         InvokeResponse.Card(cards.Status(await status.GetAsync(ct)));

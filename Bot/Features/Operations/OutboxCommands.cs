@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CrisisBot.Features.Channels;
+using CrisisBot.Infrastructure.Inbound;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Routing;
@@ -8,7 +9,9 @@ using CrisisBot.Protocol.Routing;
 namespace CrisisBot.Features.Operations;
 
 /// <summary><c>outbox</c> (pending and dead counts, the last dead rows with reasons) and <c>outbox retry &lt;id&gt;</c>; admins only.</summary>
-public sealed class OutboxCommands(OutboxAdmin outbox, AdminPolicy admins, ChannelsCards cards, ILogger<OutboxCommands> logger)
+/// <remarks>Also lists stored inbound turns (pending, dead-lettered) when durable inbound turns are on.</remarks>
+public sealed class OutboxCommands(OutboxAdmin outbox, AdminPolicy admins, ChannelsCards cards, ILogger<OutboxCommands> logger,
+    InboundAdmin? inbound = null)
 {
     /// <summary>How many dead rows the listing shows.</summary>
     public const int DeadShown = 10;
@@ -68,18 +71,35 @@ public sealed class OutboxCommands(OutboxAdmin outbox, AdminPolicy admins, Chann
             .Append(CultureInfo.InvariantCulture, $"{counts.Sent} sent, {counts.Superseded} superseded updates.");
         if (counts.Dead == 0)
         {
-            return text.Append("\nNo dead rows.").ToString();
+            text.Append("\nNo dead rows.");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nLast dead rows (retry with 'outbox retry <number>'):");
+            foreach (var row in await outbox.LastDeadAsync(DeadShown, ct))
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"\n#{row.Id} {row.Kind} to {row.ConversationKey}, {row.Attempts} attempt(s), created {row.CreatedAt:yyyy-MM-dd HH:mm} UTC: {Clip(row.LastError ?? "no reason recorded", 200)}");
+            }
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"\nLast dead rows (retry with 'outbox retry <number>'):");
-        foreach (var row in await outbox.LastDeadAsync(DeadShown, ct))
+        if (inbound is not null)
         {
-            text.Append(CultureInfo.InvariantCulture,
-                $"\n#{row.Id} {row.Kind} to {row.ConversationKey}, {row.Attempts} attempt(s), created {row.CreatedAt:yyyy-MM-dd HH:mm} UTC: {Clip(row.LastError ?? "no reason recorded", 200)}");
+            var (pending, dead) = await inbound.CountAsync(ct);
+            text.Append(CultureInfo.InvariantCulture, $"\nInbound activities: {pending} not yet processed, {dead} dead-lettered.");
+            IReadOnlyList<InboundTurn> deadRows = dead == 0 ? [] : await inbound.LastDeadAsync(InboundDeadShown, ct);
+            foreach (var row in deadRows)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"\ndead inbound {row.Type} {Clip(row.ActivityId ?? "(no id)")} received {row.ReceivedAt:yyyy-MM-dd HH:mm} UTC, {row.Attempts} attempt(s): {Clip(row.LastError ?? "no reason recorded", 200)}");
+            }
         }
 
         return text.ToString();
     }
+
+    /// <summary>How many dead inbound activities the listing shows.</summary>
+    public const int InboundDeadShown = 5;
 
     private static string Clip(string value, int max = 40) => value.Length <= max ? value : value[..max] + "…";
 

@@ -84,15 +84,26 @@ internal sealed class BotAuthenticator(
             return AuthResult.Unauthorized("a token was sent but no MicrosoftAppId is configured to validate it against");
         }
 
-        var token = authorizationHeader[scheme.Length..].Trim();
+        // A token validated recently (Bot:TokenCacheSeconds) comes back parsed, without copying it out of the header.
+        var tokenSpan = authorizationHeader.AsSpan(scheme.Length).Trim();
+        var hit = TokenCache.TryGet(tokenSpan, out var cachedJwt);
+        var cached = hit && cachedJwt is not null;
+        var token = cached ? cachedJwt!.EncodedToken : tokenSpan.ToString();
         JsonWebToken jwt;
-        try
+        if (cached)
         {
-            jwt = _handler.ReadJsonWebToken(token);
+            jwt = cachedJwt!;
         }
-        catch (ArgumentException)
+        else
         {
-            return AuthResult.Unauthorized("the bearer token is not a well-formed JWT");
+            try
+            {
+                jwt = _handler.ReadJsonWebToken(token);
+            }
+            catch (ArgumentException)
+            {
+                return AuthResult.Unauthorized("the bearer token is not a well-formed JWT");
+            }
         }
 
         if (!IssuerRules.IsAllowedAlgorithm(jwt.Alg))
@@ -105,7 +116,7 @@ internal sealed class BotAuthenticator(
         {
             case IssuerKind.BotFramework:
             {
-                if (!TokenCache.Contains(token))
+                if (!hit)
                 {
                     var validation = await ValidateAsync(token, jwt, metadata.BotFramework, _options.OpenIdMetadataUrl,
                         [IssuerRules.BotFrameworkIssuer], [appId], ct);
@@ -114,7 +125,7 @@ internal sealed class BotAuthenticator(
                         return validation;
                     }
 
-                    TokenCache.Add(token, jwt.ValidTo);
+                    TokenCache.Add(token, jwt.ValidTo, jwt);
                 }
 
                 EndorsementSet endorsements;
@@ -144,7 +155,7 @@ internal sealed class BotAuthenticator(
 
             case IssuerKind.EntraTenant when metadata.Entra is not null:
             {
-                if (!TokenCache.Contains(token))
+                if (!hit)
                 {
                     var validation = await ValidateAsync(token, jwt, metadata.Entra, _options.EntraMetadataUrlForTenant,
                         IssuerRules.EntraIssuers(_options.MicrosoftAppTenantId!), IssuerRules.EntraAudiences(appId), ct);
@@ -153,7 +164,7 @@ internal sealed class BotAuthenticator(
                         return validation;
                     }
 
-                    TokenCache.Add(token, jwt.ValidTo);
+                    TokenCache.Add(token, jwt.ValidTo, jwt);
                 }
 
                 var claim = ServiceUrlClaim(jwt);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace CrisisBot.Protocol.Auth;
 
@@ -6,7 +7,8 @@ namespace CrisisBot.Protocol.Auth;
 /// Remembers bearer tokens that passed full validation (signature, issuer, audience, lifetime) so the same token string,
 /// which the Bot Connector reuses for many activities, is not RS256-verified on every request. Only the token-level
 /// validation is skipped: the per-activity checks (endorsement for the channel, <c>serviceurl</c> claim, tenant and
-/// serviceUrl allow-lists) always run.
+/// serviceUrl allow-lists) always run. The parsed token is kept with the entry, so a hit neither parses the token again
+/// nor allocates a copy of it (the lookup takes the header's characters as they are).
 /// </summary>
 /// <remarks>
 /// An entry lives until the token's own expiry (without the clock skew validation allows) or <c>Bot:TokenCacheSeconds</c>
@@ -19,7 +21,7 @@ internal sealed class ValidatedTokenCache(TimeSpan lifetime, TimeProvider time, 
 {
     public const int DefaultCapacity = 1024;
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _validUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _hits;
 
     public bool Enabled => lifetime > TimeSpan.Zero;
@@ -27,28 +29,36 @@ internal sealed class ValidatedTokenCache(TimeSpan lifetime, TimeProvider time, 
     /// <summary>Tokens answered from the cache so far (diagnostics and tests).</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
-    public int Count => _validUntil.Count;
+    public int Count => _entries.Count;
 
     /// <summary>True when <paramref name="token"/> passed full validation earlier and its entry has not run out.</summary>
-    public bool Contains(string token)
+    public bool Contains(string token) => TryGet(token.AsSpan(), out _);
+
+    /// <summary>
+    /// True when <paramref name="token"/> passed full validation earlier and its entry has not run out; then
+    /// <paramref name="jwt"/> is the token as parsed then (null when it was added without it).
+    /// </summary>
+    public bool TryGet(ReadOnlySpan<char> token, out JsonWebToken? jwt)
     {
-        if (!Enabled || !_validUntil.TryGetValue(token, out var until))
+        jwt = null;
+        if (!Enabled || !_entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out var key, out var entry))
         {
             return false;
         }
 
-        if (time.GetUtcNow() >= until)
+        if (time.GetUtcNow() >= entry.Until)
         {
-            _validUntil.TryRemove(KeyValuePair.Create(token, until));
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
             return false;
         }
 
         Interlocked.Increment(ref _hits);
+        jwt = entry.Jwt;
         return true;
     }
 
     /// <summary>Records a token that just passed full validation; <paramref name="expires"/> is its <c>exp</c> (UTC).</summary>
-    public void Add(string token, DateTime expires)
+    public void Add(string token, DateTime expires, JsonWebToken? jwt = null)
     {
         if (!Enabled)
         {
@@ -63,22 +73,24 @@ internal sealed class ValidatedTokenCache(TimeSpan lifetime, TimeProvider time, 
             return;
         }
 
-        if (_validUntil.Count >= capacity)
+        if (_entries.Count >= capacity)
         {
-            foreach (var entry in _validUntil)
+            foreach (var entry in _entries)
             {
-                if (entry.Value <= now)
+                if (entry.Value.Until <= now)
                 {
-                    _validUntil.TryRemove(entry);
+                    _entries.TryRemove(entry);
                 }
             }
 
-            if (_validUntil.Count >= capacity)
+            if (_entries.Count >= capacity)
             {
-                _validUntil.Clear();
+                _entries.Clear();
             }
         }
 
-        _validUntil[token] = until;
+        _entries[token] = new Entry(until, jwt);
     }
+
+    private sealed record Entry(DateTimeOffset Until, JsonWebToken? Jwt);
 }

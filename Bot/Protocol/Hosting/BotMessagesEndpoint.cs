@@ -9,7 +9,8 @@ namespace CrisisBot.Protocol.Hosting;
 
 /// <summary>
 /// <c>POST /api/messages</c>: read, authenticate, route. Invokes are answered in the response
-/// (<c>{statusCode,type,value}</c>, always HTTP 200); everything else is queued and acknowledged with 200 at once.
+/// (<c>{statusCode,type,value}</c>, always HTTP 200); everything else is stored (<see cref="IInboundTurns"/>), queued and
+/// acknowledged with 200 once stored.
 /// </summary>
 internal static class BotMessagesEndpoint
 {
@@ -52,7 +53,7 @@ internal static class BotMessagesEndpoint
             return dispatcher.BadRequest("The activity has no type.");
         }
 
-        return await dispatcher.DispatchAsync(activity, request.Headers.Authorization.ToString(), request.HttpContext.RequestServices,
+        return await dispatcher.DispatchAsync(activity, request.Headers.Authorization.ToString(), new RequestServicesOnDemand(request.HttpContext),
             request.HttpContext.RequestAborted);
     }
 }
@@ -62,6 +63,7 @@ internal sealed class BotMessagesDispatcher(
     BotAuthenticator authenticator,
     ActivityRouter router,
     TurnBacklog queue,
+    IInboundTurns inbound,
     IOptions<BotOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -96,26 +98,91 @@ internal sealed class BotMessagesDispatcher(
             // The handler's state transition must not be cut short by a client disconnect: own timeout + shutdown only.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.InvokeTimeoutSeconds), timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
-            using var logScope = logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["ActivityId"] = activity.Id,
-                ["ConversationId"] = activity.Conversation?.Id,
-            });
-            var turn = new TurnContext(activity, requestServices.GetRequiredService<ITurnReplies>(), requestServices);
+            using var logScope = ProtocolLog.ActivityScope(logger, activity.Id, activity.Conversation?.Id);
+            // The request's DI scope and ITurnReplies are created only if the handler uses them (help.refresh does not).
+            var turn = new TurnContext(activity, requestServices as ITurnReplies ?? requestServices.GetRequiredService<ITurnReplies>(), requestServices);
             var response = await router.InvokeAsync(turn, linked.Token);
-            return Results.Json(response, ProtocolJsonContext.Default.InvokeResponse, statusCode: StatusCodes.Status200OK);
+            return new InvokeResult(response);
         }
 
-        if (!queue.TryEnqueue(activity))
+        if (!queue.TryReserve())
         {
             ProtocolLog.QueueFull(logger, queue.Capacity, activity.Id, activity.Type);
-            return new QueueFullResult();
+            return new RetryLaterResult();
         }
 
-        return Results.Ok();
+        InboundAdmission admission;
+        try
+        {
+            // Committed before the 200 (durable inbound turns): a crash after the answer loses nothing. Not cut short by a
+            // client disconnect: only shutdown stops it (then no 200 is sent and the sender retries).
+            admission = await inbound.AdmitAsync(activity, lifetime.ApplicationStopping);
+        }
+        catch (Exception ex)
+        {
+            queue.CancelReservation();
+            ProtocolLog.AdmitFailed(logger, ex, activity.Id, activity.Type);
+            return new RetryLaterResult();
+        }
+
+        if (admission.Duplicate)
+        {
+            queue.CancelReservation();
+            ProtocolLog.DuplicateActivity(logger, activity.Id, activity.Type);
+            return Accepted;
+        }
+
+        queue.EnqueueReserved(new QueuedTurn(admission.Id, activity, 1));
+        return Accepted;
     }
 
-    private sealed class QueueFullResult : IResult
+    /// <summary>The 200 for a stored activity (no body; no per-request logger lookup, unlike <c>Results.Ok()</c>).</summary>
+    private static readonly IResult Accepted = new StatusOnlyResult();
+
+    private sealed class StatusOnlyResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>HTTP 200 with the invoke response as JSON: its pre-encoded bytes when it has them
+    /// (<see cref="InvokeResponse.Encoded"/>), else serialised straight into the response's pipe.</summary>
+    private sealed class InvokeResult(InvokeResponse response) : IResult
+    {
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_writer;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var http = httpContext.Response;
+            http.StatusCode = StatusCodes.Status200OK;
+            http.ContentType = "application/json; charset=utf-8";
+            if (response.Utf8 is { } utf8)
+            {
+                http.ContentLength = utf8.Length;
+                return http.BodyWriter.WriteAsync(utf8, httpContext.RequestAborted).AsTask();
+            }
+
+            var writer = t_writer ??= new Utf8JsonWriter(http.BodyWriter);
+            writer.Reset(http.BodyWriter);
+            try
+            {
+                JsonSerializer.Serialize(writer, response, ProtocolJsonContext.Default.InvokeResponse);
+            }
+            finally
+            {
+                writer.Reset();
+            }
+
+            return http.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+        }
+    }
+
+    /// <summary>503 + Retry-After: the queue is full, or the activity could not be stored (nothing was accepted).</summary>
+    private sealed class RetryLaterResult : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
@@ -124,4 +191,21 @@ internal sealed class BotMessagesDispatcher(
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>
+/// The request's services for an invoke's <see cref="TurnContext"/>, resolved on first use: <c>HttpContext.RequestServices</c>
+/// creates a DI scope (disposed with the request) only when a handler asks for a service or replies.
+/// </summary>
+internal sealed class RequestServicesOnDemand(HttpContext httpContext) : IServiceProvider, ITurnReplies
+{
+    private ITurnReplies? _replies;
+
+    private ITurnReplies Replies => _replies ??= httpContext.RequestServices.GetRequiredService<ITurnReplies>();
+
+    public object? GetService(Type serviceType) => httpContext.RequestServices.GetService(serviceType);
+
+    public Task<string?> ReplyAsync(Activity inbound, OutgoingActivity reply, CancellationToken ct) => Replies.ReplyAsync(inbound, reply, ct);
+
+    public Task UpdateAsync(Activity inbound, OutgoingActivity replacement, CancellationToken ct) => Replies.UpdateAsync(inbound, replacement, ct);
 }

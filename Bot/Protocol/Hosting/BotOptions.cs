@@ -67,6 +67,33 @@ public sealed class BotOptions
     [Range(0, 3600)]
     public int TokenCacheSeconds { get; set; } = 300;
 
+    /// <summary>Runs of a stored inbound turn (message, conversationUpdate, …) before it is dead-lettered: a handler that
+    /// throws is retried with backoff, and a turn cut short by a crash counts as a run. <value>Default 3.</value></summary>
+    [Range(1, 100)]
+    public int InboundMaxAttempts { get; set; } = 3;
+
+    /// <summary>Wait before the first retry of a failed inbound turn; doubles per attempt. <value>Default 2 seconds.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan InboundRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest wait between retries of a failed inbound turn. <value>Default 1 minute.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan InboundRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Lease of an instance on the stored turns it holds, renewed while it runs; after a crash the turns run
+    /// again when it has run out (at once after a graceful stop). <value>Default 30 seconds.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan InboundLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often stored turns that are due (retries, a dead instance's turns) are looked for. <value>Default 2 seconds.</value></summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan InboundPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Finished inbound turns are kept this long (a re-delivery of the same activity within it is recognised and
+    /// not run again), then deleted by the retention job; dead ones are kept. <value>Default 2 days.</value></summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan InboundRetention { get; set; } = TimeSpan.FromDays(2);
+
     /// <summary>The Entra metadata URL with the tenant filled in.</summary>
     public string EntraMetadataUrlForTenant =>
         EntraOpenIdMetadataUrl.Replace("{tenantId}", MicrosoftAppTenantId ?? string.Empty, StringComparison.OrdinalIgnoreCase);

@@ -30,6 +30,7 @@ public static class ProtocolHostingExtensions
         services.AddSingleton(sp => ActivityRouter.Build(sp.GetServices<IBotRoutes>(), sp.GetRequiredService<ILogger<ActivityRouter>>()));
         services.AddScoped<ITurnReplies, ConnectorTurnReplies>();
         services.AddSingleton<TurnBacklog>();
+        services.TryAddSingleton<IInboundTurns, InMemoryInboundTurns>();
         services.AddSingleton<BotMessagesDispatcher>();
         services.AddHostedService<TurnProcessor>();
         services.AddHostedService<LocalModeGuard>();
@@ -43,7 +44,9 @@ public static class ProtocolHostingExtensions
 
         // Build the router now so a duplicate registration fails startup, not the first request.
         app.Services.GetRequiredService<ActivityRouter>();
-        app.MapPost("/api/messages", BotMessagesEndpoint.HandleAsync);
+        // The dispatcher is a singleton taken once here, so a request does not open a DI scope just to resolve it.
+        var dispatcher = app.Services.GetRequiredService<BotMessagesDispatcher>();
+        app.MapPost("/api/messages", (HttpRequest request) => BotMessagesEndpoint.HandleAsync(request, dispatcher));
         return app;
     }
 

@@ -3,6 +3,13 @@ namespace CrisisBot.Protocol.Hosting;
 /// <summary>Protocol-layer log messages (EventIds 100–199). Never log tokens or message text here.</summary>
 internal static partial class ProtocolLog
 {
+    private static readonly Func<ILogger, string?, string?, IDisposable?> s_activityScope =
+        LoggerMessage.DefineScope<string?, string?>("Activity {ActivityId} in {ConversationId}");
+
+    /// <summary>The log scope of one turn (every log line of its handlers carries ActivityId and ConversationId).</summary>
+    public static IDisposable? ActivityScope(ILogger logger, string? activityId, string? conversationId) =>
+        s_activityScope(logger, activityId, conversationId);
+
     [LoggerMessage(100, LogLevel.Warning,
         "LOCAL MODE IS ON (Bot:LocalMode=true): requests WITHOUT a token are accepted and loopback service URLs are trusted. " +
         "Listening only on loopback ({Addresses}). Never use this outside a developer machine or the Playground.")]
@@ -67,4 +74,29 @@ internal static partial class ProtocolLog
 
     [LoggerMessage(124, LogLevel.Warning, "Shutting down with {Count} queued turn(s) not processed; Teams will not resend them")]
     public static partial void TurnsAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(125, LogLevel.Information, "Shutting down: {Count} stored turn(s) not finished were handed back; the next start runs them")]
+    public static partial void TurnsHandedBack(ILogger logger, int count);
+
+    [LoggerMessage(126, LogLevel.Error,
+        "DEAD-LETTERED inbound activity {ActivityId} ({ActivityType}) after {Attempts} attempt(s): {Error}. It stays in InboundTurns (Status=Dead); `outbox` (admins) lists it")]
+    public static partial void TurnDeadLettered(ILogger logger, string? activityId, string? activityType, int attempts, string error);
+
+    [LoggerMessage(127, LogLevel.Warning, "Turn for activity {ActivityId} ({ActivityType}) failed (attempt {Attempts}); retry at {NextAttemptAt:o}")]
+    public static partial void TurnRetryScheduled(ILogger logger, string? activityId, string? activityType, int attempts, DateTimeOffset? nextAttemptAt);
+
+    [LoggerMessage(128, LogLevel.Information, "Resuming stored turn for activity {ActivityId} ({ActivityType}), attempt {Attempt}")]
+    public static partial void TurnResumed(ILogger logger, string? activityId, string? activityType, int attempt);
+
+    [LoggerMessage(129, LogLevel.Error, "Looking for stored turns that are due failed; trying again at the next poll")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(130, LogLevel.Warning, "Could not hand back stored turn {ActivityId}; it runs again when its lease runs out")]
+    public static partial void ReleaseFailed(ILogger logger, Exception exception, string? activityId);
+
+    [LoggerMessage(131, LogLevel.Information, "Activity {ActivityId} ({ActivityType}) was delivered again; already stored, answered 200 without a second turn")]
+    public static partial void DuplicateActivity(ILogger logger, string? activityId, string? activityType);
+
+    [LoggerMessage(132, LogLevel.Error, "Could not store inbound activity {ActivityId} ({ActivityType}); answered 503 so the sender retries")]
+    public static partial void AdmitFailed(ILogger logger, Exception exception, string? activityId, string? activityType);
 }

@@ -42,9 +42,10 @@ internal static class CardActionParser
             return null;
         }
 
+        // No Clone(): the activity's value is a standalone document that lives as long as the activity (never pooled).
         var data = action.TryGetProperty("data", out var d) && d.ValueKind != JsonValueKind.Null && d.ValueKind != JsonValueKind.Undefined
-            ? d.Clone()
-            : EmptyObject();
+            ? d
+            : EmptyObject;
         var trigger = value.TryGetProperty("trigger", out var tr) && tr.ValueKind == JsonValueKind.String ? tr.GetString() : null;
         return new CardAction(verb, data, IsSubmitFallback: false, trigger);
     }
@@ -63,9 +64,6 @@ internal static class CardActionParser
         return null;
     }
 
-    private static JsonElement EmptyObject()
-    {
-        using var doc = JsonDocument.Parse("{}");
-        return doc.RootElement.Clone();
-    }
+    /// <summary>An immutable <c>{}</c>, shared (a <see cref="JsonElement"/> is safe to read from many threads).</summary>
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }
