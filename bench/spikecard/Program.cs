@@ -48,7 +48,9 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["TopicCards:WarmUp"] = warmUp ? "true" : "false",
 }).Build();
 var services = new ServiceCollection()
-    .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+    .AddLogging(b => b.SetMinimumLevel(args.Contains("--log") ? LogLevel.Debug : LogLevel.Warning)
+        .AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ")
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
     .AddSingleton<IConfiguration>(configuration)
     .AddSingleton(TimeProvider.System)
     .AddBotConnector(configuration)
@@ -113,6 +115,11 @@ for (var s = 0; s < spikes; s++)
         var post = new SocialPost($"s{s}-{i}", "bench", text, at.AddSeconds(50 * i), new PostAuthor($"@u{i}", null, 100, false));
         var jit = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         var before = clock.GetUtcNow();
+        if (args.Contains("--log"))
+        {
+            Console.Error.WriteLine(string.Create(inv, $"{before:HH:mm:ss.fff} bench: spike {s} post {i} ingest call"));
+        }
+
         await pipeline.IngestAsync([post]);
         if (await CountCardsAsync() > cardsBefore)
         {
