@@ -19,7 +19,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // Spike-to-card latency (issue 5 §8). Prints one markdown block.
-//   dotnet run --project bench/spikecard -c Release [-- --runs 3 --spikes 40]   (--smoke: 1 run per variant, 4 spikes)
+//   dotnet run --project bench/spikecard -c Release [-- --runs 3 --spikes 40]   (--smoke: 1 run, warm-up on only, 3 spikes)
 // The parent runs fresh child processes, alternating the card-path warm-up off and on (TopicCards:WarmUp), because the
 // first card of a process pays the JIT and query compilation of the whole card path: that first ("cold") card is
 // reported on its own, never folded into or dropped from the steady figures.
