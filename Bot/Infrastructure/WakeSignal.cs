@@ -30,7 +30,9 @@ public abstract class WakeSignal : IDisposable
 
     /// <summary>
     /// Notifies after <paramref name="db"/>'s next save (and any later one): call it where the work is added to the
-    /// context. Inside an explicit transaction the worker may look before the commit; it then finds the work on its next
+    /// context. Inside an explicit transaction a save is not yet visible to the worker, so it is notified again when that
+    /// transaction commits (through <see cref="CommitInterceptor"/>, which <c>AddStorage</c> adds to every context; not on
+    /// a rollback): without that, a worker woken by the save looks before the commit and finds the work only at its next
     /// poll. Subscribing twice from the same signal is a no-op.
     /// </summary>
     public void NotifyOnSave(DbContext db)
@@ -38,9 +40,70 @@ public abstract class WakeSignal : IDisposable
         ArgumentNullException.ThrowIfNull(db);
         db.SavedChanges -= OnSaved;
         db.SavedChanges += OnSaved;
+        if (db.Database.CurrentTransaction is not null)
+        {
+            var waiting = PendingCommits.GetOrCreateValue(db);
+            lock (waiting)
+            {
+                if (!waiting.Contains(this))
+                {
+                    waiting.Add(this);
+                }
+            }
+        }
     }
 
     private void OnSaved(object? sender, SavedChangesEventArgs e) => Notify();
+
+    /// <summary>Signals to notify when a context's current transaction commits.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<WakeSignal>> PendingCommits = [];
+
+    /// <summary>The EF Core interceptor that notifies, when a transaction commits, the signals subscribed inside it.</summary>
+    public static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor CommitInterceptor { get; } = new CommitNotifier();
+
+    private static void TransactionEnded(DbContext? db, bool committed)
+    {
+        if (db is null || !PendingCommits.TryGetValue(db, out var waiting))
+        {
+            return;
+        }
+
+        WakeSignal[] signals;
+        lock (waiting)
+        {
+            signals = [.. waiting];
+            waiting.Clear();
+        }
+
+        if (committed)
+        {
+            foreach (var signal in signals)
+            {
+                signal.Notify();
+            }
+        }
+    }
+
+    private sealed class CommitNotifier : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+            TransactionEnded(eventData.Context, committed: true);
+
+        public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            TransactionEnded(eventData.Context, committed: true);
+            return Task.CompletedTask;
+        }
+
+        public override void TransactionRolledBack(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+            TransactionEnded(eventData.Context, committed: false);
+
+        public override Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            TransactionEnded(eventData.Context, committed: false);
+            return Task.CompletedTask;
+        }
+    }
 
     /// <summary>Waits for a notification or <paramref name="timeout"/> on <paramref name="time"/>'s clock.</summary>
     /// <returns>True when notified.</returns>

@@ -59,14 +59,19 @@ if (Arg("--merge") is { } merge)
     options = options with { Clustering = options.Clustering with { MergeThreshold = float.Parse(merge, inv) } };
 }
 
-if (Arg("--hot-merge") is { } hotMerge)
+if (Arg("--sub-window") is { } subWindow)
 {
-    options = options with { Clustering = options.Clustering with { HotSiblingMergeFactor = float.Parse(hotMerge, inv) } };
+    options = options with { Clustering = options.Clustering with { SubTopicWindow = TimeSpan.FromMinutes(double.Parse(subWindow, inv)) } };
 }
 
-if (Arg("--hot-mean") is { } hotMean)
+if (Arg("--sub-merge") is { } subMerge)
 {
-    options = options with { Clustering = options.Clustering with { HotSiblingMeanFactor = float.Parse(hotMean, inv) } };
+    options = options with { Clustering = options.Clustering with { SubTopicMergeFactor = float.Parse(subMerge, inv) } };
+}
+
+if (Arg("--sub-mean") is { } subMean)
+{
+    options = options with { Clustering = options.Clustering with { SubTopicMeanFactor = float.Parse(subMean, inv) } };
 }
 
 if (Arg("--mean") is { } mean)
@@ -101,14 +106,56 @@ var engine = new HotTopicEngine(new ProductRouter(catalog), options);
 var assigned = new List<TopicId?>(set.Posts.Count);
 var cards = new CardSimulator(engine);
 var sw = Stopwatch.StartNew();
+var explain = args.Contains("--explain");
 foreach (var p in set.Posts)
 {
     var outcome = engine.Process(p.Post);
     assigned.Add(outcome.TopicId);
+    var postedBefore = cards.Posted.Count;
     cards.After(outcome, p.Post.CreatedAt);
+    if (explain && cards.Posted.Count > postedBefore)
+    {
+        Explain(cards.Posted[^1].Topic, p.Post.CreatedAt);
+    }
 }
 
 sw.Stop();
+
+// Diagnostics (--explain): at every new card, how the new card's topic relates to every other hot topic of its product.
+void Explain(TopicId id, DateTimeOffset at)
+{
+    var topic = engine.GetTopic(id);
+    if (topic is null)
+    {
+        return;
+    }
+
+    string Label(TopicId t)
+    {
+        var c = engine.Canonical(t);
+        var label = assigned.Select((x, i) => (x, i)).Where(x => x.x is { } y && engine.Canonical(y) == c)
+            .GroupBy(x => set.Posts[x.i].Label).OrderByDescending(g => g.Count()).First().Key;
+        return label >= 0 ? set.TopicNames[label] : "noise";
+    }
+
+    foreach (var other in engine.Topics(2).Where(o => o.Id != id && o.Product == topic.Product && o.State == TopicState.Hot))
+    {
+        var otherOnset = engine.Alarms.LastOrDefault(a => a.Scope == AlarmScope.Topic && a.Transition == AlarmTransition.Onset && a.TopicId is { } t && engine.Canonical(t) == other.Id);
+        Console.Error.WriteLine($"EXPLAIN {at:MM-dd HH:mm} new card {id} [{Label(id)}] while {other.Id} [{Label(other.Id)}] is hot (its onset {otherOnset?.At:HH:mm}, {(at - (otherOnset?.At ?? at)).TotalMinutes:F0} min before):");
+        Console.Error.Write(engine.DescribePair(id, other.Id));
+    }
+}
+
+if (explain)
+{
+    foreach (var m in engine.SubTopicMerges)
+    {
+        string LabelOf(TopicId t) => assigned.Select((x, i) => (x, i)).Where(x => x.x == t).GroupBy(x => set.Posts[x.i].Label)
+            .OrderByDescending(g => g.Count()).Select(g => g.Key >= 0 ? set.TopicNames[g.Key] : "noise").FirstOrDefault("?");
+        Console.Error.WriteLine($"SUBTOPIC MERGE {m.At:MM-dd HH:mm} {m.From} [{LabelOf(m.From)}] into {m.Into} [{LabelOf(m.Into)}]");
+    }
+}
+
 var predicted = assigned.Select((t, i) => t is { } id ? engine.Canonical(id).Value : -1_000_000 - i).ToList();
 var truthSingleNoise = set.Posts.Select((p, i) => p.Label >= 0 ? p.Label : -1_000_000 - i).ToList();
 var ours = ClusterMetrics.Score(truthSingleNoise, predicted);

@@ -27,6 +27,7 @@ public sealed class HotTopicEngine
     private readonly SortedSet<int> _activeTopics = [];
     private readonly List<TopicAlarm> _alarms = [];
     private readonly List<TopicMerge> _merges = [];
+    private readonly List<TopicMerge> _subTopicMerges = [];
     private readonly List<SpikeSignal> _signals = [];
     private readonly List<TopicId> _sweptTopics = [];
     private DateTimeOffset? _watermark;
@@ -57,6 +58,9 @@ public sealed class HotTopicEngine
 
     /// <summary>Every topic merge so far.</summary>
     public IReadOnlyList<TopicMerge> Merges => _merges;
+
+    /// <summary>The merges of those that folded a spike's sub-topic into the hot topic (see <see cref="ClusteringOptions.SubTopicWindow"/>); diagnostics.</summary>
+    public IReadOnlyList<TopicMerge> SubTopicMerges => _subTopicMerges;
 
     /// <summary>The newest event time seen.</summary>
     public DateTimeOffset? Watermark => _watermark;
@@ -153,6 +157,95 @@ public sealed class HotTopicEngine
         return string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
             $"topics {s.Topics:N0} (resident {s.Resident:N0}, indexed {s.Indexed:N0}, with series {s.Series:N0}), centroid entries {s.CentroidEntries:N0}, indexed terms {s.IndexedTerms:N0}, exemplars {s.Exemplars:N0}, posting lists {s.PostingLists:N0} ({s.PostingEntries:N0} entries), alarms {_alarms.Count:N0}, merges {_merges.Count:N0}");
+    }
+
+    /// <summary>
+    /// Diagnostics for benchmarks: how topic <paramref name="a"/> relates to topic <paramref name="b"/> (centroid cosine and
+    /// mean similarity, exemplar-to-exemplar similarities, shared frequent words, recent bucket counts).
+    /// </summary>
+    public string DescribePair(TopicId a, TopicId b)
+    {
+        var ta = _clusterer.Get(Slot(a));
+        var tb = _clusterer.Get(Slot(b));
+        if (ta?.Centroid is null || tb?.Centroid is null)
+        {
+            return $"{a} or {b}: not live";
+        }
+
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var text = new System.Text.StringBuilder();
+        var (cos, mean) = TopicClusterer.Compare(ta, tb);
+        text.Append(inv, $"{a} '{TopicTitles.Build(ta)}' ({ta.Size}) vs {b} '{TopicTitles.Build(tb)}' ({tb.Size}): cosine {cos:F3}, mean {mean:F3}\n");
+        var va = ExemplarVectors(ta);
+        var vb = ExemplarVectors(tb);
+        var cross = va.SelectMany(x => vb.Select(x.Dot)).ToList();
+        var within = va.SelectMany((x, i) => va.Skip(i + 1).Select(x.Dot)).ToList();
+        text.Append(inv, $"  exemplars a×b: max {cross.DefaultIfEmpty().Max():F3} mean {cross.DefaultIfEmpty().Average():F3}; within a: mean {within.DefaultIfEmpty().Average():F3}\n");
+        var names = new Dictionary<int, string>();
+        var tokens = new TokenizedText();
+        foreach (var e in ta.Exemplars.Concat(tb.Exemplars))
+        {
+            TextNormalizer.Normalize(e, tokens);
+            foreach (var t in tokens.Tokens)
+            {
+                names.TryAdd(FeatureHasher.WordIndex(tokens.Stem(t)), tokens.Surface(t).ToString());
+            }
+        }
+
+        var shared = ta.Terms.Where(tb.Terms.Contains)
+            .Select(w => (Word: names.GetValueOrDefault(w, "#" + w), Wa: ta.Centroid.GetValueOrDefault(w) / ta.Size, Wb: tb.Centroid.GetValueOrDefault(w) / tb.Size, Idf: _df.Idf(w)))
+            .Where(x => x.Wa >= 0.02 || x.Wb >= 0.02)
+            .OrderByDescending(x => Math.Min(x.Wa, x.Wb))
+            .Take(8);
+        text.Append("  shared words (per-post weight a/b, idf): ");
+        text.AppendJoin(", ", shared.Select(x => string.Create(inv, $"{x.Word} {x.Wa:F2}/{x.Wb:F2} idf {x.Idf:F1}")));
+        text.Append('\n');
+        foreach (var (t, label) in new[] { (ta, "a"), (tb, "b") })
+        {
+            if (t.Series is { } series)
+            {
+                var (counts, expected) = series.Recent();
+                text.Append(inv, $"  {label} recent buckets: {string.Join(' ', counts)} (expected now {expected[^1]:F2})\n");
+            }
+        }
+
+        foreach (var e in ta.Exemplars.Take(4))
+        {
+            text.Append("  a: ").Append(e).Append('\n');
+        }
+
+        foreach (var e in tb.Exemplars.Take(4))
+        {
+            text.Append("  b: ").Append(e).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private List<FeatureVector> ExemplarVectors(Topic t)
+    {
+        var tokens = new TokenizedText();
+        var list = new List<FeatureVector>();
+        foreach (var e in t.Exemplars)
+        {
+            TextNormalizer.Normalize(e, tokens);
+            var v = new FeatureVector();
+            FeatureHasher.Extract(tokens, v);
+            var values = v.MutableValues;
+            var indices = v.Indices;
+            for (var i = 0; i < indices.Length; i++)
+            {
+                values[i] *= _df.Idf(indices[i]);
+            }
+
+            v.Normalize();
+            if (v.Count > 0)
+            {
+                list.Add(v);
+            }
+        }
+
+        return list;
     }
 
     /// <summary>The surviving topic for an id (topics merge).</summary>
@@ -253,12 +346,19 @@ public sealed class HotTopicEngine
 
         topic.Series.Observe(at, reach, _signals);
         if (_signals.Exists(static s => s.Transition == AlarmTransition.Onset)
-            && (_clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) ?? FindHotSibling(topic)) is { } partner)
+            && (_clusterer.FindMergePartner(topic, OnsetMergeFactor, OnsetMeanFactor) ?? FindSpikeParent(topic)) is { } partner)
         {
+            var mergesBefore = _merges.Count;
             // Before a topic raises a new alarm (and so a new card), fold it into a similar topic: during a spike new
             // wordings can start a sibling topic, and one spike should mean one card.
             var partnerWasActive = partner.Series?.Active == true;
             var survivor = _clusterer.Merge(topic, partner);
+            if (_merges.Count > mergesBefore && _lastSpikeParent == partner)
+            {
+                _subTopicMerges.Add(_merges[^1]);
+            }
+
+            _lastSpikeParent = null;
             if (partnerWasActive)
             {
                 _signals.RemoveAll(static s => s.Transition == AlarmTransition.Onset);
@@ -272,21 +372,49 @@ public sealed class HotTopicEngine
         ApplyTopicSignals(topic);
     }
 
-    /// <summary>A hot topic of the same product close enough for a topic about to alarm to join it (see
-    /// <see cref="ClusteringOptions.HotSiblingMergeFactor"/>).</summary>
-    private Topic? FindHotSibling(Topic topic)
+    /// <summary>
+    /// The hot topic whose spike a topic about to alarm is a part of, if any (a paraphrase sub-topic: one wording of the
+    /// same surge). All of: same product; the hot topic's alarm started at most <see cref="ClusteringOptions.SubTopicWindow"/>
+    /// ago (wordings of one event surge together; the smaller part only crosses the threshold a little later, while an
+    /// unrelated issue of the product surges on its own clock); the hot topic is bigger (a part is a minority of the
+    /// spike, so a bigger topic is never folded into a smaller one); at least one frequent word in common; and a loose
+    /// text bar (<see cref="ClusteringOptions.SubTopicMergeFactor"/>, <see cref="ClusteringOptions.SubTopicMeanFactor"/>).
+    /// Of several, the most similar.
+    /// </summary>
+    private Topic? FindSpikeParent(Topic topic)
     {
         var c = _options.Clustering;
-        if (c.HotSiblingMergeFactor <= 0)
+        if (c.SubTopicWindow <= TimeSpan.Zero || topic.Centroid is null)
         {
             return null;
         }
 
         var product = MajorityProduct(topic);
-        return _clusterer.FindMergePartner(
-            topic, c.HotSiblingMergeFactor, c.HotSiblingMeanFactor,
-            u => u.Series is { Active: true } && MajorityProduct(u) == product);
+        Topic? best = null;
+        var bestCosine = 0f;
+        foreach (var slot in _activeTopics)
+        {
+            var parent = _clusterer.Get(slot);
+            if (parent is null || parent == topic || !parent.Alive || parent.Centroid is null || parent.Series is not { Active: true } series
+                || parent.Size <= topic.Size || _now - series.ActiveSince > c.SubTopicWindow || MajorityProduct(parent) != product)
+            {
+                continue;
+            }
+
+            var (cosine, mean) = TopicClusterer.Compare(topic, parent);
+            if (cosine > bestCosine && cosine >= c.MergeThreshold * c.SubTopicMergeFactor && mean >= c.MinMeanSimilarity * c.SubTopicMeanFactor
+                && _clusterer.SharesFrequentWord(topic, parent))
+            {
+                best = parent;
+                bestCosine = cosine;
+            }
+        }
+
+        _lastSpikeParent = best;
+        return best;
     }
+
+    private Topic? _lastSpikeParent;
 
     /// <summary>Merge threshold factor applied when a topic is about to raise an onset.</summary>
     private const float OnsetMergeFactor = 0.8f;

@@ -76,7 +76,12 @@ internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, T
             return [];
         }
 
-        var leaseUntil = now + lease;
+        return await LeaseAsync(db, ids, owner, now, now + lease, ct);
+    }
+
+    private static async Task<List<OutboxMessage>> LeaseAsync(CrisisDbContext db, List<long> ids, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+    {
+        var rows = db.Set<OutboxMessage>();
         await rows
             .Where(m => ids.Contains(m.Id)
                         && ((m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now) || (m.Status == OutboxStatus.Sending && m.LeaseUntil < now)))
@@ -88,6 +93,22 @@ internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, T
             .Where(m => ids.Contains(m.Id) && m.Status == OutboxStatus.Sending && m.LeaseOwner == owner && m.LeaseUntil == leaseUntil)
             .OrderBy(m => m.Id)
             .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs the statements of one send (lease, in-flight stamp, sent) against no row (<paramref name="sample"/> is not
+    /// stored: its id matches nothing), so their queries are compiled before the first real send. Changes nothing.
+    /// </summary>
+    public async Task WarmUpAsync(OutboxMessage sample, string owner, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            await LeaseAsync(db, [sample.Id], owner, now, now, ct);
+        }
+
+        await MarkInFlightAsync(sample.Id, owner, ct);
+        await MarkSentAsync(sample, owner, conversationId: null, activityId: null, ct);
     }
 
     /// <summary>Counts an interrupted send (the row was in flight when its worker died) and clears the stamp.</summary>

@@ -182,6 +182,23 @@ public sealed class OutboxWorker : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Prepares the send path before the first real send, sending nothing: builds the Connector client (its HTTP handler
+    /// chain), reads a sample payload and writes the channel-post request body as a send would (the HTTP exchange itself
+    /// stays cold: nothing is sent), and runs a send's database statements against no row
+    /// (<see cref="OutboxStore.WarmUpAsync"/>). Called by the hot-topic card warm-up after start.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        _ = _services.GetKeyedService<IConnectorClient>(OutboxServiceCollectionExtensions.ConnectorKey) ?? _services.GetService<IConnectorClient>();
+        var request = OutboxRequest.ChannelPost("http://127.0.0.1/warm-up", "warm-up", "19:warm-up@thread.tacv2", OutgoingActivity.Message("warm-up"), "warm-up");
+        var sample = OutboxMessage.Create(request, JsonSerializer.Serialize(request.Activity, ProtocolJsonContext.Default.OutgoingActivity), _time.GetUtcNow());
+        var activity = Marked(sample);
+        _ = JsonSerializer.Serialize(ConversationParameters.ChannelPost(request.ConversationId!, request.TenantId, activity), ProtocolJsonContext.Default.ConversationParameters);
+        _ = JsonSerializer.Deserialize("{\"id\":\"19:warm-up\",\"activityId\":\"1\"}", ProtocolJsonContext.Default.ConversationResourceResponse);
+        await _store.WarmUpAsync(sample, Owner + "/warm-up", ct);
+    }
+
     /// <summary>One pass: claim when due, then dispatch what the limiter allows. Returns how long to sleep at most.</summary>
     internal async Task<TimeSpan> PassAsync(bool claim, CancellationToken ct)
     {

@@ -24,12 +24,12 @@ public static class StorageExtensions
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             db.UseSqlite(SqliteConnectionSetup.BuildConnectionString(options))
-                .AddInterceptors(new SqliteConnectionSetup(options.BusyTimeoutSeconds));
+                .AddInterceptors(new SqliteConnectionSetup(options.BusyTimeoutSeconds), WakeSignal.CommitInterceptor);
         });
         services.AddDbContextFactory<PostgresCrisisDbContext>((sp, db) =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            db.UseNpgsql(options.PostgresConnectionString);
+            db.UseNpgsql(options.PostgresConnectionString).AddInterceptors(WakeSignal.CommitInterceptor);
         });
         services.AddSingleton<IDbContextFactory<CrisisDbContext>>(sp =>
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ParsedProvider switch

@@ -49,8 +49,7 @@ public sealed class TopicCardFlusher(
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(ct);
-                var card = await db.Set<TopicCard>().SingleOrDefaultAsync(c => c.TopicId == id, ct);
-                if (card is not null && await sender.SendIfDueAsync(db, card, now, statuses.GetValueOrDefault(TopicCardRenderer.ExpertKey(id)), ct))
+                if (await SendCardAsync(db, sender, id, now, statuses.GetValueOrDefault(TopicCardRenderer.ExpertKey(id)), ct))
                 {
                     await db.SaveChangesAsync(ct);
                     sent++;
@@ -64,6 +63,16 @@ public sealed class TopicCardFlusher(
         }
 
         return sent;
+    }
+
+    /// <summary>
+    /// Loads one card into <paramref name="db"/> and lets <paramref name="sender"/> hand it to the outbox if due (rows added,
+    /// not saved). The flusher's per-card step; <see cref="TopicCardWarmup"/> runs the same code in a rolled-back transaction.
+    /// </summary>
+    internal static async Task<bool> SendCardAsync(CrisisDbContext db, TopicCardSender sender, int topicId, DateTimeOffset now, TopicQuestionStatus? expert, CancellationToken ct)
+    {
+        var card = await db.Set<TopicCard>().SingleOrDefaultAsync(c => c.TopicId == topicId, ct);
+        return card is not null && await sender.SendIfDueAsync(db, card, now, expert, ct);
     }
 
     /// <summary>The earliest time a pending card becomes due, if any (for tests and diagnostics).</summary>

@@ -36,6 +36,8 @@ public static class TopicCardsFeature
         services.AddSingleton<ITopicChangeObserver>(sp => sp.GetRequiredService<TopicCardPublisher>());
         services.AddSingleton<TopicCardFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<TopicCardFlusher>());
+        services.AddSingleton<TopicCardWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<TopicCardWarmup>());
         services.AddSingleton<IExpertLoopObserver, TopicCardExpertObserver>();
         services.AddSingleton<TopicCardCommands>();
         services.AddSingleton<IBotRoutes, TopicCardsRoutes>();

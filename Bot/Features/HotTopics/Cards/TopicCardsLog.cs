@@ -28,6 +28,12 @@ internal static partial class TopicCardsLog
     [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Topic card T{TopicId} marked for update: {Change} (question {QuestionId})")]
     public static partial void ExpertChange(ILogger logger, int topicId, ExpertLoopChangeKind change, long questionId);
 
+    [LoggerMessage(EventId = 5120, Level = LogLevel.Information, Message = "Topic cards: card path warmed up in {ElapsedMs:F0} ms (process CPU {CpuMs:F0} ms, {JitMethods} methods compiled); nothing was stored or sent")]
+    public static partial void WarmedUp(ILogger logger, double elapsedMs, double cpuMs, long jitMethods);
+
+    [LoggerMessage(EventId = 5121, Level = LogLevel.Warning, Message = "Topic cards: the card-path warm-up failed (harmless: the first card compiles the path as it goes)")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 5111, Level = LogLevel.Debug, Message = "Expert-loop change {Change} of question {QuestionId} on topic '{Topic}': no live topic card, nothing to update")]
     public static partial void ExpertChangeNoCard(ILogger logger, ExpertLoopChangeKind change, long questionId, string topic);
 }

@@ -26,4 +26,12 @@ public sealed class TopicCardsOptions
 
     /// <summary>Run the flusher (off only in tests that drive it by hand). <value>true</value></summary>
     public bool FlusherEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Warm the card path once after start (after the first healthy <c>/healthz</c>, or 30 s after start without one):
+    /// a sample card is built, rendered and handed to the outbox inside a transaction that is rolled back, so the first
+    /// real hot topic does not pay the JIT and query compilation of the whole path. Nothing is stored or sent.
+    /// <value>true</value>
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
 }

@@ -48,6 +48,9 @@ public sealed class SpikeSeries
 
     public bool Active { get; private set; }
 
+    /// <summary>Event time at which the current alarm condition started (onset, or a silent resume within the cooldown).</summary>
+    public DateTimeOffset ActiveSince { get; private set; }
+
     public AlarmSeverity Severity { get; private set; }
 
     public long Total { get; private set; }
@@ -59,6 +62,26 @@ public sealed class SpikeSeries
     public int RecentCount => _latest == long.MinValue ? 0 : WindowCount(_latest, 6);
 
     public long LatestBucket => _latest;
+
+    /// <summary>Counts and expected counts of the ring's buckets, oldest first, ending at the newest bucket.</summary>
+    internal (int[] Counts, double[] Expected) Recent()
+    {
+        var counts = new int[Ring];
+        var expected = new double[Ring];
+        if (_latest == long.MinValue)
+        {
+            return (counts, expected);
+        }
+
+        for (var i = 0; i < Ring; i++)
+        {
+            var b = _latest - Ring + 1 + i;
+            counts[i] = _counts[Slot(b)];
+            expected[i] = _expected[Slot(b)];
+        }
+
+        return (counts, expected);
+    }
 
     private static int Slot(long bucket) => (int)(((bucket % Ring) + Ring) % Ring);
 
@@ -134,7 +157,12 @@ public sealed class SpikeSeries
         if (other.Active && !Active)
         {
             Active = true;
+            ActiveSince = other.ActiveSince;
             _quiet = 0;
+        }
+        else if (other.Active && other.ActiveSince < ActiveSince)
+        {
+            ActiveSince = other.ActiveSince;
         }
 
         Severity = (AlarmSeverity)Math.Max((int)Severity, (int)other.Severity);
@@ -276,6 +304,7 @@ public sealed class SpikeSeries
         if (!Active)
         {
             Active = true;
+            ActiveSince = at;
             Severity = severity;
             _quiet = 0;
             if (_latest >= _cooldownUntil)

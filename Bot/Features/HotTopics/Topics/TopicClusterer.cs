@@ -231,6 +231,24 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         return found >= needed;
     }
 
+    /// <summary>Whether two topics have a word in common that is frequent in both (centroid weight per post ≥
+    /// <see cref="ClusteringOptions.StrongTermWeight"/> in each).</summary>
+    public bool SharesFrequentWord(Topic a, Topic b)
+    {
+        var (small, large) = a.Terms.Count <= b.Terms.Count ? (a, b) : (b, a);
+        foreach (var w in small.Terms)
+        {
+            if (large.Terms.Contains(w)
+                && small.Centroid!.GetValueOrDefault(w) >= options.StrongTermWeight * small.Size
+                && large.Centroid!.GetValueOrDefault(w) >= options.StrongTermWeight * large.Size)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static int DistinctCount(List<int> words)
     {
         var n = 0;
@@ -264,7 +282,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         return dot;
     }
 
-    private static (float Cosine, double Mean) Compare(Topic a, Topic b)
+    internal static (float Cosine, double Mean) Compare(Topic a, Topic b)
     {
         var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
         double dot = 0;

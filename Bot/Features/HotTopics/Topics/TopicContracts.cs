@@ -85,17 +85,21 @@ public sealed record ClusteringOptions
     public float MergeThreshold { get; init; } = 0.30f;
 
     /// <summary>
-    /// When a topic is about to raise a new alarm and an already hot topic of the same product is similar at this
-    /// factor of <see cref="MergeThreshold"/> (a looser bar than a plain merge), it merges into the hot one instead:
-    /// a late paraphrase sub-topic of a spike joins the spike's card rather than opening a second one. 0 turns it off.
-    /// Off by default: on bench/quality, 0.7 (with <see cref="HotSiblingMeanFactor"/> 0.8) gives 1 card per spike on
-    /// seed 42 but merges two true topics on seed 7; a stricter mean factor (0.9+) never fires there (bench/RESULTS.md).
-    /// <value>0 (off)</value>
+    /// A topic about to raise a new alarm (and so a new card) while a topic of the same product turned hot at most this
+    /// long ago is merged into it when it looks like a part of the same surge: a paraphrase sub-topic (one wording of the
+    /// issue that started its own topic) alarms a few minutes after the main topic because it is smaller. Conditions: the
+    /// hot topic is bigger, they share a frequent word, and a looser text bar (<see cref="SubTopicMergeFactor"/>,
+    /// <see cref="SubTopicMeanFactor"/>); a topic whose surge starts later than this window after the hot one's keeps
+    /// its own card. The default is the detector's longest window (30 minutes: 6 buckets of 5). Zero turns it off.
+    /// <value>30 minutes</value>
     /// </summary>
-    public float HotSiblingMergeFactor { get; init; }
+    public TimeSpan SubTopicWindow { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Mean-similarity factor (of <see cref="MinMeanSimilarity"/>) for that hot-sibling merge. <value>0.8</value></summary>
-    public float HotSiblingMeanFactor { get; init; } = 0.8f;
+    /// <summary>Cosine factor (of <see cref="MergeThreshold"/>) for that sub-topic merge. <value>2/3 (cosine ≥ 0.2)</value></summary>
+    public float SubTopicMergeFactor { get; init; } = 2f / 3;
+
+    /// <summary>Mean-similarity factor (of <see cref="MinMeanSimilarity"/>) for that sub-topic merge. <value>2/3 (mean ≥ 0.1)</value></summary>
+    public float SubTopicMeanFactor { get; init; } = 2f / 3;
 
     /// <summary>Candidate topics scored exactly per post (chosen by shared words). <value>8</value></summary>
     public int MaxCandidates { get; init; } = 8;
