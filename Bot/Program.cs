@@ -48,6 +48,7 @@ var app = builder.Build();
 startup.Mark("host built");
 await app.Services.MigrateStorageAsync();
 startup.Mark("storage migrated");
+app.UseBackgroundStartAfterFirstRequest();
 app.MapHealth();
 app.MapBotMessages();
 app.MapHotTopics();

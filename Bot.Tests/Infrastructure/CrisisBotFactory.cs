@@ -39,6 +39,9 @@ public sealed class CrisisBotFactory : WebApplicationFactory<Program>
         DataDirectory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings["Storage:DataDirectory"] = DataDirectory;
+        // Background workers start with the host, as before the start-up gate (BackgroundStartTests covers the gate):
+        // tests that replace the TimeProvider or never send a request must not wait for Startup:BackgroundDelay.
+        _settings["Startup:BackgroundDelay"] = "00:00:00";
     }
 
     /// <summary>Records every Connector call the bot makes.</summary>
