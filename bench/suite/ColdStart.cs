@@ -294,23 +294,20 @@ internal static class ColdStart
     }
 
     /// <summary>
-    /// Where the resident set is, from /proc/PID/smaps: the GC heap (the GC's region reservation, the one anonymous
-    /// mapping of 1 GB or more), the rest of the anonymous memory (native heaps, stacks, the runtime's data), the
+    /// Where the resident set is, from /proc/PID/smaps: anonymous memory (GC heap, native heaps, stacks, the runtime's
+    /// data; the GC's committed regions split its reservation into many mappings, so it is not told apart here), the
     /// runtime's executable memory (memfd:doublemapper) and each mapped file (the largest ones by name).
     /// </summary>
     public static string RssBreakdown(int pid)
     {
-        double gc = 0, anon = 0, doubleMapped = 0;
+        double anon = 0, doubleMapped = 0;
         var files = new Dictionary<string, double>(StringComparer.Ordinal);
         string? name = null;
-        long size = 0;
         foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
         {
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length >= 5 && parts[0].Contains('-', StringComparison.Ordinal) && !parts[0].EndsWith(':'))
             {
-                var range = parts[0].Split('-');
-                size = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - long.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 name = parts.Length >= 6 ? string.Join(' ', parts[5..]) : null;
                 continue;
             }
@@ -321,18 +318,7 @@ internal static class ColdStart
             }
 
             var mb = double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
-            if (name is null || (name.StartsWith('[') && name != "[heap]"))
-            {
-                if (name is null && size >= 1L << 30)
-                {
-                    gc += mb;
-                }
-                else
-                {
-                    anon += mb;
-                }
-            }
-            else if (name == "[heap]")
+            if (name is null || name.StartsWith('['))
             {
                 anon += mb;
             }
@@ -350,6 +336,6 @@ internal static class ColdStart
         var inv = CultureInfo.InvariantCulture;
         var top = files.OrderByDescending(f => f.Value).Take(12).Select(f => string.Create(inv, $"{f.Key} {f.Value:F1}"));
         return string.Create(inv,
-            $"GC heap {gc:F1} MB, other anonymous {anon:F1} MB, runtime code (doublemapper) {doubleMapped:F1} MB, mapped files {files.Values.Sum():F1} MB ({string.Join(", ", top)}, …)");
+            $"anonymous {anon:F1} MB, runtime code (doublemapper) {doubleMapped:F1} MB, mapped files {files.Values.Sum():F1} MB ({string.Join(", ", top)}, …)");
     }
 }

@@ -71,6 +71,17 @@ public sealed class BackgroundStartTests
     }
 
     [Fact]
+    public async Task Timer_NoHostLifetime_OpensTheGateWhenItStarts()
+    {
+        var gate = Gate();
+        using var timer = new BackgroundStartTimer(gate, null, Options.Create(new StartupOptions()), new FakeTimeProvider());
+
+        await timer.StartAsync(CancellationToken.None);
+
+        Assert.True(gate.IsOpen);
+    }
+
+    [Fact]
     public async Task DeferredService_GateClosed_StartsTheWorkerOnlyWhenItOpens()
     {
         var gate = Gate();
@@ -125,8 +136,7 @@ public sealed class BackgroundStartTests
         services.AddBackgroundWorker(_ => new ProbeWorker());
 
         Assert.Single(services, d => d.ServiceType == typeof(BackgroundStartGate));
-        Assert.Single(services, d => d.ImplementationType == typeof(BackgroundStartTimer));
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService))); // two workers and the gate's timer
     }
 
     [Fact]

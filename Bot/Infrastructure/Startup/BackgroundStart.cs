@@ -101,9 +101,10 @@ internal sealed class DeferredBackgroundService(IHostedService inner, Background
 }
 
 /// <summary>Opens <see cref="BackgroundStartGate"/> <see cref="StartupOptions.BackgroundDelay"/> after the application started.</summary>
+/// <remarks>Without a host lifetime (a bare service provider, as some tests build) the gate opens when this service starts.</remarks>
 internal sealed class BackgroundStartTimer(
     BackgroundStartGate gate,
-    IHostApplicationLifetime lifetime,
+    IHostApplicationLifetime? lifetime,
     IOptions<StartupOptions> options,
     TimeProvider time) : IHostedService, IDisposable
 {
@@ -113,6 +114,12 @@ internal sealed class BackgroundStartTimer(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var delay = options.Value.BackgroundDelay;
+        if (lifetime is null)
+        {
+            gate.Open("no host lifetime");
+            return Task.CompletedTask;
+        }
+
         _registration = lifetime.ApplicationStarted.Register(() =>
         {
             if (delay <= TimeSpan.Zero)
@@ -158,7 +165,8 @@ public static class BackgroundStart
                 .ValidateDataAnnotations()
                 .ValidateOnStart();
             services.AddSingleton<BackgroundStartGate>();
-            services.AddHostedService<BackgroundStartTimer>();
+            services.AddSingleton<IHostedService>(sp => new BackgroundStartTimer(sp.GetRequiredService<BackgroundStartGate>(),
+                sp.GetService<IHostApplicationLifetime>(), sp.GetRequiredService<IOptions<StartupOptions>>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.AddSingleton<IHostedService>(sp => new DeferredBackgroundService(worker(sp), sp.GetRequiredService<BackgroundStartGate>()));
