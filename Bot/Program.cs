@@ -52,6 +52,7 @@ var app = builder.Build();
 startup.Mark("host built");
 await app.Services.MigrateStorageAsync();
 startup.Mark("storage migrated");
+app.UseBackgroundStartAfterFirstRequest();
 app.UseRateLimiter();
 app.MapHealth();
 app.MapBotMessages();

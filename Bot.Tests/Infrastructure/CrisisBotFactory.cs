@@ -42,6 +42,9 @@ public sealed class CrisisBotFactory : WebApplicationFactory<Program>
         // Stored inbound turns that fail are retried: quickly here, so WaitForQueuedTurnsAsync does not wait seconds.
         _settings["Bot:InboundRetryBaseDelay"] = "00:00:00.050";
         _settings["Bot:InboundPollInterval"] = "00:00:00.200";
+        // Background workers start with the host, as before the start-up gate (BackgroundStartTests covers the gate):
+        // tests that replace the TimeProvider or never send a request must not wait for Startup:BackgroundDelay.
+        _settings["Startup:BackgroundDelay"] = "00:00:00";
     }
 
     /// <summary>Records every Connector call the bot makes.</summary>

@@ -13,7 +13,9 @@ namespace CrisisBot.Bench.Suite;
 /// <c>--warmup</c> help.refresh invokes (8 at a time, each must answer 200), waits <c>--idle-seconds</c> and reads the
 /// resident set (VmRSS) and its peak (VmHWM) from /proc, with the bot's CPU time at ready and its own start-up trace
 /// (log event 1950). Stops the process with SIGTERM, then starts it once more on the same (now migrated) folder: the
-/// restart figure. One JSON line per run.
+/// restart figure. One JSON line per run. RSS is also read right after the warm-up (before the idle wait) and split into
+/// anonymous, file-backed and shared memory (/proc/PID/status RssAnon/RssFile/RssShmem). <c>--env K=V,K=V</c> adds
+/// environment variables to the bot (experiments, e.g. GC settings).
 /// </summary>
 internal static class ColdStart
 {
@@ -26,6 +28,7 @@ internal static class ColdStart
         var warmup = options.Int("--warmup", 2000);
         var idle = TimeSpan.FromSeconds(options.Int("--idle-seconds", 5));
         var outFile = options.Required("--out");
+        var env = ParseEnv(options.Optional("--env"));
         var baseUrl = $"http://127.0.0.1:{port}";
 
         using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(1) })
@@ -37,7 +40,7 @@ internal static class ColdStart
         var lines = new List<string>();
         for (var run = 1; run <= runs; run++)
         {
-            var result = await OneRunAsync(client, botDll, baseUrl, port, body, warmup, idle);
+            var result = await OneRunAsync(client, botDll, baseUrl, port, body, warmup, idle, env);
             var line = JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["run"] = run,
@@ -46,14 +49,21 @@ internal static class ColdStart
                 ["restart_ready_ms"] = Math.Round(result.RestartReady.TotalMilliseconds, 1),
                 ["restart_cpu_ready_ms"] = Math.Round(result.RestartCpuReady.TotalMilliseconds, 0),
                 ["rss_ready_mb"] = Math.Round(result.RssReady, 1),
+                ["rss_loaded_mb"] = Math.Round(result.RssLoaded, 1),
                 ["rss_idle_mb"] = Math.Round(result.RssIdle, 1),
+                ["rss_idle_anon_mb"] = Math.Round(result.IdleSplit.Anon, 1),
+                ["rss_idle_file_mb"] = Math.Round(result.IdleSplit.File, 1),
+                ["rss_idle_shmem_mb"] = Math.Round(result.IdleSplit.Shmem, 1),
                 ["hwm_mb"] = Math.Round(result.Peak, 1),
+                ["rss_breakdown"] = result.Breakdown,
                 ["trace"] = result.Trace,
                 ["restart_trace"] = result.RestartTrace,
             });
             Console.WriteLine($"cold start run {run}: first 200 after {result.Ready.TotalMilliseconds:F0} ms (bot CPU {result.CpuReady.TotalMilliseconds:F0} ms); " +
-                              $"restart on the migrated database {result.RestartReady.TotalMilliseconds:F0} ms; RSS {result.RssReady:F0} MB at ready, " +
-                              $"{result.RssIdle:F0} MB idle after {warmup} invokes + {idle.TotalSeconds:F0} s (peak {result.Peak:F0} MB)\n  trace: {result.Trace}");
+                              $"restart on the migrated database {result.RestartReady.TotalMilliseconds:F0} ms (bot CPU {result.RestartCpuReady.TotalMilliseconds:F0} ms); " +
+                              $"RSS {result.RssReady:F0} MB at ready, {result.RssLoaded:F0} MB right after {warmup} invokes, {result.RssIdle:F0} MB after " +
+                              $"{idle.TotalSeconds:F0} s idle (anonymous {result.IdleSplit.Anon:F0}, files {result.IdleSplit.File:F0}, shared {result.IdleSplit.Shmem:F0}; " +
+                              $"peak {result.Peak:F0} MB)\n  idle RSS: {result.Breakdown}\n  trace: {result.Trace}\n  restart trace: {result.RestartTrace}");
             lines.Add(line);
         }
 
@@ -61,14 +71,15 @@ internal static class ColdStart
         return 0;
     }
 
-    private static async Task<RunResult> OneRunAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle)
+    private static async Task<RunResult> OneRunAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle,
+        IReadOnlyDictionary<string, string> env)
     {
         var dataDir = Directory.CreateTempSubdirectory("crisisbot-coldstart-").FullName;
         try
         {
-            var first = await OneStartAsync(client, botDll, baseUrl, port, body, warmup, idle, dataDir);
+            var first = await OneStartAsync(client, botDll, baseUrl, port, body, warmup, idle, dataDir, env);
             // The same folder again: the database exists and is migrated (an ordinary restart).
-            var restart = await OneStartAsync(client, botDll, baseUrl, port, body, warmup: 0, TimeSpan.Zero, dataDir);
+            var restart = await OneStartAsync(client, botDll, baseUrl, port, body, warmup: 0, TimeSpan.Zero, dataDir, env);
             return first with { RestartReady = restart.Ready, RestartCpuReady = restart.CpuReady, RestartTrace = restart.Trace };
         }
         finally
@@ -78,7 +89,7 @@ internal static class ColdStart
     }
 
     private static async Task<RunResult> OneStartAsync(HttpClient client, string botDll, string baseUrl, int port, string body, int warmup, TimeSpan idle,
-        string dataDir)
+        string dataDir, IReadOnlyDictionary<string, string> env)
     {
         var log = new StringBuilder();
         var psi = new ProcessStartInfo("dotnet", [botDll])
@@ -91,6 +102,10 @@ internal static class ColdStart
         psi.Environment["Bot__LocalMode"] = "true";
         psi.Environment["Storage__DataDirectory"] = dataDir;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in env)
+        {
+            psi.Environment[key] = value;
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
@@ -121,8 +136,13 @@ internal static class ColdStart
                 }
             });
             await Task.WhenAll(workers);
+            var rssLoaded = Memory(process.Id, "VmRSS:");
             await Task.Delay(idle);
-            var result = new RunResult(ready, cpuReady, rssReady, Memory(process.Id, "VmRSS:"), Memory(process.Id, "VmHWM:"), StartupTrace(log));
+            var split = (Memory(process.Id, "RssAnon:"), Memory(process.Id, "RssFile:"), Memory(process.Id, "RssShmem:"));
+            var result = new RunResult(ready, cpuReady, rssReady, rssLoaded, Memory(process.Id, "VmRSS:"), split, Memory(process.Id, "VmHWM:"), StartupTrace(log))
+            {
+                Breakdown = warmup > 0 ? RssBreakdown(process.Id) : "",
+            };
             return result;
         }
         finally
@@ -243,12 +263,79 @@ internal static class ColdStart
         throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
     }
 
-    private sealed record RunResult(TimeSpan Ready, TimeSpan CpuReady, double RssReady, double RssIdle, double Peak, string Trace)
+    /// <summary><c>K=V,K=V</c> → environment variables for the bot.</summary>
+    private static Dictionary<string, string> ParseEnv(string? raw)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (raw ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new UsageException($"--env: '{pair}' is not KEY=VALUE");
+            }
+
+            env[pair[..at]] = pair[(at + 1)..];
+        }
+
+        return env;
+    }
+
+    private sealed record RunResult(TimeSpan Ready, TimeSpan CpuReady, double RssReady, double RssLoaded, double RssIdle,
+        (double Anon, double File, double Shmem) IdleSplit, double Peak, string Trace)
     {
         public TimeSpan RestartReady { get; init; }
 
         public TimeSpan RestartCpuReady { get; init; }
 
         public string RestartTrace { get; init; } = "";
+
+        public string Breakdown { get; init; } = "";
+    }
+
+    /// <summary>
+    /// Where the resident set is, from /proc/PID/smaps: anonymous memory (GC heap, native heaps, stacks, the runtime's
+    /// data; the GC's committed regions split its reservation into many mappings, so it is not told apart here), the
+    /// runtime's executable memory (memfd:doublemapper) and each mapped file (the largest ones by name).
+    /// </summary>
+    public static string RssBreakdown(int pid)
+    {
+        double anon = 0, doubleMapped = 0;
+        var files = new Dictionary<string, double>(StringComparer.Ordinal);
+        string? name = null;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 5 && parts[0].Contains('-', StringComparison.Ordinal) && !parts[0].EndsWith(':'))
+            {
+                name = parts.Length >= 6 ? string.Join(' ', parts[5..]) : null;
+                continue;
+            }
+
+            if (parts.Length < 2 || parts[0] != "Rss:")
+            {
+                continue;
+            }
+
+            var mb = double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
+            if (name is null || name.StartsWith('['))
+            {
+                anon += mb;
+            }
+            else if (name.StartsWith("/memfd:doublemapper", StringComparison.Ordinal))
+            {
+                doubleMapped += mb;
+            }
+            else
+            {
+                var file = Path.GetFileName(name.Replace(" (deleted)", "", StringComparison.Ordinal));
+                files[file] = files.GetValueOrDefault(file) + mb;
+            }
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var top = files.OrderByDescending(f => f.Value).Take(12).Select(f => string.Create(inv, $"{f.Key} {f.Value:F1}"));
+        return string.Create(inv,
+            $"anonymous {anon:F1} MB, runtime code (doublemapper) {doubleMapped:F1} MB, mapped files {files.Values.Sum():F1} MB ({string.Join(", ", top)}, …)");
     }
 }

@@ -25,7 +25,7 @@ static int Usage()
         usage: Suite <command> [--option value …]
           issuer    --port P --out DIR --app-id GUID --tenant GUID
           check     --url URL[,URL…] --body FILE --card FILE [--token FILE [--token-urls URL,…]]
-          coldstart --bot-dll FILE --port P --body FILE --runs N --out FILE [--warmup N] [--idle-seconds S]
+          coldstart --bot-dll FILE --port P --body FILE --runs N --out FILE [--warmup N] [--idle-seconds S] [--env K=V,K=V]
           report    --results DIR [--smoke]
           gcprobe   --pid PID [--seconds S] [--label NAME] [--requests-from WRK_OUTPUT] [--out FILE]
         """);

@@ -210,7 +210,19 @@ internal static class Report
             md.AppendLine(inv, $"| Restart on the migrated database → first 200 (ms) | | {Stat(cold.Select(c => c.RestartReadyMs), "N0")} | |");
             md.AppendLine(inv, $"| Restart: bot CPU time until then (ms) | | {Stat(cold.Select(c => c.RestartCpuReadyMs), "N0")} | |");
             md.AppendLine(inv, $"| RSS when ready (MB) | | {Stat(cold.Select(c => c.RssReadyMb), "F0")} | |");
+            if (cold.All(c => !double.IsNaN(c.RssLoadedMb)))
+            {
+                md.AppendLine(inv, $"| RSS right after the warm-up invokes (MB) | | {Stat(cold.Select(c => c.RssLoadedMb), "F0")} | |");
+            }
+
             md.AppendLine(inv, $"| Idle RSS after warm-up (MB) | ≤ {IdleRssTargetMb:0} | {Stat(cold.Select(c => c.RssIdleMb), "F0")} | {Met(Median(cold.Select(c => c.RssIdleMb).ToList()) <= IdleRssTargetMb)} |");
+            if (cold.All(c => !double.IsNaN(c.IdleSplit.Anon)))
+            {
+                md.AppendLine(inv, $"| … of which anonymous (GC heap, native heaps, stacks) (MB) | | {Stat(cold.Select(c => c.IdleSplit.Anon), "F0")} | |");
+                md.AppendLine(inv, $"| … of which mapped files (assemblies, native libraries) (MB) | | {Stat(cold.Select(c => c.IdleSplit.File), "F0")} | |");
+                md.AppendLine(inv, $"| … of which shared memory (the runtime's executable memory, memfd:doublemapper) (MB) | | {Stat(cold.Select(c => c.IdleSplit.Shmem), "F0")} | |");
+            }
+
             md.AppendLine(inv, $"| Peak RSS (VmHWM, MB) | | {Stat(cold.Select(c => c.HwmMb), "F0")} | |");
             md.AppendLine().AppendLine("The bot's own start-up trace (log event 1950; each phase's wall time and CPU time), per run:").AppendLine();
             foreach (var (c, i) in cold.Select((c, i) => (c, i + 1)))
@@ -294,6 +306,12 @@ internal static class Report
     private sealed record ColdRun(double ReadyMs, double CpuReadyMs, double RestartReadyMs, double RestartCpuReadyMs, double RssReadyMb,
         double RssIdleMb, double HwmMb, string Trace, string RestartTrace)
     {
+        /// <summary>RSS right after the warm-up invokes, before the idle wait (NaN in results of older suites).</summary>
+        public double RssLoadedMb { get; init; } = double.NaN;
+
+        /// <summary>Idle RSS split: anonymous, file-backed, shared (RssAnon/RssFile/RssShmem; NaN in older results).</summary>
+        public (double Anon, double File, double Shmem) IdleSplit { get; init; } = (double.NaN, double.NaN, double.NaN);
+
         public static ColdRun From(JsonElement e) => new(
             e.GetProperty("ready_ms").GetDouble(),
             e.GetProperty("cpu_ready_ms").GetDouble(),
@@ -303,6 +321,12 @@ internal static class Report
             e.GetProperty("rss_idle_mb").GetDouble(),
             e.GetProperty("hwm_mb").GetDouble(),
             e.GetProperty("trace").GetString() ?? "",
-            e.GetProperty("restart_trace").GetString() ?? "");
+            e.GetProperty("restart_trace").GetString() ?? "")
+        {
+            RssLoadedMb = Optional(e, "rss_loaded_mb"),
+            IdleSplit = (Optional(e, "rss_idle_anon_mb"), Optional(e, "rss_idle_file_mb"), Optional(e, "rss_idle_shmem_mb")),
+        };
+
+        private static double Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetDouble() : double.NaN;
     }
 }

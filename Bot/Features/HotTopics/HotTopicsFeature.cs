@@ -1,6 +1,7 @@
 using CrisisBot.Features.HotTopics.Api;
 using CrisisBot.Features.HotTopics.Pipeline;
 using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Infrastructure.Startup;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public static class HotTopicsFeature
     public static IServiceCollection AddHotTopicsFeature(this IServiceCollection services, IConfiguration configuration)
     {
         AddHotTopicsCore(services, configuration);
-        services.AddHostedService<PipelineStartup>();
+        services.AddBackgroundWorker(sp => new PipelineStartup(sp.GetRequiredService<HotTopicPipeline>()));
         return services;
     }
 

@@ -1,4 +1,5 @@
 using CrisisBot.Infrastructure.Delivery;
+using CrisisBot.Infrastructure.Startup;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,7 +44,7 @@ public static class OutboxServiceCollectionExtensions
         services.TryAddSingleton<IOutbox>(sp => sp.GetRequiredService<Outbox>());
         services.TryAddSingleton<OutboxAdmin>();
         services.TryAddSingleton<OutboxWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddBackgroundWorker(sp => sp.GetRequiredService<OutboxWorker>());
         services.Replace(ServiceDescriptor.Scoped<ITurnReplies, OutboxTurnReplies>());
 
         // The worker's HTTP path: the same auth handler and attempt timeout as the Connector client, but no retry

@@ -1,3 +1,4 @@
+using CrisisBot.Infrastructure.Startup;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CrisisBot.Infrastructure.Scheduling;
@@ -27,7 +28,7 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<DurableTimers>();
         services.TryAddSingleton<IDurableTimers>(sp => sp.GetRequiredService<DurableTimers>());
         services.TryAddSingleton<SchedulerWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<SchedulerWorker>());
+        services.AddBackgroundWorker(sp => sp.GetRequiredService<SchedulerWorker>());
         return services;
     }
 }

@@ -137,4 +137,7 @@ internal static partial class StartupLog
 {
     [LoggerMessage(EventId = 1950, Level = LogLevel.Information, Message = "Start-up: ready {Trace}")]
     public static partial void Ready(ILogger logger, string trace);
+
+    [LoggerMessage(EventId = 1951, Level = LogLevel.Information, Message = "Start-up: background workers starting: {Reason} ({Elapsed:F0} ms after the host started)")]
+    public static partial void BackgroundStarting(ILogger logger, string reason, double elapsed);
 }

@@ -2,6 +2,7 @@ using CrisisBot.Features.Crisis;
 using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Pipeline;
 using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Infrastructure.Startup;
 using CrisisBot.Protocol.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,7 @@ public static class TopicCardsFeature
         services.AddSingleton<TopicCardPublisher>();
         services.AddSingleton<ITopicChangeObserver>(sp => sp.GetRequiredService<TopicCardPublisher>());
         services.AddSingleton<TopicCardFlusher>();
-        services.AddHostedService(sp => sp.GetRequiredService<TopicCardFlusher>());
+        services.AddBackgroundWorker(sp => sp.GetRequiredService<TopicCardFlusher>());
         services.AddSingleton<TopicCardWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<TopicCardWarmup>());
         services.AddSingleton<IExpertLoopObserver, TopicCardExpertObserver>();
