@@ -12,7 +12,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
     public partial class PostgresCrisisDbContextModel
     {
         private PostgresCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("61de74d9-d538-4700-a923-0545821e025b"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("a9c61cef-adbb-4651-b7b7-51983f3d6eef"), entityTypeCount: 36)
         {
         }
 
@@ -46,6 +46,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
             var storedSummary = StoredSummaryEntityType.Create(this);
             var summaryAcknowledgementRecord = SummaryAcknowledgementRecordEntityType.Create(this);
             var summaryKey = SummaryKeyEntityType.Create(this);
+            var inboundTurn = InboundTurnEntityType.Create(this);
             var cardMessage = CardMessageEntityType.Create(this);
             var deliveryInstance = DeliveryInstanceEntityType.Create(this);
             var deliveryPartition = DeliveryPartitionEntityType.Create(this);
@@ -92,6 +93,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
             StoredSummaryEntityType.CreateAnnotations(storedSummary);
             SummaryAcknowledgementRecordEntityType.CreateAnnotations(summaryAcknowledgementRecord);
             SummaryKeyEntityType.CreateAnnotations(summaryKey);
+            InboundTurnEntityType.CreateAnnotations(inboundTurn);
             CardMessageEntityType.CreateAnnotations(cardMessage);
             DeliveryInstanceEntityType.CreateAnnotations(deliveryInstance);
             DeliveryPartitionEntityType.CreateAnnotations(deliveryPartition);

@@ -11,7 +11,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
     public partial class SqliteCrisisDbContextModel
     {
         private SqliteCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bf3cac5d-0ea5-4f89-833f-428de35e4b4f"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("c2f47911-06ad-4707-8b0e-9e6cfbd1ea2c"), entityTypeCount: 36)
         {
         }
 
@@ -45,6 +45,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
             var storedSummary = StoredSummaryEntityType.Create(this);
             var summaryAcknowledgementRecord = SummaryAcknowledgementRecordEntityType.Create(this);
             var summaryKey = SummaryKeyEntityType.Create(this);
+            var inboundTurn = InboundTurnEntityType.Create(this);
             var cardMessage = CardMessageEntityType.Create(this);
             var deliveryInstance = DeliveryInstanceEntityType.Create(this);
             var deliveryPartition = DeliveryPartitionEntityType.Create(this);
@@ -91,6 +92,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
             StoredSummaryEntityType.CreateAnnotations(storedSummary);
             SummaryAcknowledgementRecordEntityType.CreateAnnotations(summaryAcknowledgementRecord);
             SummaryKeyEntityType.CreateAnnotations(summaryKey);
+            InboundTurnEntityType.CreateAnnotations(inboundTurn);
             CardMessageEntityType.CreateAnnotations(cardMessage);
             DeliveryInstanceEntityType.CreateAnnotations(deliveryInstance);
             DeliveryPartitionEntityType.CreateAnnotations(deliveryPartition);
