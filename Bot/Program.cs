@@ -46,6 +46,7 @@ builder.Services.AddTopicCardsFeature(builder.Configuration);
 builder.Services.AddFaqFeature(builder.Configuration);
 builder.Services.AddSummariesFeature(builder.Configuration);
 builder.Services.AddPublicRateLimit(builder.Configuration);
+builder.Services.AddIdleMemoryTrim(builder.Configuration);
 
 startup.Mark("services registered");
 var app = builder.Build();
@@ -53,6 +54,7 @@ startup.Mark("host built");
 await app.Services.MigrateStorageAsync();
 startup.Mark("storage migrated");
 app.UseBackgroundStartAfterFirstRequest();
+app.UseIdleMemoryTrim();
 app.UseRateLimiter();
 app.MapHealth();
 app.MapBotMessages();

@@ -140,4 +140,7 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 1951, Level = LogLevel.Information, Message = "Start-up: background workers starting: {Reason} ({Elapsed:F0} ms after the host started)")]
     public static partial void BackgroundStarting(ILogger logger, string reason, double elapsed);
+
+    [LoggerMessage(EventId = 1952, Level = LogLevel.Debug, Message = "Idle memory trim after {Requests} request(s): working set {Before:F0} → {After:F0} MB in {Elapsed:F1} ms")]
+    public static partial void IdleTrim(ILogger logger, long requests, double before, double after, double elapsed);
 }
