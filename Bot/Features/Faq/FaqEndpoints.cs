@@ -135,7 +135,7 @@ internal static class FaqEndpoints
 
         var store = http.RequestServices.GetRequiredService<FaqStore>();
         var latest = await store.LatestAsync(ct);
-        var total = latest is null ? 0 : await store.CountAsync(ct);
+        var total = latest?.Number ?? 0; // numbers are 1, 2, 3, … without gaps (FaqVersion.Number)
         var pageSize = options.HistoryPageSize;
         var pageCount = Math.Max(1, (total + pageSize - 1) / pageSize);
         if (page > pageCount)

@@ -27,13 +27,6 @@ public sealed class FaqStore(IDbContextFactory<CrisisDbContext> contexts)
         return await db.Set<FaqEntry>().AsNoTracking().Where(e => e.VersionId == versionId).OrderBy(e => e.Position).ToListAsync(ct);
     }
 
-    /// <summary>How many versions have been published.</summary>
-    public async Task<int> CountAsync(CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Set<FaqVersion>().CountAsync(ct);
-    }
-
     /// <summary>Page <paramref name="page"/> (1 = newest) of the history, <paramref name="pageSize"/> versions per page, newest first, without entries.</summary>
     public async Task<IReadOnlyList<FaqVersion>> HistoryPageAsync(int page, int pageSize, CancellationToken ct = default)
     {
