@@ -4,14 +4,11 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisBot.Features.Experts;
 
 /// <summary>Read-only queries over the expert loop for other features (<see cref="IExpertAnswers"/>).</summary>
-internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts) : IExpertAnswers
+internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts, ITopicLineage lineage) : IExpertAnswers
 {
-    public async Task<bool> HasApprovedAnswerAsync(string topicId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Set<LibraryEntry>().AnyAsync(
-            e => e.Status == LibraryEntryStatus.Active && db.Set<ExpertQuestion>().Any(q => q.Id == e.QuestionId && q.TopicId == topicId), ct);
-    }
+    /// <summary>True when the topic, or a topic merged into it, has an active library entry.</summary>
+    public async Task<bool> HasApprovedAnswerAsync(string topicId, CancellationToken ct = default) =>
+        (await GetTopicStatusAsync(topicId, ct)).HasApprovedAnswer;
 
     public async Task<TopicQuestionStatus> GetTopicStatusAsync(string topicId, CancellationToken ct = default)
     {
@@ -19,7 +16,10 @@ internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts)
         return (await GetTopicStatusesAsync([topicId], ct))[topicId];
     }
 
-    /// <summary>Three queries whatever the number of topics: open questions, their waiters, active library entries.</summary>
+    /// <summary>
+    /// Three queries whatever the number of topics (open questions, their waiters, active library entries), plus the
+    /// merge lookup of <see cref="ITopicLineage"/>: a topic's status includes the questions of the topics merged into it.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, TopicQuestionStatus>> GetTopicStatusesAsync(IReadOnlyCollection<string> topicIds, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(topicIds);
@@ -29,13 +29,15 @@ internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts)
             result[id] = TopicQuestionStatus.None;
         }
 
-        var ids = result.Keys.Where(id => !string.IsNullOrWhiteSpace(id)).ToList();
-        if (ids.Count == 0)
+        var requested = result.Keys.Where(id => !string.IsNullOrWhiteSpace(id)).ToList();
+        if (requested.Count == 0)
         {
             return result;
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var groups = await lineage.GetAbsorbedAsync(db, requested, ct);
+        var ids = groups.Values.SelectMany(g => g).Concat(requested).Distinct(StringComparer.Ordinal).ToList();
         var open = await db.Set<ExpertQuestion>().AsNoTracking()
             .Where(q => q.TopicId != null && ids.Contains(q.TopicId) && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview))
             .Select(q => new { q.Id, TopicId = q.TopicId! })
@@ -52,10 +54,11 @@ internal sealed class ExpertAnswers(IDbContextFactory<CrisisDbContext> contexts)
                 select new { TopicId = q.TopicId!, e.Id, e.ShortReply, e.Version, e.ApprovedAt })
             .ToListAsync(ct);
 
-        foreach (var id in ids)
+        foreach (var id in requested)
         {
-            var questions = open.Where(q => q.TopicId == id).ToList();
-            var newest = approved.Where(a => a.TopicId == id).MaxBy(a => a.Id);
+            var group = new HashSet<string>(groups.TryGetValue(id, out var g) ? g : [id], StringComparer.Ordinal) { id };
+            var questions = open.Where(q => group.Contains(q.TopicId)).ToList();
+            var newest = approved.Where(a => group.Contains(a.TopicId)).MaxBy(a => a.Id);
             result[id] = new TopicQuestionStatus(questions.Count > 0, questions.Sum(q => waiting.GetValueOrDefault(q.Id)), newest is not null)
             {
                 ApprovedEntryId = newest?.Id,

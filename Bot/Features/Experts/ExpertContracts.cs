@@ -155,3 +155,36 @@ public interface IExpertLoopObserver
 {
     Task OnChangedAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, ExpertLoopChange change, CancellationToken ct);
 }
+
+/// <summary>
+/// Which topics count as one after hot-topic merges, for the expert loop: a question asked on a topic that was later
+/// merged into another belongs to the surviving topic too (its card shows it, "Ask an expert" there joins it). Keys are
+/// the topic ids questions carry ("T12"). Implemented by the hot-topic cards (from the stored topics); the expert loop
+/// registers <see cref="SingleTopicLineage"/> with <c>TryAdd</c> (every topic stands alone). Implementations register
+/// with <c>services.Replace</c>. Both methods only read through <c>db</c>.
+/// </summary>
+public interface ITopicLineage
+{
+    /// <summary>For each key: the key itself first, then the keys of every topic merged into it (directly or through a chain).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAbsorbedAsync(
+        CrisisBot.Infrastructure.Storage.CrisisDbContext db, IReadOnlyCollection<string> topicKeys, CancellationToken ct);
+
+    /// <summary>The key of the topic <paramref name="topicKey"/> now lives on (merges followed); the key itself when not merged or unknown.</summary>
+    Task<string> GetSurvivorAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, string topicKey, CancellationToken ct);
+}
+
+/// <summary>The default <see cref="ITopicLineage"/>: no merges known, every topic stands alone.</summary>
+public sealed class SingleTopicLineage : ITopicLineage
+{
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAbsorbedAsync(
+        CrisisBot.Infrastructure.Storage.CrisisDbContext db, IReadOnlyCollection<string> topicKeys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(topicKeys);
+        IReadOnlyDictionary<string, IReadOnlyList<string>> map = topicKeys.Distinct(StringComparer.Ordinal)
+            .ToDictionary(k => k, k => (IReadOnlyList<string>)[k], StringComparer.Ordinal);
+        return Task.FromResult(map);
+    }
+
+    public Task<string> GetSurvivorAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, string topicKey, CancellationToken ct) =>
+        Task.FromResult(topicKey);
+}

@@ -16,6 +16,7 @@ public sealed class ExpertHandlers(
     LibraryService library,
     ProductCatalog catalog,
     IOutbox outbox,
+    ITopicLineage lineage,
     IDbContextFactory<CrisisDbContext> contexts)
 {
     public const string AskUsage = "ask <product> <question>";
@@ -97,9 +98,12 @@ public sealed class ExpertHandlers(
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            var open = await db.Set<ExpertQuestion>().AsNoTracking()
-                .Where(q => q.TopicId == data.TopicId && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview))
-                .OrderBy(q => q.Id).Select(q => (long?)q.Id).FirstOrDefaultAsync(ct);
+            // The topic's open question, else one asked on a topic merged into it (the card shows those too).
+            var topics = (await lineage.GetAbsorbedAsync(db, [data.TopicId], ct)).GetValueOrDefault(data.TopicId) ?? [data.TopicId];
+            var candidates = await db.Set<ExpertQuestion>().AsNoTracking()
+                .Where(q => q.TopicId != null && topics.Contains(q.TopicId) && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview))
+                .OrderBy(q => q.Id).Select(q => new { q.Id, q.TopicId }).ToListAsync(ct);
+            var open = candidates.OrderBy(q => q.TopicId == data.TopicId ? 0 : 1).ThenBy(q => q.Id).Select(q => (long?)q.Id).FirstOrDefault();
             if (open is { } id)
             {
                 var joined = await experts.JoinAsync(turn.Activity, id, ct);

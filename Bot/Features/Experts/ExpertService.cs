@@ -33,6 +33,7 @@ public sealed class ExpertService(
     IOptionsMonitor<ExpertsOptions> options,
     TimeProvider time,
     IEnumerable<IExpertLoopObserver> observers,
+    ITopicLineage lineage,
     ILogger<ExpertService> logger)
 {
     private readonly IExpertLoopObserver[] _observers = [.. observers];
@@ -206,14 +207,21 @@ public sealed class ExpertService(
 
     private async Task<ExpertQuestion?> FindJoinableAsync(CrisisDbContext db, string productKey, string? topicId, string terms, CancellationToken ct)
     {
+        // The topic's own open question, or one asked on a topic that was merged into it, is joined first.
+        var topics = string.IsNullOrWhiteSpace(topicId)
+            ? []
+            : (await lineage.GetAbsorbedAsync(db, [topicId], ct)).GetValueOrDefault(topicId) ?? [topicId];
         var open = await db.Set<ExpertQuestion>()
             .Where(q => (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview) &&
-                        (q.ProductKey == productKey || (topicId != null && q.TopicId == topicId)))
+                        (q.ProductKey == productKey || (q.TopicId != null && topics.Contains(q.TopicId))))
             .OrderBy(q => q.Id)
             .ToListAsync(ct);
-        if (!string.IsNullOrWhiteSpace(topicId) && open.FirstOrDefault(q => q.TopicId == topicId) is { } sameTopic)
+        foreach (var key in topics)
         {
-            return sameTopic;
+            if (open.FirstOrDefault(q => q.TopicId == key) is { } sameTopic)
+            {
+                return sameTopic;
+            }
         }
 
         var threshold = options.CurrentValue.JoinSimilarity;

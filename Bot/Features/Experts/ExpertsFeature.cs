@@ -28,6 +28,7 @@ public static class ExpertsFeature
             .ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProductsOptions>>().Value.LoadCatalog());
         services.TryAddSingleton<ICrisisState, NoActiveCrisis>();
+        services.TryAddSingleton<ITopicLineage, SingleTopicLineage>();
 
         services.AddSingleton<ExpertDirectory>();
         services.AddSingleton<ExpertCards>();

@@ -2,6 +2,9 @@ using System.Text.Json;
 using CrisisBot.Cards.Actions;
 using CrisisBot.Features.Experts;
 using CrisisBot.Features.HotTopics.Cards;
+using CrisisBot.Features.HotTopics.Spikes;
+using CrisisBot.Features.HotTopics.Storage;
+using CrisisBot.Features.HotTopics.Topics;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
 using CrisisBot.Protocol.Activities;
@@ -200,6 +203,69 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
         Assert.Contains("retired", Message(await _h.InvokeAsync(Frank, CardVerbs.LibrarySendToMe, new LibraryOpenData(entry), conversationId: AgentsThread)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Merge_QuestionOfTheAbsorbedTopic_ShownOnTheSurvivorsCard_JoinedAndApprovedThere()
+    {
+        await PostCardAsync(TopicId);
+        await PostCardAsync(7);
+        Assert.Contains("went to the Mail experts", Message(await AskFromCardAsync(Bob)), StringComparison.Ordinal);
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync()); // T5's card: 1 agent waiting
+
+        // T5 merges into T7 (the pipeline stores the merge with the batch, then tells the cards).
+        await MergeAsync(from: TopicId, into: 7);
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, await Flusher.FlushAsync());
+        var absorbed = ChannelCardText.Of(TopicBatches.CardOf((await CardUpdatesAsync())[^1]));
+        Assert.Contains("Merged into topic T7", absorbed, StringComparison.Ordinal);
+        var survivor = TopicBatches.CardOf((await CardUpdatesAsync("topic:7:1"))[^1]);
+        Assert.Contains("1 agent waiting for the experts' answer", ChannelCardText.Of(survivor), StringComparison.Ordinal);
+        Assert.Equal("+1 / join", JoinAction(survivor).GetProperty("title").GetString());
+
+        // "+1 / join" on the survivor joins the absorbed topic's question (no second question).
+        var joined = await _h.InvokeAsync(Frank, CardVerbs.TopicAskExpert, new AskExpertData("T7"), conversationId: AgentsThread);
+        Assert.Contains("joined", Message(joined), StringComparison.Ordinal);
+        await using (var db = await _h.DbAsync())
+        {
+            Assert.Equal(1, await db.Set<ExpertQuestion>().CountAsync());
+        }
+
+        Assert.Equal(new TopicQuestionStatus(true, 2, false), (await _h.Get<IExpertAnswers>().GetTopicStatusesAsync(["T7"]))["T7"]);
+
+        // The approval of the absorbed topic's question updates the survivor's card, not the final one.
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync());
+        await AnswerAsync(await QuestionIdAsync());
+        var absorbedUpdates = (await CardUpdatesAsync()).Count;
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync());
+        var approved = ChannelCardText.Of(TopicBatches.CardOf((await CardUpdatesAsync("topic:7:1"))[^1]));
+        Assert.Contains("Approved answer available", approved, StringComparison.Ordinal);
+        Assert.Contains(ShortReply, approved, StringComparison.Ordinal);
+        Assert.Equal(absorbedUpdates, (await CardUpdatesAsync()).Count);
+        Assert.True(await _h.Get<IExpertAnswers>().HasApprovedAnswerAsync("T7"));
+    }
+
+    [Fact]
+    public async Task Lineage_ChainOfMerges_SurvivorSeesAll_EachAbsorbedKeyResolvesToTheSurvivor()
+    {
+        await using var db = await _h.DbAsync();
+        db.AddRange(StoredTopicRow(1), StoredTopicRow(3, mergedInto: 1), StoredTopicRow(5, mergedInto: 3), StoredTopicRow(9));
+        await db.SaveChangesAsync();
+        var lineage = _h.Get<ITopicLineage>();
+        Assert.IsType<StoredTopicLineage>(lineage);
+
+        var groups = await lineage.GetAbsorbedAsync(db, ["T1", "T9", "topic-17", "T3"], CancellationToken.None);
+        Assert.Equal(["T1", "T3", "T5"], groups["T1"]);
+        Assert.Equal(["T3", "T5"], groups["T3"]);
+        Assert.Equal(["T9"], groups["T9"]);
+        Assert.Equal(["topic-17"], groups["topic-17"]);
+        Assert.Equal("T1", await lineage.GetSurvivorAsync(db, "T5", CancellationToken.None));
+        Assert.Equal("T1", await lineage.GetSurvivorAsync(db, "t3", CancellationToken.None));
+        Assert.Equal("T9", await lineage.GetSurvivorAsync(db, "T9", CancellationToken.None));
+        Assert.Equal("topic-17", await lineage.GetSurvivorAsync(db, "topic-17", CancellationToken.None));
+    }
+
     // ───────── helpers ─────────
 
     /// <summary>Topic <paramref name="id"/> turns hot in product "mail" and its card is posted (the flusher's first pass).</summary>
@@ -243,11 +309,28 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
         return await db.Set<LibraryEntry>().Where(e => e.Status == LibraryEntryStatus.Active).Select(e => e.Id).SingleAsync();
     }
 
-    private async Task<List<OutboxMessage>> CardUpdatesAsync()
+    private async Task<List<OutboxMessage>> CardUpdatesAsync(string cardId = CardId)
     {
         await using var db = await _h.DbAsync();
-        return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.CardId == CardId && m.Kind == OutboxKind.Update).OrderBy(m => m.Id).ToListAsync();
+        return await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.CardId == cardId && m.Kind == OutboxKind.Update).OrderBy(m => m.Id).ToListAsync();
     }
+
+    /// <summary>Like the ingest pipeline: stores the merge on the topics, then tells the cards in the same transaction.</summary>
+    private async Task MergeAsync(int from, int into)
+    {
+        await using var db = await _h.DbAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        db.AddRange(StoredTopicRow(from, mergedInto: into), StoredTopicRow(into));
+        await db.SaveChangesAsync();
+        await _h.Get<TopicCardPublisher>().OnTopicsChangedAsync(db, TopicBatches.Batch(
+            [TopicBatches.View(from, TopicState.Hot, AlarmSeverity.Low, 12, "mail", mergedInto: into), TopicBatches.View(into, TopicState.Hot, AlarmSeverity.Low, 30, "mail")],
+            merges: [new TopicMerge(new TopicId(from), new TopicId(into), TopicBatches.EventTime)]), CancellationToken.None);
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+    }
+
+    private static StoredTopic StoredTopicRow(int id, int? mergedInto = null) =>
+        new() { Id = id, Title = "lost · parcel · tracking", Product = "mail", State = TopicState.Hot, MergedInto = mergedInto };
 
     private async Task<TopicCard> CardRowAsync()
     {

@@ -246,6 +246,30 @@ public sealed class TopicCardPublisherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Merge_ResolvedCardMergedLater_SaysWhereItWent_NoNewCard()
+    {
+        await _host.ApplyAsync(Onset(8));
+        await _host.FlushAsync();
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+        await _host.ApplyAsync(More(8, 30, AlarmSeverity.Low, TopicState.Resolved));
+        await _host.FlushAsync();
+        _host.Time.Advance(TimeSpan.FromMinutes(2));
+
+        await _host.ApplyAsync(Batch(
+            [View(8, TopicState.Resolved, AlarmSeverity.None, 30, mergedInto: 3), View(3, TopicState.Emerging, AlarmSeverity.None, 40, title: "parcel · tracking · lost")],
+            merges: [new TopicMerge(new TopicId(8), new TopicId(3), EventTime)]));
+        await _host.FlushAsync();
+
+        var rows = await CardRowsAsync();
+        Assert.Single(rows, r => r.Kind == OutboxKind.ChannelPost);
+        var last = rows.Where(r => r.Kind == OutboxKind.Update && r.CardId == "topic:8:1").OrderBy(r => r.Id).Last();
+        var text = CardText.Of(CardOf(last));
+        Assert.Contains("Merged into topic T3", text, StringComparison.Ordinal);
+        Assert.Equal(3, (await _host.CardAsync(8))!.MergedIntoTopicId);
+        Assert.Null(await _host.CardAsync(3));
+    }
+
+    [Fact]
     public async Task ResolvedTopic_FinalUpdate_ThenQuiet_AndANewSpikeGetsANewCard()
     {
         await _host.ApplyAsync(Onset(7));

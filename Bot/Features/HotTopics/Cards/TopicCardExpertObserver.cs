@@ -9,15 +9,23 @@ namespace CrisisBot.Features.HotTopics.Cards;
 /// replacement or a retirement on a topic's question marks that topic's card for a new rendering inside the expert
 /// transaction (so it commits or rolls back with the change). <see cref="TopicCardFlusher"/> then renders it with the
 /// current <see cref="IExpertAnswers"/> status and sends it as soon as the card's update interval allows: no new posts
-/// are needed. Questions not asked from a hot-topic card, and topics without a live card, change nothing.
+/// are needed. A question of a topic merged into another updates the survivor's card (<see cref="ITopicLineage"/>).
+/// Questions not asked from a hot-topic card, and topics without a live card, change nothing.
 /// </summary>
-public sealed class TopicCardExpertObserver(TopicCardFlushSignal signal, ILogger<TopicCardExpertObserver> logger) : IExpertLoopObserver
+public sealed class TopicCardExpertObserver(TopicCardFlushSignal signal, ITopicLineage lineage, ILogger<TopicCardExpertObserver> logger) : IExpertLoopObserver
 {
     public async Task OnChangedAsync(CrisisDbContext db, ExpertLoopChange change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(change);
-        if (!TopicCardRenderer.TryParseTopicId(change.TopicId, out var topicId))
+        if (!TopicCardRenderer.TryParseTopicId(change.TopicId, out _))
+        {
+            return;
+        }
+
+        // A question of a topic merged into another shows on the survivor's card: that card is the one to update.
+        var survivor = await lineage.GetSurvivorAsync(db, change.TopicId!, ct);
+        if (!TopicCardRenderer.TryParseTopicId(survivor, out var topicId))
         {
             return;
         }
@@ -25,7 +33,7 @@ public sealed class TopicCardExpertObserver(TopicCardFlushSignal signal, ILogger
         var card = await db.Set<TopicCard>().SingleOrDefaultAsync(c => c.TopicId == topicId, ct);
         if (card is null || card.Spike == 0 || card.MergedIntoTopicId is not null)
         {
-            // Never posted, or merged into another topic (its card is final and points there): nothing to show.
+            // Never posted, or merged into another topic without the merge being stored yet: nothing to show.
             TopicCardsLog.ExpertChangeNoCard(logger, change.Kind, change.QuestionId, change.TopicId!);
             return;
         }

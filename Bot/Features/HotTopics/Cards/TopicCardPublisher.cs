@@ -124,9 +124,22 @@ public sealed class TopicCardPublisher(TopicCardFlushSignal signal, TimeProvider
 
             case MergeCardOutcome.FinalPointsAtSurvivor:
                 from!.MergeInto(into!.TopicId, views.TryGetValue(into.TopicId, out var v) ? v.Topic.Title : into.Title, adopted: false);
+
+                // The survivor's card now also shows the merged topic's questions (waiting agents, approved answer).
+                into.MarkExpertChanged();
                 return true;
 
             default:
+                if (from is { Spike: > 0, IsFinal: true, MergedIntoTopicId: null })
+                {
+                    // An earlier spike's final card (resolved): it says where the topic went, so its questions can be
+                    // found; the survivor's live card, if any, shows them from now on.
+                    var title = views.TryGetValue(merge.Into.Value, out var sv) ? sv.Topic.Title : into?.Title;
+                    from.MergeInto(merge.Into.Value, title, adopted: false);
+                    into?.MarkExpertChanged();
+                    return true;
+                }
+
                 return false;
         }
     }

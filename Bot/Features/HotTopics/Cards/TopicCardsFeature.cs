@@ -40,6 +40,7 @@ public static class TopicCardsFeature
         services.AddSingleton<TopicCardWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<TopicCardWarmup>());
         services.AddSingleton<IExpertLoopObserver, TopicCardExpertObserver>();
+        services.Replace(ServiceDescriptor.Singleton<ITopicLineage, StoredTopicLineage>());
         services.AddSingleton<TopicCardCommands>();
         services.AddSingleton<IBotRoutes, TopicCardsRoutes>();
         return services;
