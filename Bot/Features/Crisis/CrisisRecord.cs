@@ -77,6 +77,15 @@ public sealed class CrisisRecord
     /// <summary>Lessons as the lead typed them (one per line).</summary>
     public string? Lessons { get; private set; }
 
+    /// <summary>
+    /// Arrival mark of the hot-topic posts at the declaration: the highest <c>HotTopicPosts.Seq</c> stored then (0 when
+    /// none). Posts with a higher <c>Seq</c> arrived during the crisis. Null for crises declared before the marks existed.
+    /// </summary>
+    public long? PostSeqAtDeclare { get; private set; }
+
+    /// <summary>Arrival mark at the stand-down: posts with <c>Seq</c> up to this one arrived before it. Null while active.</summary>
+    public long? PostSeqAtStandDown { get; private set; }
+
     /// <summary>Logical card id of the crisis-declared post (outbox <c>CardMessages</c>).</summary>
     public string CardId => CardIdFor(Id);
 
@@ -116,6 +125,12 @@ public sealed class CrisisRecord
             NextStatusRequestAt = now.AddHours(cadenceHours),
         };
     }
+
+    /// <summary>Records the arrival mark of the declaration (<see cref="PostSeqAtDeclare"/>).</summary>
+    public void MarkDeclaredAtPost(long seq) => PostSeqAtDeclare = Math.Max(0, seq);
+
+    /// <summary>Records the arrival mark of the stand-down (<see cref="PostSeqAtStandDown"/>).</summary>
+    public void MarkStoodDownAtPost(long seq) => PostSeqAtStandDown = Math.Max(0, seq);
 
     /// <summary>Counts a status request and moves the next one a cadence later; returns this request's number.</summary>
     public int RequestStatus(DateTimeOffset now)

@@ -266,6 +266,52 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
         Assert.Equal("topic-17", await lineage.GetSurvivorAsync(db, "topic-17", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Muted_ExpertChangesUpdateInPlaceOncePerMinute_VolumeWaitsForTheMuteEnd()
+    {
+        await PostCardAsync(TopicId);
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        var muted = await _h.InvokeAsync(Carol, CardVerbs.TopicMute, new MuteTopicData(Topic, "4"), conversationId: AgentsThread);
+        Assert.Equal(ContentTypes.AdaptiveCard, muted.Type);
+        await ApplyAsync(TopicBatches.More(TopicId, 40, product: "mail"));
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await Flusher.FlushAsync()); // volume alone: muted
+
+        // An ask goes out at the card's next minute despite the mute, with the numbers the card had when muted.
+        await AskFromCardAsync(Bob);
+        Assert.Equal(1, await Flusher.FlushAsync());
+        var asked = ChannelCardText.Of(TopicBatches.CardOf(Assert.Single(await CardUpdatesAsync())));
+        Assert.Contains("1 agent waiting for the experts' answer", asked, StringComparison.Ordinal);
+        Assert.Contains("Alerts muted by Carol Expert", asked, StringComparison.Ordinal);
+        Assert.Contains("Post number 12", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain("Post number 40", asked, StringComparison.Ordinal);
+
+        // The approval right after waits for the minute (still throttled), then goes out, still muted.
+        await AnswerAsync(await QuestionIdAsync());
+        Assert.Equal(0, await Flusher.FlushAsync());
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Flusher.FlushAsync());
+        var approved = ChannelCardText.Of(TopicBatches.CardOf((await CardUpdatesAsync())[^1]));
+        Assert.Contains("Approved answer available", approved, StringComparison.Ordinal);
+        Assert.Contains("Post number 12", approved, StringComparison.Ordinal);
+        var row = await CardRowAsync();
+        Assert.True(row.HasPending); // the volume change still waits
+        Assert.False(row.ExpertPending);
+
+        // More volume: nothing until the mute ends, then the newest numbers, unmuted.
+        await ApplyAsync(TopicBatches.More(TopicId, 60, product: "mail"));
+        _h.Time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await Flusher.FlushAsync());
+        Assert.Equal(row.MutedUntil, await Flusher.NextDueAsync());
+        _h.Time.Advance(TimeSpan.FromHours(4));
+        Assert.Equal(1, await Flusher.FlushAsync());
+        var after = ChannelCardText.Of(TopicBatches.CardOf((await CardUpdatesAsync())[^1]));
+        Assert.Contains("Post number 60", after, StringComparison.Ordinal);
+        Assert.Contains("Approved answer available", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Alerts muted", after, StringComparison.Ordinal);
+        Assert.Equal(3, (await CardUpdatesAsync()).Count);
+    }
+
     // ───────── helpers ─────────
 
     /// <summary>Topic <paramref name="id"/> turns hot in product "mail" and its card is posted (the flusher's first pass).</summary>
@@ -280,6 +326,15 @@ public sealed class TopicCardExpertObserverTests : IAsyncLifetime
         }
 
         Assert.Equal(1, await Flusher.FlushAsync());
+    }
+
+    private async Task ApplyAsync(CrisisBot.Features.HotTopics.Pipeline.TopicChangeBatch batch)
+    {
+        await using var db = await _h.DbAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await _h.Get<TopicCardPublisher>().OnTopicsChangedAsync(db, batch, CancellationToken.None);
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
     }
 
     /// <summary>The ask form sent from the topic card (its "Ask an expert" pre-fills the topic).</summary>

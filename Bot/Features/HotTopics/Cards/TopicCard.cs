@@ -55,6 +55,18 @@ public sealed class TopicCard
     /// <summary>Severity when muted: the mute ends early when severity rises above it.</summary>
     public AlarmSeverity MutedAtSeverity { get; private set; }
 
+    /// <summary>
+    /// The content (volumes, sample posts) as it was when the card was muted: while muted, expert-loop updates show these
+    /// numbers, so volume changes stay quiet until the mute ends.
+    /// </summary>
+    public string? MutedContentJson { get; private set; }
+
+    /// <summary>
+    /// An expert-loop change (ask, join, approval, replacement, retirement) waits to be sent: it goes out at the card's
+    /// next allowed minute even while the card is muted.
+    /// </summary>
+    public bool ExpertPending { get; private set; }
+
     public DateTimeOffset? ResolvedAt { get; private set; }
 
     public string? ResolvedById { get; private set; }
@@ -120,6 +132,7 @@ public sealed class TopicCard
         MutedById = byId;
         MutedByName = byName;
         MutedAtSeverity = Severity;
+        MutedContentJson = ContentJson;
         RenderVersion++;
     }
 
@@ -129,6 +142,7 @@ public sealed class TopicCard
         MutedById = null;
         MutedByName = null;
         MutedAtSeverity = AlarmSeverity.None;
+        MutedContentJson = null;
     }
 
     internal void ResolveBy(string byId, string? byName, DateTimeOffset now)
@@ -178,6 +192,8 @@ public sealed class TopicCard
         MutedById = from.MutedById;
         MutedByName = from.MutedByName;
         MutedAtSeverity = from.MutedAtSeverity;
+        MutedContentJson = from.MutedContentJson;
+        ExpertPending |= from.ExpertPending;
         ResolvedAt = null;
         ResolvedById = null;
         ResolvedByName = null;
@@ -192,10 +208,36 @@ public sealed class TopicCard
     /// The topic's expert-loop state changed (a question asked or joined, an answer approved, replaced or retired): the card
     /// is rendered again with the current status and sent when due (<see cref="TopicCardPolicy.NextSendAt"/>).
     /// </summary>
-    internal void MarkExpertChanged() => RenderVersion++;
+    internal void MarkExpertChanged()
+    {
+        RenderVersion++;
+        ExpertPending = true;
+    }
+
+    /// <summary>True when a send now shows the muted content (<see cref="MutedContentJson"/>): a live, posted, muted card.</summary>
+    public bool ShowsMutedContent(DateTimeOffset now) => !IsFinal && PostedAt is not null && IsMuted(now) && MutedContentJson is not null;
+
+    /// <summary>
+    /// A muted card's expert update was handed to the outbox (with the muted content): the expert change is sent; the
+    /// volume changes since the mute stay pending until the mute ends (unless there are none).
+    /// </summary>
+    internal void MarkSentWhileMuted(DateTimeOffset now)
+    {
+        ExpertPending = false;
+        LastSentAt = now;
+        if (string.Equals(MutedContentJson, ContentJson, StringComparison.Ordinal))
+        {
+            SentVersion = RenderVersion;
+        }
+    }
 
     internal void MarkSent(int version, DateTimeOffset now, bool posted)
     {
+        if (version == RenderVersion)
+        {
+            ExpertPending = false;
+        }
+
         SentVersion = version;
         LastSentAt = now;
         if (posted && PostedAt is null)

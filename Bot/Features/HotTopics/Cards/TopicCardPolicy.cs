@@ -87,7 +87,8 @@ public static class TopicCardPolicy
 
     /// <summary>
     /// When a card with a pending rendering may be sent: at once when it was never posted; otherwise one
-    /// <paramref name="interval"/> after the last send, and for a muted live card not before the mute ends.
+    /// <paramref name="interval"/> after the last send, and for a muted live card not before the mute ends, unless an
+    /// expert-loop change is waiting (<see cref="TopicCard.ExpertPending"/>): that one is not muted, only rate-limited.
     /// </summary>
     public static DateTimeOffset NextSendAt(TopicCard card, TimeSpan interval, DateTimeOffset now)
     {
@@ -98,7 +99,7 @@ public static class TopicCardPolicy
         }
 
         var due = last + interval;
-        if (card.PostedAt is not null && !card.IsFinal && card.MutedUntil is { } until && until > due)
+        if (card.PostedAt is not null && !card.IsFinal && !card.ExpertPending && card.MutedUntil is { } until && until > due)
         {
             due = until;
         }

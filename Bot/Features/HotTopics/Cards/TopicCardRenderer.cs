@@ -35,10 +35,11 @@ public sealed class TopicCardRenderer(ProductCatalog catalog, TimeProvider time)
 
     /// <param name="card">The card row.</param>
     /// <param name="expert">The topic's expert-loop status (open question, waiting agents, approved answer); null shows none.</param>
-    public HotTopicCardInput Input(TopicCard card, TopicQuestionStatus? expert = null)
+    /// <param name="mutedContent">Show the content as it was when the card was muted (<see cref="TopicCard.MutedContentJson"/>).</param>
+    public HotTopicCardInput Input(TopicCard card, TopicQuestionStatus? expert = null, bool mutedContent = false)
     {
         ArgumentNullException.ThrowIfNull(card);
-        var c = TopicCardContent.FromJson(card.ContentJson);
+        var c = TopicCardContent.FromJson(mutedContent && card.MutedContentJson is { } frozen ? frozen : card.ContentJson);
         var now = time.GetUtcNow();
         var hourStart = new DateTimeOffset(c.Watermark.Year, c.Watermark.Month, c.Watermark.Day, c.Watermark.Hour, 0, 0, TimeSpan.Zero);
         var n = c.HourlyCounts.Count;
@@ -90,9 +91,9 @@ public sealed class TopicCardRenderer(ProductCatalog catalog, TimeProvider time)
 
     public JsonElement Card(TopicCard card, TopicQuestionStatus? expert = null) => CardJson.ToElement(HotTopicCard.Build(Input(card, expert)));
 
-    public OutgoingActivity Activity(TopicCard card, TopicQuestionStatus? expert = null)
+    public OutgoingActivity Activity(TopicCard card, TopicQuestionStatus? expert = null, bool mutedContent = false)
     {
-        var input = Input(card, expert);
+        var input = Input(card, expert, mutedContent);
         return OutgoingActivity.WithCard(CardJson.ToElement(HotTopicCard.Build(input)), $"{input.State} topic: {input.Title}");
     }
 

@@ -39,7 +39,10 @@ public sealed class TopicCardSender(
         }
 
         var posts = await db.Set<TopicCardPost>().Where(p => p.TopicId == card.TopicId && p.Spike == card.Spike).ToListAsync(ct);
-        var activity = renderer.Activity(card, expert);
+        // A muted card is sent only for an expert-loop change (see TopicCardPolicy.NextSendAt): it keeps the numbers it
+        // had when muted, so volume changes stay quiet until the mute ends.
+        var muted = card.ShowsMutedContent(now);
+        var activity = renderer.Activity(card, expert, mutedContent: muted);
         var updates = 0;
         foreach (var post in posts)
         {
@@ -76,7 +79,15 @@ public sealed class TopicCardSender(
             return true;
         }
 
-        card.MarkSent(card.RenderVersion, now, posted: newPosts > 0);
+        if (muted)
+        {
+            card.MarkSentWhileMuted(now);
+        }
+        else
+        {
+            card.MarkSent(card.RenderVersion, now, posted: newPosts > 0);
+        }
+
         TopicCardsLog.CardSent(logger, card.TopicId, newPosts, updates, card.RenderVersion);
         return true;
     }

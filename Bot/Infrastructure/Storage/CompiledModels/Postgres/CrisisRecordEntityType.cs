@@ -20,7 +20,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 "CrisisBot.Features.Crisis.CrisisRecord",
                 typeof(CrisisRecord),
                 baseEntityType,
-                propertyCount: 25,
+                propertyCount: 27,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -116,6 +116,22 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(CrisisRecord).GetField("<NextStatusRequestAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             nextStatusRequestAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var postSeqAtDeclare = runtimeEntityType.AddProperty(
+                "PostSeqAtDeclare",
+                typeof(long?),
+                propertyInfo: typeof(CrisisRecord).GetProperty("PostSeqAtDeclare", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CrisisRecord).GetField("<PostSeqAtDeclare>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            postSeqAtDeclare.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var postSeqAtStandDown = runtimeEntityType.AddProperty(
+                "PostSeqAtStandDown",
+                typeof(long?),
+                propertyInfo: typeof(CrisisRecord).GetProperty("PostSeqAtStandDown", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CrisisRecord).GetField("<PostSeqAtStandDown>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            postSeqAtStandDown.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var productKeys = runtimeEntityType.AddProperty(
                 "ProductKeys",

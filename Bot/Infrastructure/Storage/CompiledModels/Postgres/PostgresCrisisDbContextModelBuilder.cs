@@ -12,7 +12,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
     public partial class PostgresCrisisDbContextModel
     {
         private PostgresCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a9c61cef-adbb-4651-b7b7-51983f3d6eef"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("9d6879ec-8eed-4a5d-beed-91ca31bb56cc"), entityTypeCount: 36)
         {
         }
 

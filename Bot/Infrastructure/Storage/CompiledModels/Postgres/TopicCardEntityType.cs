@@ -22,7 +22,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 "CrisisBot.Features.HotTopics.Cards.TopicCard",
                 typeof(TopicCard),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 25,
                 keyCount: 1);
 
             var topicId = runtimeEntityType.AddProperty(
@@ -40,6 +40,14 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 propertyInfo: typeof(TopicCard).GetProperty("ContentJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(TopicCard).GetField("<ContentJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             contentJson.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var expertPending = runtimeEntityType.AddProperty(
+                "ExpertPending",
+                typeof(bool),
+                propertyInfo: typeof(TopicCard).GetProperty("ExpertPending", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TopicCard).GetField("<ExpertPending>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            expertPending.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var hotSince = runtimeEntityType.AddProperty(
                 "HotSince",
@@ -109,6 +117,14 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 nullable: true,
                 maxLength: 256);
             mutedByName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var mutedContentJson = runtimeEntityType.AddProperty(
+                "MutedContentJson",
+                typeof(string),
+                propertyInfo: typeof(TopicCard).GetProperty("MutedContentJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TopicCard).GetField("<MutedContentJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            mutedContentJson.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var mutedUntil = runtimeEntityType.AddProperty(
                 "MutedUntil",

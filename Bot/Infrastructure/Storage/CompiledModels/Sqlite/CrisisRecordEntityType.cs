@@ -20,7 +20,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 "CrisisBot.Features.Crisis.CrisisRecord",
                 typeof(CrisisRecord),
                 baseEntityType,
-                propertyCount: 25,
+                propertyCount: 27,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -107,6 +107,20 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 fieldInfo: typeof(CrisisRecord).GetField("<NextStatusRequestAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new DateTimeOffsetToBinaryConverter());
+
+            var postSeqAtDeclare = runtimeEntityType.AddProperty(
+                "PostSeqAtDeclare",
+                typeof(long?),
+                propertyInfo: typeof(CrisisRecord).GetProperty("PostSeqAtDeclare", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CrisisRecord).GetField("<PostSeqAtDeclare>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var postSeqAtStandDown = runtimeEntityType.AddProperty(
+                "PostSeqAtStandDown",
+                typeof(long?),
+                propertyInfo: typeof(CrisisRecord).GetProperty("PostSeqAtStandDown", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(CrisisRecord).GetField("<PostSeqAtStandDown>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var productKeys = runtimeEntityType.AddProperty(
                 "ProductKeys",

@@ -11,7 +11,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
     public partial class SqliteCrisisDbContextModel
     {
         private SqliteCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c2f47911-06ad-4707-8b0e-9e6cfbd1ea2c"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("b6332d5f-5d3f-4a86-9f7b-e25c261bad36"), entityTypeCount: 36)
         {
         }
 

@@ -22,7 +22,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 "CrisisBot.Features.HotTopics.Cards.TopicCard",
                 typeof(TopicCard),
                 baseEntityType,
-                propertyCount: 23,
+                propertyCount: 25,
                 keyCount: 1);
 
             var topicId = runtimeEntityType.AddProperty(
@@ -38,6 +38,13 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 typeof(string),
                 propertyInfo: typeof(TopicCard).GetProperty("ContentJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(TopicCard).GetField("<ContentJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+            var expertPending = runtimeEntityType.AddProperty(
+                "ExpertPending",
+                typeof(bool),
+                propertyInfo: typeof(TopicCard).GetProperty("ExpertPending", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TopicCard).GetField("<ExpertPending>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var hotSince = runtimeEntityType.AddProperty(
                 "HotSince",
@@ -101,6 +108,13 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 fieldInfo: typeof(TopicCard).GetField("<MutedByName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 256);
+
+            var mutedContentJson = runtimeEntityType.AddProperty(
+                "MutedContentJson",
+                typeof(string),
+                propertyInfo: typeof(TopicCard).GetProperty("MutedContentJson", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TopicCard).GetField("<MutedContentJson>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var mutedUntil = runtimeEntityType.AddProperty(
                 "MutedUntil",

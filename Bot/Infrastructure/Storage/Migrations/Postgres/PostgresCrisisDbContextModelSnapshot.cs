@@ -318,6 +318,12 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextStatusRequestAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("PostSeqAtDeclare")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PostSeqAtStandDown")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ProductKeys")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1235,6 +1241,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("ExpertPending")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("HotSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -1263,6 +1272,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
                     b.Property<string>("MutedByName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<string>("MutedContentJson")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("MutedUntil")
                         .HasColumnType("timestamp with time zone");

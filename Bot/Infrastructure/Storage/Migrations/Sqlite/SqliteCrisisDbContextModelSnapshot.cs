@@ -306,6 +306,12 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                     b.Property<long?>("NextStatusRequestAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PostSeqAtDeclare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PostSeqAtStandDown")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProductKeys")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -1197,6 +1203,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ExpertPending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("HotSince")
                         .HasColumnType("INTEGER");
 
@@ -1224,6 +1233,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
 
                     b.Property<string>("MutedByName")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MutedContentJson")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("MutedUntil")
