@@ -32,6 +32,9 @@ public static class SummariesFeature
         services.AddSingleton<SummaryCommands>();
         services.AddSingleton<IBotRoutes, SummaryRoutes>();
         services.AddSingleton<IRecurringJob, SummaryJob>();
+        services.AddSingleton<SummaryRetentionJob>();
+        services.AddSingleton<IRecurringJob>(sp => sp.GetRequiredService<SummaryRetentionJob>());
+        services.AddSingleton<CrisisBot.Features.Crisis.Export.IExportSection, SummaryRetentionExportNote>();
         return services;
     }
 

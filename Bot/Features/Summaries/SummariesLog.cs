@@ -26,4 +26,7 @@ internal static partial class SummariesLog
 
     [LoggerMessage(EventId = 1408, Level = LogLevel.Error, Message = "Chart {SummaryId}: rendering failed")]
     public static partial void ChartFailed(ILogger logger, string summaryId, Exception exception);
+
+    [LoggerMessage(EventId = 1409, Level = LogLevel.Information, Message = "Summary retention: {Deleted} summaries older than {Retention} deleted (crisis-window summaries kept)")]
+    public static partial void RetentionDeleted(ILogger logger, int deleted, TimeSpan retention);
 }

@@ -44,6 +44,13 @@ public sealed class SummaryOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Summaries generated longer ago than this are deleted (with their acknowledgements) by the daily clean-up
+    /// (<c>Retention:Cron</c>), except those generated while a crisis was active: the crisis export needs them. 0 keeps
+    /// every summary. <value>90.00:00:00</value>
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>E-mail copy recipients (addresses); empty: no e-mail.</summary>
     public IList<string> MailTo { get; } = [];
 
@@ -88,6 +95,11 @@ internal sealed class SummaryOptionsValidator : IValidateOptions<SummaryOptions>
         if (options.RateWindow <= TimeSpan.Zero)
         {
             errors.Add("Summaries:RateWindow must be positive (e.g. 03:00:00).");
+        }
+
+        if (options.Retention < TimeSpan.Zero || (options.Retention > TimeSpan.Zero && options.Retention < TimeSpan.FromDays(1)))
+        {
+            errors.Add($"Summaries:Retention '{options.Retention}' must be at least 1 day (e.g. 90.00:00:00), or 0 to keep every summary.");
         }
 
         if (options.ChartUrlLifetime <= TimeSpan.Zero)
