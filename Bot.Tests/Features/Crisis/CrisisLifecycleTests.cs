@@ -159,6 +159,34 @@ public class CrisisLifecycleTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task DeclareAndStandDown_RecordTheArrivalMarksOfThePosts()
+    {
+        await using var host = await StartHostAsync();
+        await AddPostAsync(host, "before");
+        await host.LinkCrisisChannelAsync();
+        await host.RunAsync(CrisisTestHost.FromAdmin("declare crisis \"Airport strike\" travel-insurance"));
+        var declared = Assert.Single(await host.RowsAsync<CrisisRecord>());
+        var first = (await host.RowsAsync<CrisisBot.Features.HotTopics.Storage.StoredPost>()).Single().Seq;
+        Assert.Equal(first, declared.PostSeqAtDeclare);
+        Assert.Null(declared.PostSeqAtStandDown);
+
+        await AddPostAsync(host, "during 1");
+        await AddPostAsync(host, "during 2");
+        await host.InvokeAsync(CardVerbs.CrisisStandDown, new StandDownData("1", "Over.", null), CrisisTestHost.FromAdmin("x"));
+        var stood = Assert.Single(await host.RowsAsync<CrisisRecord>());
+        Assert.Equal(CrisisStatus.StoodDown, stood.Status);
+        Assert.Equal((await host.RowsAsync<CrisisBot.Features.HotTopics.Storage.StoredPost>()).Max(p => p.Seq), stood.PostSeqAtStandDown);
+        Assert.True(stood.PostSeqAtStandDown > stood.PostSeqAtDeclare);
+    }
+
+    private static async Task AddPostAsync(CrisisTestHost host, string id)
+    {
+        await using var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<CrisisBot.Infrastructure.Storage.CrisisDbContext>>().CreateDbContextAsync();
+        db.Add(new CrisisBot.Features.HotTopics.Storage.StoredPost { Source = "twitter", PostId = id, Text = "flight cancelled " + id, Product = "travel-insurance", CreatedAtMs = 1_700_000_000_000 });
+        await db.SaveChangesAsync();
+    }
+
+    [StorageFact]
     public async Task StandDown_WithReasonAndLessons_PostsReportAndEndsCrisisState()
     {
         await using var host = await DeclaredAsync();

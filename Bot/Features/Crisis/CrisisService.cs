@@ -125,6 +125,7 @@ public sealed class CrisisService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var crisis = CrisisRecord.Declare(name, products, request.Reason, request.Actor, channel, options.CurrentValue.UpdateCadenceHours, now, request.ProposalId);
+        crisis.MarkDeclaredAtPost(await LatestPostSeqAsync(db, ct));
         db.Add(crisis);
         try
         {
@@ -397,6 +398,7 @@ public sealed class CrisisService(
         var now = time.GetUtcNow();
         var pendingRequest = crisis.StatusRequests + 1;
         crisis.StandDown(by, reason.Length > 1000 ? reason[..1000] : reason, lessons is { Length: > 4000 } ? lessons[..4000] : lessons, now);
+        crisis.MarkStoodDownAtPost(await LatestPostSeqAsync(db, ct));
         timers.Cancel(db, CadenceTimerKind, CadenceTimerKey(crisis.Id, pendingRequest));
         db.Add(AuditEntry.Create(now, "crisis.standDown", by.Id, by.Name, Subject(crisis.Id), crisis.StandDownReason));
         var report = await BuildReportAsync(db, crisis, ct);
@@ -625,4 +627,11 @@ public sealed class CrisisService(
     };
 
     private static string Article(CrisisRole role) => role == CrisisRole.Approver ? "an" : "a";
+
+    /// <summary>
+    /// The arrival mark of the hot-topic posts: the highest <c>HotTopicPosts.Seq</c> stored so far (0 when none). The
+    /// crisis export takes the posts between the declaration's and the stand-down's marks as "arrived during the crisis".
+    /// </summary>
+    internal static async Task<long> LatestPostSeqAsync(CrisisDbContext db, CancellationToken ct) =>
+        await db.Set<CrisisBot.Features.HotTopics.Storage.StoredPost>().MaxAsync(p => (long?)p.Seq, ct) ?? 0;
 }

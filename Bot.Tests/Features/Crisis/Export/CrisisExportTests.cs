@@ -179,6 +179,63 @@ public class CrisisExportTests : IAsyncLifetime
         Assert.Equal(0, output.Length);
     }
 
+    [StorageFact]
+    public async Task Export_PostsArrivedDuringTheCrisis_IncludedWhateverTheirCreatedAt_PlusLateArrivalsOfTheWindow()
+    {
+        var h = _host;
+        var t0 = h.Time.GetUtcNow();
+        var replayed = t0.AddDays(-200); // a replay of old posts (the demo): event time long before the crisis
+        await AddPostsAsync(replayed.AddHours(-5), 7, false, "old, before the crisis");
+        int crisisId;
+        await using (var db = await h.DbAsync())
+        {
+            db.Add(new StoredTopic { Id = 7, Title = "Strike claims", Product = "travel-insurance", Posts = 4, FirstSeenMs = replayed.AddHours(-5).ToUnixTimeMilliseconds(), LastSeenMs = replayed.ToUnixTimeMilliseconds() });
+            db.Add(new StoredTopic { Id = 9, Title = "Unrelated old", Product = "mail", Posts = 1, FirstSeenMs = replayed.AddDays(-30).ToUnixTimeMilliseconds(), LastSeenMs = replayed.AddDays(-29).ToUnixTimeMilliseconds() });
+            db.Add(new StoredAlarm { TopicId = 7, Product = "travel-insurance", Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = replayed.ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.Medium });
+            db.Add(new StoredAlarm { TopicId = 9, Product = "mail", Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = replayed.AddDays(-29).ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.Low });
+            var crisis = CrisisRecord.Declare("Replayed storm", [], "Demo", new CrisisActor("lead", "Lena Lead"),
+                new CrisisChannel("19:crisis@thread.tacv2", "Crisis", "19:team@thread.tacv2", "Care", ServiceUrl, Tenant, CrisisRecord.OriginLinked, null), 4, t0, null);
+            crisis.MarkDeclaredAtPost(await CrisisService.LatestPostSeqAsync(db, CancellationToken.None));
+            db.Add(crisis);
+            await db.SaveChangesAsync();
+            crisisId = crisis.Id;
+        }
+
+        await AddPostsAsync(replayed, 7, false, "replayed 1", "replayed 2");
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await AddPostsAsync(h.Time.GetUtcNow(), 7, false, "live in the window");
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = await db.Set<CrisisRecord>().SingleAsync(c => c.Id == crisisId);
+            crisis.StandDown(new CrisisActor("lead", "Lena Lead"), "Over", null, h.Time.GetUtcNow());
+            crisis.MarkStoodDownAtPost(await CrisisService.LatestPostSeqAsync(db, CancellationToken.None));
+            await db.SaveChangesAsync();
+        }
+
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await AddPostsAsync(t0.AddMinutes(30), 7, false, "late arrival created in the window");
+        await AddPostsAsync(replayed, 7, false, "replayed after the stand-down");
+
+        using var zipBytes = new MemoryStream();
+        var manifest = await h.Get<CrisisExporter>().WriteAsync(crisisId, zipBytes);
+        Assert.NotNull(manifest);
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        var posts = Lines(zip, "posts");
+        Assert.Equal(["late arrival created in the window", "live in the window", "replayed 1", "replayed 2"], posts.Select(p => p.GetProperty("Text").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(4, Rows(manifest, "posts"));
+        var byText = posts.ToDictionary(p => p.GetProperty("Text").GetString()!);
+        Assert.Equal(1, byText["replayed 1"].GetProperty("ArrivedDuringCrisis").GetInt32());
+        Assert.Equal(0, byText["replayed 1"].GetProperty("CreatedInWindow").GetInt32());
+        Assert.Equal(1, byText["live in the window"].GetProperty("ArrivedDuringCrisis").GetInt32());
+        Assert.Equal(1, byText["live in the window"].GetProperty("CreatedInWindow").GetInt32());
+        Assert.Equal(0, byText["late arrival created in the window"].GetProperty("ArrivedDuringCrisis").GetInt32());
+        Assert.Equal(7, Assert.Single(Lines(zip, "topics")).GetProperty("Id").GetInt32());
+        Assert.Equal(7, Assert.Single(Lines(zip, "alarms")).GetProperty("TopicId").GetInt32());
+        Assert.Contains(manifest.Notes, n => n.Contains("arrived while the crisis was active", StringComparison.Ordinal));
+    }
+
     private static long Rows(ExportManifest manifest, string file) => manifest.Files.Single(f => f.Name == file + ".jsonl").Rows;
 
     private static string Read(ZipArchive zip, string name)

@@ -15,7 +15,7 @@ namespace CrisisBot.Features.Crisis.Export;
 /// <summary>A table dump: every mapped column of <see cref="Table"/> (plus <see cref="Extra"/> SQL expressions) where <see cref="Where"/> holds.</summary>
 /// <param name="File">Base file name: <c>File.jsonl</c> and <c>File.csv</c> are written.</param>
 /// <param name="Table">The table (as mapped by EF Core).</param>
-/// <param name="Where">SQL condition; may use <c>@from</c>/<c>@to</c> (DateTimeOffset columns), <c>@fromMs</c>/<c>@toMs</c> (Unix ms columns) and <c>@crisis</c>. Null: every row.</param>
+/// <param name="Where">SQL condition; may use <c>@from</c>/<c>@to</c> (DateTimeOffset columns), <c>@fromMs</c>/<c>@toMs</c> (Unix ms columns), <c>@seqFrom</c>/<c>@seqTo</c> (post arrival marks, see <see cref="ExportWindow.PostSeqFrom"/>) and <c>@crisis</c>. Null: every row.</param>
 /// <param name="OrderBy">SQL ORDER BY list; null: the primary key.</param>
 /// <param name="Extra">Additional computed columns (name, SQL expression).</param>
 public sealed record TableExport(string File, string Table, string? Where, string? OrderBy = null, IReadOnlyList<(string Name, string Sql)>? Extra = null);
@@ -187,6 +187,8 @@ public sealed partial class CrisisExportContext
             ["fromMs"] = Window.From.ToUnixTimeMilliseconds(),
             ["toMs"] = Window.To.ToUnixTimeMilliseconds(),
             ["crisis"] = Window.CrisisId,
+            ["seqFrom"] = Window.PostSeqFrom ?? long.MaxValue,
+            ["seqTo"] = Window.PostSeqTo ?? long.MaxValue,
         };
         foreach (Match match in ParameterName().Matches(sql))
         {

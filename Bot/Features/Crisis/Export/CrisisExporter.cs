@@ -58,7 +58,11 @@ public sealed class CrisisExporter(IDbContextFactory<CrisisDbContext> contexts, 
         }
 
         var now = time.GetUtcNow();
-        var window = new ExportWindow(crisis.Id, crisis.Name, crisis.DeclaredAt, crisis.StoodDownAt ?? now, crisis.IsActive);
+        var window = new ExportWindow(crisis.Id, crisis.Name, crisis.DeclaredAt, crisis.StoodDownAt ?? now, crisis.IsActive)
+        {
+            PostSeqFrom = crisis.PostSeqAtDeclare,
+            PostSeqTo = crisis.IsActive ? null : crisis.PostSeqAtStandDown,
+        };
         ExportManifest manifest;
         await using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {

@@ -2,7 +2,18 @@ namespace CrisisBot.Features.Crisis.Export;
 
 /// <summary>The crisis an export covers and its window [<see cref="From"/>, <see cref="To"/>).</summary>
 /// <param name="Ongoing">True when the crisis is still active (<see cref="To"/> is the export time).</param>
-public sealed record ExportWindow(int CrisisId, string CrisisName, DateTimeOffset From, DateTimeOffset To, bool Ongoing);
+public sealed record ExportWindow(int CrisisId, string CrisisName, DateTimeOffset From, DateTimeOffset To, bool Ongoing)
+{
+    /// <summary>
+    /// Posts with <c>HotTopicPosts.Seq</c> in (<see cref="PostSeqFrom"/>, <see cref="PostSeqTo"/>] arrived while the crisis
+    /// was active (SQL <c>@seqFrom</c>/<c>@seqTo</c>). Null <see cref="PostSeqFrom"/>: unknown (a crisis declared before the
+    /// marks existed; only event time counts). Null <see cref="PostSeqTo"/>: still active, every later arrival counts.
+    /// </summary>
+    public long? PostSeqFrom { get; init; }
+
+    /// <inheritdoc cref="PostSeqFrom"/>
+    public long? PostSeqTo { get; init; }
+}
 
 /// <summary>One file pair (or single file) in the zip, as listed in manifest.json.</summary>
 /// <param name="Name">File name inside the zip.</param>
