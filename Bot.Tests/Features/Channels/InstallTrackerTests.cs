@@ -83,6 +83,34 @@ public class InstallTrackerTests : IAsyncLifetime
     }
 
     [StorageFact]
+    public async Task Upsert_ConcurrentSameConversation_OneCreatedOthersMerged_InsertNeverHitsTheUniqueKey()
+    {
+        var snapshot = new ConversationSnapshot("a:race", ConversationKinds.Personal, ServiceUrl, TenantId, UserId: AliceId);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _host.Store.UpsertAsync(snapshot)));
+        Assert.Equal(1, outcomes.Count(o => o == UpsertOutcome.Created));
+        Assert.All(outcomes.Where(o => o != UpsertOutcome.Created), o => Assert.Equal(UpsertOutcome.Updated, o));
+
+        // The losing side of the race: the row is there, the insert reports false instead of throwing.
+        var factory = _host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<CrisisBot.Infrastructure.Storage.CrisisDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var again = ConversationReference.Create(snapshot with { UserId = "29:someone-else" }, _host.Time.GetUtcNow());
+            Assert.False(await ChannelStore.InsertIfAbsentAsync(db, again, CancellationToken.None));
+            var fresh = ConversationReference.Create(snapshot with { ConversationId = "a:fresh", TeamName = "T" }, _host.Time.GetUtcNow());
+            Assert.True(await ChannelStore.InsertIfAbsentAsync(db, fresh, CancellationToken.None));
+        }
+
+        var stored = await _host.Store.FindAsync("a:race");
+        Assert.Equal(AliceId, stored!.UserId);
+        var inserted = await _host.Store.FindAsync("a:fresh");
+        Assert.NotNull(inserted);
+        Assert.True(inserted.IsActive);
+        Assert.Equal("T", inserted.TeamName);
+        Assert.Equal(_host.Time.GetUtcNow(), inserted.FirstSeen);
+        Assert.Null(inserted.WelcomedAt);
+    }
+
+    [StorageFact]
     public async Task OnInstallationUpdate_Remove_MarksInactiveAndReinstallWelcomesAgain()
     {
         await InstallAsync(PersonalInstall());

@@ -9,37 +9,73 @@ namespace CrisisBot.Features.Channels;
 /// </summary>
 public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, TimeProvider time)
 {
-    /// <summary>Inserts or merges a conversation reference. Idempotent; a concurrent insert of the same id is retried as an update.</summary>
+    /// <summary>
+    /// Inserts or merges a conversation reference. Idempotent and race-free: a new conversation is inserted with
+    /// <c>INSERT … ON CONFLICT ("ConversationId") DO NOTHING</c> (SQLite and PostgreSQL), so two install events at the same
+    /// moment (the Playground sends installationUpdate and conversationUpdate together) never hit the unique key: the one
+    /// whose insert found the row already there merges into it as an update.
+    /// </summary>
     public async Task<UpsertOutcome> UpsertAsync(ConversationSnapshot snapshot, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        for (var attempt = 1; ; attempt++)
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var existing = await db.Set<ConversationReference>().FindAsync([snapshot.ConversationId], ct);
+        if (existing is null)
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var now = time.GetUtcNow();
-            var existing = await db.Set<ConversationReference>().FindAsync([snapshot.ConversationId], ct);
-            UpsertOutcome outcome;
-            if (existing is null)
+            if (await InsertIfAbsentAsync(db, ConversationReference.Create(snapshot, now), ct))
             {
-                db.Add(ConversationReference.Create(snapshot, now));
-                outcome = UpsertOutcome.Created;
-            }
-            else
-            {
-                outcome = existing.Apply(snapshot, now) ? UpsertOutcome.Reactivated : UpsertOutcome.Updated;
+                return UpsertOutcome.Created;
             }
 
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return outcome;
-            }
-            catch (DbUpdateException) when (attempt < 3 && outcome == UpsertOutcome.Created)
-            {
-                // Another turn inserted the same conversation first (the Playground sends installationUpdate and
-                // conversationUpdate together); merge into its row instead.
-            }
+            // Another turn inserted it between our read and our insert: merge into its row.
+            existing = await db.Set<ConversationReference>().FindAsync([snapshot.ConversationId], ct)
+                ?? throw new InvalidOperationException($"Conversation {snapshot.ConversationId} was neither inserted nor found.");
         }
+
+        var outcome = existing.Apply(snapshot, now) ? UpsertOutcome.Reactivated : UpsertOutcome.Updated;
+        await db.SaveChangesAsync(ct);
+        return outcome;
+    }
+
+    /// <summary>
+    /// <c>INSERT … ON CONFLICT DO NOTHING</c> of every mapped column of <paramref name="row"/> (values converted as EF
+    /// stores them: binary times on SQLite, timestamptz on PostgreSQL). True when this call inserted the row.
+    /// </summary>
+    internal static async Task<bool> InsertIfAbsentAsync(CrisisDbContext db, ConversationReference row, CancellationToken ct)
+    {
+        var entity = db.Model.FindEntityType(typeof(ConversationReference))
+            ?? throw new InvalidOperationException("ConversationReference is not mapped.");
+        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var connection = db.Database.GetDbConnection();
+        await using var factory = connection.CreateCommand();
+        var columns = new List<string>();
+        var parameters = new List<System.Data.Common.DbParameter>();
+        foreach (var property in entity.GetProperties())
+        {
+            var column = property.GetColumnName(table);
+            if (column is null)
+            {
+                continue;
+            }
+
+            var value = property.GetGetter().GetClrValue(row);
+            if (value is not null && property.GetTypeMapping().Converter is { } converter)
+            {
+                value = converter.ConvertToProvider(value);
+            }
+
+            var parameter = factory.CreateParameter();
+            parameter.ParameterName = "p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameter.Value = value ?? DBNull.Value;
+            columns.Add("\"" + column + "\"");
+            parameters.Add(parameter);
+        }
+
+        var key = string.Join(", ", entity.FindPrimaryKey()!.Properties.Select(p => "\"" + p.GetColumnName(table) + "\""));
+        var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns)}) VALUES ({string.Join(", ", parameters.Select(p => "@" + p.ParameterName))}) " +
+            $"ON CONFLICT ({key}) DO NOTHING";
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, ct) == 1;
     }
 
     /// <summary>
