@@ -39,6 +39,7 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<FeatureChunk> _chunkPool = new();
     private readonly TokenizedText _helperTokens = new();
     private readonly FeatureVector _helperVector = new();
+    private readonly ProductRouter _helperRouter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
@@ -66,6 +67,7 @@ public sealed class HotTopicPipeline : IDisposable
         _observers = [.. observers];
         _logger = logger;
         _options = options ?? new HotTopicOptions();
+        _helperRouter = new ProductRouter(catalog);
         _engine = NewEngine();
     }
 
@@ -323,7 +325,7 @@ public sealed class HotTopicPipeline : IDisposable
                         var chunk = RentChunk();
                         for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
                         {
-                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector);
+                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _helperRouter);
                         }
 
                         features.Writer.TryWrite(chunk);
