@@ -202,6 +202,49 @@ public class PostParserTests
     }
 
     [Fact]
+    public void Read_BracesQuotesAndEscapesInsideStrings_FrameEachObjectWhole()
+    {
+        // The reader finds an object's end by scanning for its closing brace outside strings: braces, escaped quotes and
+        // escaped backslashes inside strings, nested unknown objects and arrays must not end it early or late.
+        const string Text = "}{ \\\" quoted } \\\\ end {"; // JSON escapes: \" and \\
+        var body = $$$"""
+            {"id":"1","source":"t","text":"{{{Text}}}","createdAt":"2026-03-24T09:15:00Z","extra":{"a":[{"b":"}"}],"c":"\\"}}
+            {"id":"2","source":"t","text":"plain","createdAt":"2026-03-24T09:15:00Z"}
+            """;
+        var items = ParseJson(body);
+        Assert.Equal(2, items.Count);
+        Assert.Equal("}{ \" quoted } \\ end {", items[0].Post!.Text);
+        Assert.Equal("2", items[1].Post!.Id);
+        Assert.Equal(1, items[1].Index);
+    }
+
+    [Fact]
+    public void Read_InvalidUtf8InsideAString_IsAnInvalidItemAndTheNextLineStillParses()
+    {
+        var bytes = new List<byte>();
+        bytes.AddRange(Encoding.UTF8.GetBytes("{\"id\":\"1\",\"source\":\"t\",\"text\":\"bad "));
+        bytes.AddRange(new byte[] { 0xC3, 0x28 }); // not UTF-8
+        bytes.AddRange(Encoding.UTF8.GetBytes("\",\"createdAt\":\"2026-03-24T09:15:00Z\"}\n" + Good + "\n"));
+        List<PostParseResult> items = [.. new JsonPostReader(Clock).Read(new MemoryStream([.. bytes]))];
+        Assert.Equal(2, items.Count);
+        Assert.Equal(PostErrorKind.Invalid, items[0].Error!.Kind);
+        Assert.Contains("invalid UTF-8", items[0].Error!.Message, StringComparison.Ordinal);
+        Assert.True(items[1].IsSuccess);
+    }
+
+    [Fact]
+    public void Read_MissingCommaBetweenFields_ReportsSyntaxErrorAtItsPosition()
+    {
+        var items = ParseJson(Good + "\n{\"id\":\"2\" \"source\":\"t\"}\n" + Good);
+        Assert.Equal(3, items.Count);
+        var error = items[1].Error!;
+        Assert.Equal(PostErrorKind.Malformed, error.Kind);
+        Assert.Equal(2, error.Line);
+        Assert.Equal(11, error.Column);
+        Assert.True(items[2].IsSuccess);
+    }
+
+    [Fact]
     public async Task ReadAsync_Ndjson_MatchesSyncResult()
     {
         var body = $"{Good}\n{Good.Replace("\"1\"", "\"2\"", StringComparison.Ordinal)}";

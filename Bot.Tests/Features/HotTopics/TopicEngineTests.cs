@@ -256,6 +256,7 @@ public class DemoCrisisTests
         var chunk = new CrisisBot.Features.HotTopics.Text.FeatureChunk();
         var tokens = new CrisisBot.Features.HotTopics.Text.TokenizedText();
         var vector = new CrisisBot.Features.HotTopics.Text.FeatureVector();
+        var helperRouter = new ProductRouter(ProductCatalog.Load(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml")));
         foreach (var part in posts.Chunk(97))
         {
             chunk.Clear();
@@ -263,7 +264,7 @@ public class DemoCrisisTests
             {
                 foreach (var post in part)
                 {
-                    chunk.Add(post.Text, tokens, vector);
+                    chunk.Add(post.Text, tokens, vector, helperRouter);
                 }
             });
             for (var k = 0; k < part.Length; k++)

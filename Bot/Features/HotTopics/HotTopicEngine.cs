@@ -98,19 +98,25 @@ public sealed class HotTopicEngine
         PostsProcessed++;
         AdvanceWatermark(at);
 
+        ProductRoute route;
+        bool abusive;
         if (prepared is null)
         {
             TextNormalizer.Normalize(post.Text, _tokens);
             FeatureHasher.Extract(_tokens, _vector);
+            _df.AddAndWeight(_vector);
+            route = _router.Route(_tokens, _vector);
+            abusive = AbuseLexicon.IsAbusive(_tokens);
         }
         else
         {
-            prepared.Load(index, _tokens, _vector);
+            // The text-only parts (tokens, raw vector, routing rules, abuse flag) were computed ahead on another thread.
+            prepared.Load(index, _vector);
+            _df.AddAndWeight(_vector);
+            route = _router.Route(prepared.RuleScores(index), _vector);
+            abusive = prepared.IsAbusive(index);
         }
 
-        _df.AddAndWeight(_vector);
-        var route = _router.Route(_tokens, _vector);
-        var abusive = AbuseLexicon.IsAbusive(_tokens);
         var reach = post.Reach;
 
         TopicId? topicId = null;

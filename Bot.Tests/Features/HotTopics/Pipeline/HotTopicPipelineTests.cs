@@ -252,6 +252,57 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestAsync_PreparedAheadOnAnotherThread_SameOutcomesTopicsAndAlarms()
+    {
+        // The bulk import prepares batch N+1's text work on its reader thread while batch N is ingested.
+        var demo = SamplePaths.DemoPosts();
+        await using var plain = await HostAsync();
+        var plainOutcomes = new List<IngestOutcome>();
+        foreach (var chunk in demo.Chunk(300))
+        {
+            plainOutcomes.AddRange((await plain.Pipeline.IngestAsync(chunk)).Outcomes);
+        }
+
+        await using var prepared = await HostAsync();
+        var preparedOutcomes = new List<IngestOutcome>();
+        var chunks = demo.Chunk(300).ToList();
+        chunks.Insert(1, chunks[0]); // a whole batch again: every post a duplicate, decided by the database
+        var next = Task.Run(() => prepared.Pipeline.Prepare(chunks[0]));
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var batch = await next;
+            next = i + 1 < chunks.Count ? Task.Run(() => prepared.Pipeline.Prepare(chunks[i + 1])) : next;
+            var outcomes = (await prepared.Pipeline.IngestAsync(batch)).Outcomes;
+            if (i == 1)
+            {
+                Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Duplicate, o));
+                continue;
+            }
+
+            preparedOutcomes.AddRange(outcomes);
+        }
+
+        Assert.Equal(plainOutcomes, preparedOutcomes);
+        var a = await StoredStateAsync(plain);
+        Assert.Equal(a, await StoredStateAsync(prepared));
+        Assert.Contains("alarm", a, StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task IngestAsync_PreparedBatchIngestedTwice_RefusedAndNothingChanges()
+    {
+        await using var host = await HostAsync();
+        var batch = host.Pipeline.Prepare([Post("1"), Post("2", minutes: 1)]);
+        await host.Pipeline.IngestAsync(batch);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Pipeline.IngestAsync(batch));
+
+        Assert.Contains("already ingested", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, await CountPostsAsync(host));
+        Assert.Equal(2, host.Pipeline.PostsProcessed);
+    }
+
+    [StorageFact]
     public async Task IngestAsync_Spike_AlarmStoredAtEventTime()
     {
         await using var host = await HostAsync();

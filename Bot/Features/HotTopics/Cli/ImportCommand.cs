@@ -64,7 +64,7 @@ public static class ImportCommand
                 if (dryRun)
                 {
                     await using var checker = await DryRunChecker.CreateAsync(services, ct);
-                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, batch =>
+                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, null, (batch, _) =>
                     {
                         foreach (var post in batch)
                         {
@@ -86,9 +86,10 @@ public static class ImportCommand
                     await services.MigrateStorageAsync(ct);
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
-                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, async batch =>
+                    // The reader thread parses and prepares (text work) the next batch while this one is ingested.
+                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
                     {
-                        var result = await pipeline.IngestAsync(batch, ct);
+                        var result = await pipeline.IngestAsync(prepared!, ct);
                         counts.Accepted += result.Accepted;
                         counts.Duplicates += result.Duplicates;
                     }, ct);
@@ -120,13 +121,14 @@ public static class ImportCommand
         }
     }
 
-    /// <summary>Parses on a worker thread and hands batches to <paramref name="consume"/> on this one (one batch parsed
-    /// ahead: enough to overlap, and it bounds the posts held in memory to about three batches).</summary>
+    /// <summary>Parses (and, with <paramref name="prepare"/>, prepares) on a worker thread and hands batches to
+    /// <paramref name="consume"/> on this one (one batch parsed ahead: enough to overlap, and it bounds the posts held in
+    /// memory to about three batches).</summary>
     internal static async Task ReadBatchesAsync(
         Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
-        Func<List<SocialPost>, Task> consume, CancellationToken ct)
+        Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<(List<SocialPost> Posts, List<PostError> Errors, long Position)>(
+        var channel = Channel.CreateBounded<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(
             new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(
             async () =>
@@ -148,13 +150,13 @@ public static class ImportCommand
 
                         if (posts.Count >= batchSize)
                         {
-                            await channel.Writer.WriteAsync((posts, errors, stream.Position), ct);
+                            await channel.Writer.WriteAsync((posts, prepare?.Invoke(posts), errors, stream.Position), ct);
                             posts = new List<SocialPost>(batchSize);
                             errors = [];
                         }
                     }
 
-                    await channel.Writer.WriteAsync((posts, errors, stream.Position), ct);
+                    await channel.Writer.WriteAsync((posts, prepare?.Invoke(posts), errors, stream.Position), ct);
                     channel.Writer.Complete();
                 }
                 catch (Exception ex)
@@ -164,7 +166,7 @@ public static class ImportCommand
             },
             ct);
 
-        await foreach (var (posts, errors, position) in channel.Reader.ReadAllAsync(ct))
+        await foreach (var (posts, prepared, errors, position) in channel.Reader.ReadAllAsync(ct))
         {
             foreach (var e in errors)
             {
@@ -177,7 +179,7 @@ public static class ImportCommand
 
             if (posts.Count > 0)
             {
-                await consume(posts);
+                await consume(posts, prepared);
             }
 
             progress?.Report(position, counts.Total);

@@ -25,6 +25,28 @@ internal static class PostJsonParser
         }
     }
 
+    /// <summary>
+    /// <see cref="Parse"/> for bytes framed without validation (<c>JsonPostReader</c>'s fast path): true with the result
+    /// when <paramref name="json"/> is exactly one well-formed JSON object and reading it raised nothing; false otherwise
+    /// (the caller then frames it with the validating reader, which gives the same result or the syntax error with its
+    /// position). The reader validates every token it reads and the parser reads them all, so a true here means the
+    /// validating path would have framed the same bytes and parsed them to the same result.
+    /// </summary>
+    internal static bool TryParseWellFormed(ReadOnlySpan<byte> json, int index, DateTimeOffset now, out PostParseResult result)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            result = ParseCore(ref reader, index, now);
+            return reader.BytesConsumed == json.Length && reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            result = default;
+            return false;
+        }
+    }
+
     private static PostParseResult Invalid(int index, string message) =>
         PostParseResult.Fail(new PostError(index, PostErrorKind.Invalid, message));
 

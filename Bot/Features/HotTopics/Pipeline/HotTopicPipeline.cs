@@ -39,6 +39,8 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<FeatureChunk> _chunkPool = new();
     private readonly TokenizedText _helperTokens = new();
     private readonly FeatureVector _helperVector = new();
+    private readonly ProductRouter _helperRouter;
+    private readonly ProductRouter _prepareRouter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
@@ -66,6 +68,8 @@ public sealed class HotTopicPipeline : IDisposable
         _observers = [.. observers];
         _logger = logger;
         _options = options ?? new HotTopicOptions();
+        _helperRouter = new ProductRouter(catalog);
+        _prepareRouter = new ProductRouter(catalog);
         _engine = NewEngine();
     }
 
@@ -125,9 +129,56 @@ public sealed class HotTopicPipeline : IDisposable
     /// Ingests one batch (at most a few thousand posts: one transaction). Returns each post's outcome in input order.
     /// Once the batch has started, <paramref name="ct"/> no longer cancels it (the engine cannot undo half a batch).
     /// </summary>
-    public async Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct = default)
+    public Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(posts);
+        return IngestAsync(posts, null, ct);
+    }
+
+    /// <summary>
+    /// <see cref="IngestAsync(IReadOnlyList{SocialPost}, CancellationToken)"/> for a batch whose text work was done ahead
+    /// by <see cref="Prepare"/> (on another thread, while earlier batches were ingested): the same outcomes, topics and
+    /// alarms, with only the order-dependent engine part and the database work left for this call.
+    /// </summary>
+    public Task<IngestResult> IngestAsync(PreparedBatch batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Chunks.Count != (batch.Posts.Count + InsertChunk - 1) / InsertChunk)
+        {
+            throw new InvalidOperationException("this prepared batch was already ingested");
+        }
+
+        return IngestAsync(batch.Posts, batch, ct);
+    }
+
+    /// <summary>
+    /// Does a batch's text work ahead of <see cref="IngestAsync(PreparedBatch, CancellationToken)"/>: normalise, hash
+    /// features, score the routing rules and flag abuse for every post (pure functions of the text). Safe to call on any
+    /// thread, also while a batch is being ingested (the bulk import parses and prepares the next batch meanwhile). The
+    /// result holds the batch's features (about 1 KB per post) until it is ingested.
+    /// </summary>
+    public PreparedBatch Prepare(IReadOnlyList<SocialPost> posts)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        var tokens = new TokenizedText();
+        var vector = new FeatureVector();
+        var chunks = new List<FeatureChunk>((posts.Count + InsertChunk - 1) / InsertChunk);
+        for (var start = 0; start < posts.Count; start += InsertChunk)
+        {
+            var chunk = RentChunk();
+            for (var i = start; i < Math.Min(posts.Count, start + InsertChunk); i++)
+            {
+                chunk.Add((posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Text, tokens, vector, _prepareRouter);
+            }
+
+            chunks.Add(chunk);
+        }
+
+        return new PreparedBatch(posts, chunks);
+    }
+
+    private async Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared, CancellationToken ct)
+    {
         await _gate.WaitAsync(ct);
         try
         {
@@ -138,7 +189,7 @@ public sealed class HotTopicPipeline : IDisposable
 
             try
             {
-                return await IngestLockedAsync(posts);
+                return await IngestLockedAsync(posts, prepared);
             }
             catch (Exception ex)
             {
@@ -257,7 +308,27 @@ public sealed class HotTopicPipeline : IDisposable
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts)
+    private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
+    {
+        try
+        {
+            return await IngestLockedCoreAsync(posts, prepared);
+        }
+        finally
+        {
+            if (prepared is not null)
+            {
+                foreach (var chunk in prepared.Chunks)
+                {
+                    _chunkPool.Enqueue(chunk);
+                }
+
+                prepared.Chunks.Clear();
+            }
+        }
+    }
+
+    private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
     {
         var ct = CancellationToken.None;
         var outcomes = new IngestOutcome[posts.Count];
@@ -318,12 +389,12 @@ public sealed class HotTopicPipeline : IDisposable
             {
                 try
                 {
-                    for (var start = 0; start < fresh.Count; start += chunkSize)
+                    for (var start = 0; prepared is null && start < fresh.Count; start += chunkSize)
                     {
                         var chunk = RentChunk();
                         for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
                         {
-                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector);
+                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _helperRouter);
                         }
 
                         features.Writer.TryWrite(chunk);
@@ -344,6 +415,22 @@ public sealed class HotTopicPipeline : IDisposable
             Exception? engineError = null;
             try
             {
+                if (prepared is not null)
+                {
+                    // Features were prepared ahead (one chunk per InsertChunk posts of the batch, fresh or not).
+                    for (var start = 0; start < fresh.Count; start += chunkSize)
+                    {
+                        var outcomesOfChunk = new (int Index, PostOutcome Outcome)[Math.Min(chunkSize, fresh.Count - start)];
+                        for (var k = 0; k < outcomesOfChunk.Length; k++)
+                        {
+                            var i = fresh[start + k];
+                            outcomesOfChunk[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
+                        }
+
+                        processed.Writer.TryWrite(outcomesOfChunk);
+                    }
+                }
+
                 var done = 0;
                 await foreach (var chunk in features.Reader.ReadAllAsync(ct))
                 {
@@ -646,4 +733,18 @@ public sealed class HotTopicPipeline : IDisposable
         _requests.Writer.TryComplete();
         _gate.Dispose();
     }
+}
+
+/// <summary>A batch of posts with its text work done ahead (<see cref="HotTopicPipeline.Prepare"/>); ingest it once.</summary>
+public sealed class PreparedBatch
+{
+    internal PreparedBatch(IReadOnlyList<SocialPost> posts, List<FeatureChunk> chunks)
+    {
+        Posts = posts;
+        Chunks = chunks;
+    }
+
+    public IReadOnlyList<SocialPost> Posts { get; }
+
+    internal List<FeatureChunk> Chunks { get; }
 }

@@ -91,13 +91,41 @@ public sealed class ProductRouter
 
     public ProductCatalog Catalog => _catalog;
 
+    /// <summary>Products this router scores (the length of a <see cref="ScoreRules"/> buffer).</summary>
+    public int ProductCount => _scores.Length;
+
     /// <summary>Routes a post given its normalised text and its (unit-length) feature vector.</summary>
     /// <remarks>Not thread-safe: it reuses a score buffer. Use one router per worker.</remarks>
     public ProductRoute Route(TokenizedText text, FeatureVector vector)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(vector);
-        Array.Clear(_scores);
+        ScoreRules(text, _scores);
+        return AddSimilarityAndPick(vector);
+    }
+
+    /// <summary>
+    /// <see cref="Route(TokenizedText, FeatureVector)"/> with the rule part (<paramref name="ruleScores"/>, from
+    /// <see cref="ScoreRules"/> on the same text) computed earlier, possibly on another thread: the same result.
+    /// </summary>
+    public ProductRoute Route(ReadOnlySpan<float> ruleScores, FeatureVector vector)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(ruleScores.Length, _scores.Length);
+        ruleScores.CopyTo(_scores);
+        return AddSimilarityAndPick(vector);
+    }
+
+    /// <summary>
+    /// The rule part of the score (keywords, one-typo keywords, phrases) per product into <paramref name="scores"/>
+    /// (length <see cref="ProductCount"/>): a pure function of the normalised text, so it may run on any thread
+    /// (it only reads the router's tables).
+    /// </summary>
+    public void ScoreRules(TokenizedText text, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(scores.Length, _scores.Length);
+        scores.Clear();
         var tokens = text.Tokens;
         Span<int> stems = tokens.Length <= 256 ? stackalloc int[tokens.Length] : new int[tokens.Length];
         for (var i = 0; i < tokens.Length; i++)
@@ -112,7 +140,7 @@ public sealed class ProductRouter
             {
                 foreach (var p in products)
                 {
-                    _scores[p] += KeywordWeight;
+                    scores[p] += KeywordWeight;
                 }
             }
             else if (tokens[i].StemLength >= 5)
@@ -122,7 +150,7 @@ public sealed class ProductRouter
                 {
                     if (Math.Abs(keyword.Length - stem.Length) <= 1 && WithinOneEdit(stem, keyword))
                     {
-                        _scores[p] += FuzzyWeight;
+                        scores[p] += FuzzyWeight;
                         break;
                     }
                 }
@@ -133,10 +161,13 @@ public sealed class ProductRouter
         {
             if (ContainsSequence(stems, words))
             {
-                _scores[p] += PhraseWeight;
+                scores[p] += PhraseWeight;
             }
         }
+    }
 
+    private ProductRoute AddSimilarityAndPick(FeatureVector vector)
+    {
         var indices = vector.Indices;
         var values = vector.Values;
         for (var i = 0; i < indices.Length; i++)

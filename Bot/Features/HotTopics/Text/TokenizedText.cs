@@ -39,20 +39,6 @@ public sealed class TokenizedText
         TokenCount = 0;
     }
 
-    /// <summary>Restores a normalised post saved by <see cref="FeatureChunk"/> (token offsets relative to <paramref name="chars"/>).</summary>
-    internal void Load(ReadOnlySpan<char> chars, ReadOnlySpan<Token> tokens)
-    {
-        Reset(chars.Length + 1);
-        chars.CopyTo(_chars);
-        if (_tokens.Length < tokens.Length)
-        {
-            _tokens = new Token[Math.Max(tokens.Length, _tokens.Length * 2)];
-        }
-
-        tokens.CopyTo(_tokens);
-        TokenCount = tokens.Length;
-    }
-
     internal void Add(Token token)
     {
         if (TokenCount == _tokens.Length)

@@ -12,7 +12,7 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
     public int Slot { get; } = slot;
 
     // Clustering state.
-    public Dictionary<int, float>? Centroid { get; set; } = [];
+    public CentroidMap? Centroid { get; set; } = new();
 
     public double NormSquared { get; set; }
 

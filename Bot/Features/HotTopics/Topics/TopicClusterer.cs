@@ -162,7 +162,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var values = v.Values;
         for (var i = 0; i < indices.Length; i++)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(c, indices[i], out _);
+            ref var slot = ref c.GetValueRefOrAddDefault(indices[i]);
             norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
             slot += values[i];
         }
@@ -195,17 +195,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
     private void Prune(Topic t)
     {
-        var c = t.Centroid!;
-        var keep = c.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(options.MaxCentroidFeatures).ToList();
-        c.Clear();
-        double norm = 0;
-        foreach (var (k, value) in keep)
-        {
-            c[k] = value;
-            norm += value * value;
-        }
-
-        t.NormSquared = norm;
+        t.NormSquared = t.Centroid!.PruneTo(options.MaxCentroidFeatures);
     }
 
     /// <summary>
@@ -286,11 +276,11 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     {
         var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
         double dot = 0;
-        foreach (var (k, w) in small)
+        for (var i = 0; i < small.Count; i++)
         {
-            if (large.TryGetValue(k, out var x))
+            if (large.TryGetValue(small.KeyAt(i), out var x))
             {
-                dot += w * x;
+                dot += small.ValueAt(i) * x;
             }
         }
 
@@ -459,15 +449,16 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private void MergeInto(Topic from, Topic into)
     {
         var c = into.Centroid!;
-        foreach (var (k, w) in from.Centroid!)
+        var fromCentroid = from.Centroid!;
+        for (var i = 0; i < fromCentroid.Count; i++)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(c, k, out _);
-            slot += w;
+            c.GetValueRefOrAddDefault(fromCentroid.KeyAt(i)) += fromCentroid.ValueAt(i);
         }
 
         double norm = 0;
-        foreach (var w in c.Values)
+        for (var i = 0; i < c.Count; i++)
         {
+            var w = c.ValueAt(i);
             norm += w * w;
         }
 

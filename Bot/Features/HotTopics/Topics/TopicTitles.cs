@@ -10,6 +10,13 @@ internal static class TopicTitles
 {
     public const int Terms = 4;
 
+    // Scratch reused per thread (titles are built for every changed topic of every batch, and for each retired one).
+    [ThreadStatic]
+    private static TokenizedText? t_tokens;
+
+    [ThreadStatic]
+    private static Dictionary<int, (float Score, string Surface, int Order)>? t_scores;
+
     public static string Build(Topic topic)
     {
         if (topic.Exemplars.Count == 0)
@@ -17,8 +24,9 @@ internal static class TopicTitles
             return topic.Id.ToString();
         }
 
-        var tokens = new TokenizedText();
-        var scores = new Dictionary<int, (float Score, string Surface, int Order)>();
+        var tokens = t_tokens ??= new TokenizedText();
+        var scores = t_scores ??= [];
+        scores.Clear();
         var order = 0;
         foreach (var text in topic.Exemplars)
         {

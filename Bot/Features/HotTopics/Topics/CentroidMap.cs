@@ -1,0 +1,168 @@
+namespace CrisisBot.Features.HotTopics.Topics;
+
+/// <summary>
+/// A topic's centroid: hashed feature index (≥ 0) → summed weight. An open-addressing table (linear probing, power-of-two
+/// capacity, at most half full) whose slots hold key and value together, so the clusterer's hottest operation, looking
+/// up a post's features in a candidate's centroid, costs one memory access per feature instead of the two (bucket, then
+/// entry) of a <see cref="Dictionary{TKey, TValue}"/>, and no comparer or modulo. Keys are already well-mixed hashes,
+/// so the low bits index the table directly.
+/// </summary>
+/// <remarks>
+/// Enumeration (<see cref="KeyAt"/>, <see cref="ValueAt"/>) is in insertion order, as a dictionary that is only added to
+/// and cleared enumerates: the clusterer sums over centroids in that order, and floating-point sums depend on it, so
+/// the same posts give bit-identical similarities (and so the same topics) as before. Entries are never removed one by
+/// one (only <see cref="Clear"/> and <see cref="PruneTo"/>). Not thread-safe.
+/// </remarks>
+internal sealed class CentroidMap
+{
+    private const int Empty = -1;
+    private Slot[] _slots;
+    private int[] _order; // slot index of each entry, in insertion order
+    private int _mask;
+
+    public CentroidMap(int capacity = 16)
+    {
+        var size = 16;
+        while (size < capacity * 2)
+        {
+            size <<= 1;
+        }
+
+        _slots = NewSlots(size);
+        _mask = size - 1;
+        _order = new int[size / 2];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>The key of entry <paramref name="i"/> (0 ≤ i &lt; <see cref="Count"/>, insertion order).</summary>
+    public int KeyAt(int i) => _slots[_order[i]].Key;
+
+    /// <summary>The value of entry <paramref name="i"/> (insertion order).</summary>
+    public float ValueAt(int i) => _slots[_order[i]].Value;
+
+    public bool TryGetValue(int key, out float value)
+    {
+        var slots = _slots;
+        var mask = _mask;
+        var i = key & mask;
+        while (true)
+        {
+            ref var s = ref slots[i];
+            if (s.Key == key)
+            {
+                value = s.Value;
+                return true;
+            }
+
+            if (s.Key == Empty)
+            {
+                value = 0;
+                return false;
+            }
+
+            i = (i + 1) & mask;
+        }
+    }
+
+    public float GetValueOrDefault(int key) => TryGetValue(key, out var value) ? value : 0f;
+
+    /// <summary>The value of <paramref name="key"/> by reference, added with 0 first if absent.</summary>
+    public ref float GetValueRefOrAddDefault(int key)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(key);
+        if ((Count + 1) * 2 > _slots.Length)
+        {
+            Grow();
+        }
+
+        var i = key & _mask;
+        while (true)
+        {
+            ref var s = ref _slots[i];
+            if (s.Key == key)
+            {
+                return ref s.Value;
+            }
+
+            if (s.Key == Empty)
+            {
+                s.Key = key;
+                s.Value = 0;
+                _order[Count++] = i;
+                return ref s.Value;
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    public void Clear()
+    {
+        Array.Fill(_slots, new Slot(Empty, 0));
+        Count = 0;
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="keep"/> largest weights (ties: smaller key first), re-added in that order, and returns the
+    /// squared norm summed in that order (what the clusterer's prune did with a sorted copy of a dictionary).
+    /// </summary>
+    public double PruneTo(int keep)
+    {
+        var keys = new int[Count];
+        var values = new float[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            keys[i] = KeyAt(i);
+            values[i] = ValueAt(i);
+        }
+
+        var index = new int[Count];
+        for (var i = 0; i < index.Length; i++)
+        {
+            index[i] = i;
+        }
+
+        // Keys are distinct, so (value desc, key asc) is a total order: any sort gives the one result.
+        Array.Sort(index, (a, b) => values[a] != values[b] ? values[b].CompareTo(values[a]) : keys[a].CompareTo(keys[b]));
+        Clear();
+        double norm = 0;
+        for (var n = 0; n < Math.Min(keep, index.Length); n++)
+        {
+            var value = values[index[n]];
+            GetValueRefOrAddDefault(keys[index[n]]) = value;
+            norm += value * value;
+        }
+
+        return norm;
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        var oldOrder = _order;
+        var count = Count;
+        _slots = NewSlots(old.Length * 2);
+        _mask = _slots.Length - 1;
+        _order = new int[_slots.Length / 2];
+        Count = 0;
+        for (var n = 0; n < count; n++)
+        {
+            var s = old[oldOrder[n]];
+            GetValueRefOrAddDefault(s.Key) = s.Value;
+        }
+    }
+
+    private static Slot[] NewSlots(int size)
+    {
+        var slots = new Slot[size];
+        Array.Fill(slots, new Slot(Empty, 0));
+        return slots;
+    }
+
+    private struct Slot(int key, float value)
+    {
+        public int Key = key;
+        public float Value = value;
+    }
+}
