@@ -13,9 +13,9 @@ public sealed class ImportHeapLimitTests
     }
 
     [Fact]
-    public void Next_LiveHeapNeedsMore_RaisedToOneAndAHalfTimesLivePlusHeadroom()
+    public void Next_LiveHeapNeedsMore_RaisedToOneAndAQuarterTimesLivePlusHeadroom()
     {
-        Assert.Equal((150 * Mb) + (32 * Mb), ImportHeapLimit.Next(160 * Mb, 160 * Mb, 100 * Mb));
+        Assert.Equal((150 * Mb) + (24 * Mb), ImportHeapLimit.Next(160 * Mb, 160 * Mb, 120 * Mb));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class ImportHeapLimitTests
     {
         var raised = ImportHeapLimit.Next(160 * Mb, 160 * Mb, 200 * Mb);
 
-        Assert.Equal(332 * Mb, raised);
+        Assert.Equal(274 * Mb, raised);
         Assert.Equal(raised, ImportHeapLimit.Next(raised, 160 * Mb, 10 * Mb));
     }
 

@@ -26,7 +26,7 @@ public sealed class IntakeOptions
     public int BatchSize { get; set; } = 4000;
 
     /// <summary>
-    /// <c>dotnet Bot.dll import</c> only: the GC heap ceiling in MB it starts with; raised to 1.5 × the live heap + 32 MB
+    /// <c>dotnet Bot.dll import</c> only: the GC heap ceiling in MB it starts with; raised to 1.25 × the live heap + 24 MB
     /// whenever the live heap needs it, so it bounds garbage, never the data. 0 = no ceiling. <value>160</value>
     /// </summary>
     public int ImportHeapLimitMB { get; set; } = 160;

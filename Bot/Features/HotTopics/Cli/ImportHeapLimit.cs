@@ -6,7 +6,7 @@ namespace CrisisBot.Features.HotTopics.Cli;
 /// promoted) and collects them late and without compacting: at 1M posts the heap reached ~300 MB for a live set of
 /// ~150 MB. Near a hard limit the GC collects gen 2 sooner and compacts. The ceiling follows the live heap (the bytes
 /// that survived the last full collection, checked every half second, also while the pipeline rebuilds its state from
-/// a large database): it is raised to 1.5 × live + 32 MB whenever that is above it, so a larger engine state makes the
+/// a large database): it is raised to 1.25 × live + 24 MB whenever that is above it, so a larger engine state makes the
 /// heap grow instead of failing. It is never lowered during the import, and only set when the
 /// command owns the process (<see cref="Infrastructure.Cli.CliHost.OwnsProcess"/>), never in a host shared with
 /// anything else.
@@ -14,7 +14,7 @@ namespace CrisisBot.Features.HotTopics.Cli;
 internal sealed class ImportHeapLimit : IDisposable
 {
     private const string HardLimitKey = "GCHeapHardLimit";
-    private const long Headroom = 32L << 20;
+    private const long Headroom = 24L << 20;
     private readonly long _floor;
     private readonly Timer _timer;
     private long _current;
@@ -39,7 +39,7 @@ internal sealed class ImportHeapLimit : IDisposable
 
     /// <summary>The ceiling for a live heap of <paramref name="liveBytes"/>: never below the floor nor the current one.</summary>
     internal static long Next(long current, long floor, long liveBytes) =>
-        Math.Max(Math.Max(current, floor), checked((liveBytes * 3 / 2) + Headroom));
+        Math.Max(Math.Max(current, floor), checked((liveBytes * 5 / 4) + Headroom));
 
     /// <summary>Raises the ceiling when the live heap needs more room (timer thread; ticks never overlap in effect).</summary>
     private void Adjust()
