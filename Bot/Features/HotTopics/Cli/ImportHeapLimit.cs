@@ -71,6 +71,14 @@ internal sealed class ImportHeapLimit : IDisposable
     private static void Set(long bytes)
     {
         AppContext.SetData(HardLimitKey, (ulong)bytes);
-        GC.RefreshMemoryLimit();
+        try
+        {
+            GC.RefreshMemoryLimit();
+        }
+        catch (InvalidOperationException)
+        {
+            // More is committed already than this ceiling allows: the GC keeps the limit it had (none at the start); the
+            // next raise tries again. An import never fails for want of a ceiling.
+        }
     }
 }
