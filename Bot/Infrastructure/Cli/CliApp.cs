@@ -54,7 +54,7 @@ public static class CliApp
 
     /// <summary>Runs the CLI with the real base directory, clock and console.</summary>
     public static Task<int> RunAsync(string[] args) =>
-        RunAsync(args, new CliHost(AppContext.BaseDirectory, TimeProvider.System));
+        RunAsync(args, new CliHost(AppContext.BaseDirectory, TimeProvider.System) { OwnsProcess = true });
 
     /// <summary>Runs the CLI; <paramref name="output"/>/<paramref name="error"/> default to the console.</summary>
     public static async Task<int> RunAsync(

@@ -50,6 +50,12 @@ public sealed class CliHost
 
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>
+    /// True when the command runs as the process itself (<c>dotnet Bot.dll &lt;command&gt;</c>), so it may change
+    /// process-wide settings such as the GC heap limit of <c>import</c>; false for a host shared with anything else (tests).
+    /// </summary>
+    public bool OwnsProcess { get; init; }
+
     /// <summary>Global <c>--set key=value</c> configuration overrides.</summary>
     public Option<string[]> SetOption { get; }
 

@@ -61,6 +61,49 @@ public sealed class IntakeCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_MemoryLog_WritesSamplesAndTheFinalState()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n{Line("3")}\n");
+        var log = _temp.Combine("memory.tsv");
+
+        var run = await RunAsync("import", file, "--memory-log", log);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        var lines = File.ReadAllLines(log);
+        var header = lines[0].TrimStart('\uFEFF').Split('\t');
+        Assert.Equal("seconds", header[0]);
+        Assert.Contains("gc_heap_MB", header);
+        Assert.Contains("live_at_last_full_gc_MB", header);
+        var samples = lines.Skip(1).Where(l => !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
+        Assert.NotEmpty(samples);
+        Assert.All(samples, columns => Assert.Equal(header.Length, columns.Length));
+        Assert.Equal("3", samples[^1][1]); // the last sample is taken after the import: all posts done
+        Assert.Contains(lines, l => l.StartsWith("# end at 3 posts: topics 1 ", StringComparison.Ordinal) && l.EndsWith("heap ceiling off", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Import_InSharedHost_LeavesTheProcessHeapLimitAlone()
+    {
+        var before = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
+
+        var run = await RunAsync("import", file, "--set", "Intake:ImportHeapLimitMB=64");
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Equal(before, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); // CliHost.OwnsProcess is false here
+    }
+
+    [Fact]
+    public async Task Import_NegativeHeapLimit_Exit2NamesTheKey()
+    {
+        var run = await RunAsync("import", WriteFile("posts.jsonl", Line("1")), "--set", "Intake:ImportHeapLimitMB=-1");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("Intake:ImportHeapLimitMB", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "crisisbot.db")));
+    }
+
+    [Fact]
     public async Task Import_DryRun_CountsWithoutWriting()
     {
         var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("1")}\n{Line("2")}\n");

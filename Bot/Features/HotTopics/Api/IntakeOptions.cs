@@ -24,6 +24,12 @@ public sealed class IntakeOptions
     /// <summary>Posts per ingest transaction (HTTP bodies, import and replay). <value>4000</value></summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 4000;
+
+    /// <summary>
+    /// <c>dotnet Bot.dll import</c> only: the GC heap ceiling in MB it starts with; raised to 1.25 × the live heap + 24 MB
+    /// whenever the live heap needs it, so it bounds garbage, never the data. 0 = no ceiling. <value>160</value>
+    /// </summary>
+    public int ImportHeapLimitMB { get; set; } = 160;
 }
 
 /// <summary>Configuration section <c>Api</c>: the read API (GET /api/topics…).</summary>

@@ -34,6 +34,11 @@ internal sealed class IntakeOptionsValidator : IValidateOptions<IntakeOptions>, 
             errors.Add("Intake:BatchSize must be at least 1.");
         }
 
+        if (options.ImportHeapLimitMB is < 0 or > 1 << 20)
+        {
+            errors.Add("Intake:ImportHeapLimitMB must be between 0 (no ceiling) and 1048576.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -27,16 +27,18 @@ public static class ImportCommand
         ArgumentNullException.ThrowIfNull(host);
         var file = new Argument<string>("file") { Description = "Posts: .jsonl/.ndjson or .json (one object or an array) or .csv (header row)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse, validate and look for duplicates (in the file and the database) without writing anything." };
+        var memoryLog = new Option<string?>("--memory-log") { Description = "Diagnostics: write the process's memory (kernel and GC view) every 0.5 s and the pipeline's state every 100,000 posts to this TSV file." };
         var command = new Command("import", "Import a post file into the configured database through the hot-topic pipeline (same rules as POST /api/posts).")
         {
             file,
             dryRun,
+            memoryLog,
         };
-        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetValue(dryRun), ct));
+        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetValue(dryRun), parseResult.GetValue(memoryLog), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, CancellationToken ct)
+    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, string? memoryLogPath, CancellationToken ct)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -56,7 +58,8 @@ public static class ImportCommand
                 return CliExitCodes.UsageError;
             }
 
-            var batchSize = services.GetRequiredService<IOptions<IntakeOptions>>().Value.BatchSize;
+            var intakeOptions = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
+            var batchSize = intakeOptions.BatchSize;
             var counts = new ImportCounts();
             var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
             try
@@ -83,7 +86,9 @@ public static class ImportCommand
                 }
                 else
                 {
+                    await using var memoryLog = memoryLogPath is null ? null : ImportMemoryLog.Open(memoryLogPath);
                     await services.MigrateStorageAsync(ct);
+                    using var heapLimit = host.OwnsProcess ? ImportHeapLimit.Start(intakeOptions.ImportHeapLimitMB) : null;
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
                     // The reader thread parses and prepares (text work) the next batch while this one is ingested.
@@ -92,7 +97,9 @@ public static class ImportCommand
                         var result = await pipeline.IngestAsync(prepared!, ct);
                         counts.Accepted += result.Accepted;
                         counts.Duplicates += result.Duplicates;
+                        memoryLog?.Progress(counts.Total, pipeline.DescribeMemory);
                     }, ct);
+                    memoryLog?.Note(string.Create(CultureInfo.InvariantCulture, $"end at {counts.Total} posts: {pipeline.DescribeMemory()}; heap ceiling {(heapLimit is null ? "off" : $"{heapLimit.Current >> 20} MB, raised {heapLimit.Raises} times")}"));
                 }
             }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or IOException)

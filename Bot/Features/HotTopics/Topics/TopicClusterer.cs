@@ -477,6 +477,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         _parent[from.Slot] = into.Slot;
         from.Centroid = null;
         from.Terms.Clear();
+        from.Terms.TrimExcess(); // a merged topic stays resident until its survivor settles: keep it small
         if (c.Count > options.MaxCentroidFeatures * 3 / 2)
         {
             Prune(into);
