@@ -3,6 +3,9 @@
 //   dotnet run --project bench/intake -c Release -- --runs 5 --sizes 100000,300000,1000000 --http-posts 100000
 //   dotnet run --project bench/intake -c Release -- --smoke                           a few seconds: 5k posts, 1 run, 2k over HTTP
 //   dotnet run --project bench/intake -c Release -- gen 100000 posts.jsonl          just write a generated file
+//   HTTP options: --http-posts N (per round and request size) --http-rounds R (1 = cold only) --http-batch 100,1000
+//                 --http-connections 16 --http-url http://127.0.0.1:PORT (a bot already running, secret of HttpBench)
+//                 --http-seed N (generator seed; another seed = other post ids, for a second run against the same bot)
 // Parts: (1) import end to end (the real `dotnet Bot.dll import` as a child process, so it runs with the bot's own
 // runtime settings: parse, dedupe, route, cluster, detect, persist) vs a raw batched SQLite insert of the same rows in
 // this process, alternating, N runs, at 100k posts by default (steady state, not JIT warm-up); (2) one child process
@@ -54,7 +57,14 @@ if (!args.Contains("--no-import"))
 
 if (!args.Contains("--no-http"))
 {
-    Console.WriteLine(await HttpBench.RunAsync(work, httpPosts, connections: 16));
+    var httpSettings = new HttpBench.Settings(
+        httpPosts,
+        Connections: int.Parse(Arg("--http-connections") ?? "16", inv),
+        Rounds: int.Parse(Arg("--http-rounds") ?? (smoke ? "1" : "2"), inv),
+        BatchSizes: (Arg("--http-batch") ?? (smoke ? "100" : "100,1000")).Split(',').Select(s => int.Parse(s, inv)).ToArray(),
+        ExternalUrl: Arg("--http-url"),
+        Seed: int.Parse(Arg("--http-seed") ?? "11", inv));
+    Console.WriteLine(await HttpBench.RunAsync(work, httpSettings));
 }
 
 return 0;

@@ -257,6 +257,46 @@ public class PostParserTests
         Assert.Equal(["1", "2"], list.Select(i => i.Post!.Id));
     }
 
+    public static TheoryData<string> InPlaceBodies => new()
+    {
+        Good,
+        "\uFEFF[\n" + Good + ",\n" + Good.Replace("\"1\"", "\"2\"", StringComparison.Ordinal) + "\n]",
+        Good + "\nnot json at all\n  {\"id\": }\n" + Good.Replace("\"1\"", "\"3\"", StringComparison.Ordinal) + "\n\n",
+        "[\n" + Good + ",\n{\"id\": }\n]",
+        "[" + Good + "] x",
+        """{"id":"1","source":"t","text":"x","createdAt":"yesterday"}""" + "\n[1]\n" + Good,
+        "   \n ",
+        "{\"id\":\"1\"",
+        $$"""{"id":"9","source":"t","text":"{{new string('a', 3000)}}","createdAt":"2026-03-24T09:15:00Z"}""" + "\n" + Good,
+    };
+
+    [Theory]
+    [MemberData(nameof(InPlaceBodies))]
+    public void Read_InPlaceSegment_SameResultsAndPositionsAsTheStream(string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        // The body in the middle of a larger array (as a pooled buffer holds it), with bytes around it that must be ignored.
+        var array = new byte[bytes.Length + 40];
+        array.AsSpan().Fill((byte)'{');
+        bytes.CopyTo(array, 17);
+        var reader = new JsonPostReader(Clock, maxItemBytes: 2048);
+
+        var fromStream = reader.Read(new MemoryStream(bytes)).ToList();
+        var inPlace = reader.Read(new ArraySegment<byte>(array, 17, bytes.Length)).ToList();
+
+        Assert.Equal(fromStream.Count, inPlace.Count);
+        for (var i = 0; i < inPlace.Count; i++)
+        {
+            Assert.Equal(fromStream[i].Index, inPlace[i].Index);
+            Assert.Equal(fromStream[i].Error, inPlace[i].Error);
+            Assert.Equal(fromStream[i].Post?.Key, inPlace[i].Post?.Key);
+            Assert.Equal(fromStream[i].Post?.Text, inPlace[i].Post?.Text);
+            Assert.Equal(fromStream[i].Post?.CreatedAt, inPlace[i].Post?.CreatedAt);
+        }
+
+        Assert.Equal(array.Length - bytes.Length, array.Count(b => b == (byte)'{') - bytes.Count(b => b == (byte)'{'));
+    }
+
     [Fact]
     public void PostKey_SourceIsCaseInsensitive()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Pipeline;
 using Microsoft.AspNetCore.Http.Features;
@@ -48,35 +49,34 @@ internal static class PostsEndpoint
             limit.MaxRequestBodySize = o.MaxBodyBytes + 1;
         }
 
-        var body = await ReadBodyAsync(request.Body, o.MaxBodyBytes, ct);
+        var body = await ReadBodyAsync(request.Body, request.ContentLength, o.MaxBodyBytes, ct);
         if (body is null)
         {
             return TooLarge(logger, o.MaxBodyBytes);
         }
 
-        var signature = request.Headers[PostsSignature.SignatureHeader].ToString();
-        if (PostsSignature.Verify(timestamp, signature, body.Value.AsSpan(), o.Secrets, now, maxSkew) is { } signatureError)
-        {
-            return Unauthorized(logger, signatureError);
-        }
-
-        if (body.Value.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return ApiProblems.Result(StatusCodes.Status400BadRequest, "Empty body", "The body must be a post object, an array of posts, or NDJSON.");
-        }
-
         var rejected = new List<PostRejection>();
         var posts = new List<SocialPost>();
-        var indexes = new List<int>();
         PostError? firstMalformed = null;
-        using (var stream = new MemoryStream(body.Value.Array!, body.Value.Offset, body.Value.Count, writable: false))
+        try
         {
-            foreach (var item in new JsonPostReader(time).Read(stream))
+            var signature = request.Headers[PostsSignature.SignatureHeader].ToString();
+            if (PostsSignature.Verify(timestamp, signature, body.Value.AsSpan(), o.Secrets, now, maxSkew) is { } signatureError)
+            {
+                return Unauthorized(logger, signatureError);
+            }
+
+            if (body.Value.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+            {
+                return ApiProblems.Result(StatusCodes.Status400BadRequest, "Empty body", "The body must be a post object, an array of posts, or NDJSON.");
+            }
+
+            // Parsed in place from the buffered body (one copy of the bytes: socket → buffer).
+            foreach (var item in new JsonPostReader(time).Read(body.Value))
             {
                 if (item.Post is { } post)
                 {
                     posts.Add(post);
-                    indexes.Add(item.Index);
                 }
                 else if (item.Error is { } error)
                 {
@@ -84,6 +84,10 @@ internal static class PostsEndpoint
                     rejected.Add(new PostRejection(error.Index, error.Message));
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body.Value.Array!);
         }
 
         if (posts.Count == 0 && rejected.Count == 1 && firstMalformed is { Index: 0 } malformed)
@@ -122,34 +126,56 @@ internal static class PostsEndpoint
             $"The body is larger than Intake:MaxBodyBytes ({max} bytes); send smaller batches.");
     }
 
-    /// <summary>Reads the whole body, or returns null as soon as it exceeds <paramref name="max"/> bytes.</summary>
-    private static async Task<ArraySegment<byte>?> ReadBodyAsync(Stream body, long max, CancellationToken ct)
+    /// <summary>
+    /// Reads the whole body into a buffer rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it), or
+    /// returns null as soon as it exceeds <paramref name="max"/> bytes. With a Content-Length the buffer is sized once;
+    /// a chunked body grows it by doubling.
+    /// </summary>
+    private static async Task<ArraySegment<byte>?> ReadBodyAsync(Stream body, long? contentLength, long max, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        while (true)
+        // +1: the read that sees the end of the body needs free space too.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max((contentLength ?? 0) + 1, 16 * 1024), max + 1));
+        var length = 0;
+        try
         {
-            int read;
-            try
+            while (true)
             {
-                read = await body.ReadAsync(chunk, ct);
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return null;
-            }
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-            if (read == 0)
-            {
-                return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
-            }
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer.AsMemory(length), ct);
+                }
+                catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
 
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
+                if (read == 0)
+                {
+                    return new ArraySegment<byte>(buffer, 0, length);
+                }
 
-            buffer.Write(chunk, 0, read);
+                length += read;
+                if (length > max)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 }

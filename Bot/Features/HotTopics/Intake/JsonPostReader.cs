@@ -56,6 +56,21 @@ public sealed class JsonPostReader
         }
     }
 
+    /// <summary>
+    /// Reads all items of a body already in memory (POST /api/posts), in place: no copy into a read buffer. Results,
+    /// errors and positions are the same as <see cref="Read(Stream)"/> gives for the same bytes. The bytes must not
+    /// change while the results are enumerated.
+    /// </summary>
+    public IEnumerable<PostParseResult> Read(ArraySegment<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(body.Array);
+        var framer = new Framer(_time.GetUtcNow(), _maxItemBytes);
+        framer.Load(body);
+        var output = new List<PostParseResult>();
+        framer.Drain(final: true, output);
+        return output;
+    }
+
     /// <summary>Reads all items from an asynchronous stream (HTTP request bodies).</summary>
     public async IAsyncEnumerable<PostParseResult> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -122,6 +137,15 @@ public sealed class JsonPostReader
         }
 
         public void Commit(int read) => _end += read;
+
+        /// <summary>Frames a complete input in place (the caller's array; nothing is read or written into it).</summary>
+        public void Load(ArraySegment<byte> input)
+        {
+            _buf = input.Array!;
+            _start = input.Offset;
+            _end = input.Offset + input.Count;
+            _bufferOffset = -input.Offset; // absolute offset 0 is the segment's first byte
+        }
 
         private void MakeRoom()
         {
