@@ -3,9 +3,10 @@
 #
 #   bash bench/run.sh            full run (35–40 minutes on the shared machine): builds Release, runs every benchmark, writes the generated
 #                                part of bench/RESULTS.md (between the BEGIN/END markers; the rest is kept as it is)
-#   bash bench/run.sh --smoke    the whole harness with tiny durations (1 round, 2 s wrk, 16 connections, one cold start,
-#                                small variants of the other benchmarks), checks that every piece produced a number, does
-#                                not touch RESULTS.md; scripts/test.sh runs it as one test
+#   bash bench/run.sh --smoke    the whole harness with tiny durations (1 round, 1 s wrk, 16 connections, the targets
+#                                a b c2 d djwt a-msg only (as, a0, c1 are the same servers with another setting), one cold
+#                                start, small variants of the other benchmarks), checks that every piece produced a number,
+#                                does not touch RESULTS.md; scripts/test.sh runs it as one test (about 45 s on a quiet machine)
 #
 # Options: --no-build (use the existing Release build, e.g. after `dotnet test -c Release`), --rounds N (default 5),
 # --duration S (seconds per wrk measurement, default 10), --keep (keep the raw results folder in smoke mode).
@@ -55,7 +56,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --rounds must be a positive integer" >&2; exit 2; }
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: --duration must be a positive integer (seconds)" >&2; exit 2; }
-if [[ $SMOKE -eq 1 ]]; then ROUNDS=1; DURATION=2; fi
+if [[ $SMOKE -eq 1 ]]; then ROUNDS=1; DURATION=1; fi
 
 log() { echo "== bench: $*"; }
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
@@ -66,9 +67,10 @@ other_args() {
   local name="$1" smoke="$2"
   case "$name:$smoke" in
     quality:0) echo "" ;;
-    quality:1) echo "--no-throughput" ;;
+    quality:1) echo "--no-throughput --smoke" ;;
     fanout:0) echo "--fast-poll" ;;
     fanout:1) echo "--fanout-runs 0 --throughput-runs 1 --rows 50 --conversations 10" ;;
+    intake:1) echo "--smoke --sizes 2000 --http-posts 1000" ;;
     *:0) echo "" ;;
     *:1) echo "--smoke" ;;
   esac
@@ -264,26 +266,28 @@ inside() {
   # Smoke: no warm-up (it only checks that every target answers; keeps the stage under 60 s).
   [[ $SMOKE -eq 1 ]] && { conns_list=(16); warm=0; }
 
+  # Smoke: fewer variants. (as), (a0) and (c1) run the same servers as (a) and (c2) with another setting; leaving them
+  # out saves two bot starts and a node process, and every piece of the harness still runs (report --smoke checks
+  # exactly these targets).
+  local card_targets=(a as a0 b c1 c2 d djwt) targets=(a as a0 b c1 c2 d djwt am) t c round
+  [[ $SMOKE -eq 1 ]] && { card_targets=(a b c2 d djwt); targets=(a b c2 d djwt am); }
+  local -A WANT=()
+  for t in "${targets[@]}"; do WANT[$t]=1; done
+
+  # Everything that does not need another server starts at once (the bots fetch the issuer's metadata only at their
+  # first authenticated request); the peers need the reference card, so they start after (b) answered it.
   log "starting the servers"
+  local jwt_env=(MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID MicrosoftAppPassword=bench-placeholder-not-a-credential
+    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration"
+    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration")
   start issuer $P_ISSUER dotnet "$SUITE_DLL" issuer --port $P_ISSUER --out "$R/issuer" --app-id $APP_ID --tenant $TENANT_ID
   start bot-b $P_B env ASPNETCORE_URLS=http://127.0.0.1:$P_B Bot__LocalMode=true Storage__DataDirectory="$R/data-b" \
     dotnet "$BOT_DLL"
-  wait_http issuer "http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration"
-  start bot-a $P_A env ASPNETCORE_URLS=http://127.0.0.1:$P_A MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
-    MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-a" \
-    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
-    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
-    dotnet "$BOT_DLL"
-  start bot-as $P_AS env DOTNET_gcServer=1 ASPNETCORE_URLS=http://127.0.0.1:$P_AS MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
-    MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-as" \
-    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
-    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
-    dotnet "$BOT_DLL"
-  start bot-a0 $P_A0 env ASPNETCORE_URLS=http://127.0.0.1:$P_A0 MicrosoftAppId=$APP_ID MicrosoftAppTenantId=$TENANT_ID \
-    MicrosoftAppPassword=bench-placeholder-not-a-credential Storage__DataDirectory="$R/data-a0" Bot__TokenCacheSeconds=0 \
-    Bot__OpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" \
-    Bot__EntraOpenIdMetadataUrl="http://127.0.0.1:$P_ISSUER/entra/{tenantId}/v2.0/.well-known/openid-configuration" \
-    dotnet "$BOT_DLL"
+  start bot-a $P_A env ASPNETCORE_URLS=http://127.0.0.1:$P_A "${jwt_env[@]}" Storage__DataDirectory="$R/data-a" dotnet "$BOT_DLL"
+  [[ -n "${WANT[as]:-}" ]] && start bot-as $P_AS env DOTNET_gcServer=1 ASPNETCORE_URLS=http://127.0.0.1:$P_AS "${jwt_env[@]}" \
+    Storage__DataDirectory="$R/data-as" dotnet "$BOT_DLL"
+  [[ -n "${WANT[a0]:-}" ]] && start bot-a0 $P_A0 env ASPNETCORE_URLS=http://127.0.0.1:$P_A0 "${jwt_env[@]}" \
+    Storage__DataDirectory="$R/data-a0" Bot__TokenCacheSeconds=0 dotnet "$BOT_DLL"
   wait_http bot-b "http://127.0.0.1:$P_B/healthz"
 
   # The reference card: what CrisisBot itself answers (so every peer returns byte-for-byte the same card JSON).
@@ -293,23 +297,22 @@ inside() {
     "$R/answer.json" > "$R/card.json" || die "CrisisBot's answer to help.refresh is not a card"
   cmd "curl -X POST --data-binary @bench/invoke/help-refresh.json http://127.0.0.1:$P_B/api/messages  # reference card → \$R/card.json"
 
-  start c1 $P_C1 node "$PEER_JS/server.js" --port $P_C1 --card "$R/card.json"
+  [[ -n "${WANT[c1]:-}" ]] && start c1 $P_C1 node "$PEER_JS/server.js" --port $P_C1 --card "$R/card.json"
   start c2 $P_C2 node "$PEER_JS/server.js" --port $P_C2 --card "$R/card.json" --workers 2
   start d $P_D dotnet "$BARE_DLL" --urls http://127.0.0.1:$P_D --card "$R/card.json"
+  wait_http issuer "http://127.0.0.1:$P_ISSUER/v1/.well-known/openidconfiguration" # writes the public key djwt reads
   start djwt $P_DJWT dotnet "$BARE_DLL" --urls http://127.0.0.1:$P_DJWT --card "$R/card.json" --jwt-key "$R/issuer/public.pem" --app-id $APP_ID
-  wait_http bot-a "http://127.0.0.1:$P_A/healthz"
-  wait_http bot-a0 "http://127.0.0.1:$P_A0/healthz"
-  wait_http bot-as "http://127.0.0.1:$P_AS/healthz"
-  wait_http c1 "http://127.0.0.1:$P_C1/healthz"
-  wait_http c2 "http://127.0.0.1:$P_C2/healthz"
-  wait_http d "http://127.0.0.1:$P_D/healthz"
-  wait_http djwt "http://127.0.0.1:$P_DJWT/healthz"
+  local name port
+  for name in bot-a bot-a0 bot-as c1 c2 d djwt; do
+    [[ -n "${SERVER_PID[$name]:-}" ]] || continue
+    case "$name" in bot-a) port=$P_A ;; bot-a0) port=$P_A0 ;; bot-as) port=$P_AS ;; c1) port=$P_C1 ;; c2) port=$P_C2 ;; d) port=$P_D ;; djwt) port=$P_DJWT ;; esac
+    wait_http "$name" "http://127.0.0.1:$port/healthz"
+  done
 
   declare -A PORT=([a]=$P_A [as]=$P_AS [a0]=$P_A0 [b]=$P_B [c1]=$P_C1 [c2]=$P_C2 [d]=$P_D [djwt]=$P_DJWT [am]=$P_A)
   declare -A TOKEN=([a]="$R/issuer/token.txt" [as]="$R/issuer/token.txt" [a0]="$R/issuer/token.txt" [djwt]="$R/issuer/token.txt" [am]="$R/issuer/token.txt")
   declare -A PROC=([a]=bot-a [as]=bot-as [a0]=bot-a0 [b]=bot-b [c1]=c1 [c2]=c2 [d]=d [djwt]=djwt [am]=bot-a)
   declare -A TBODY=([am]="$MSG_BODY")
-  local card_targets=(a as a0 b c1 c2 d djwt) targets=(a as a0 b c1 c2 d djwt am) t c round
   log "checking that every target answers the same card (and 401 without a token where JWT is on)"
   local urls=() token_urls=()
   for t in "${card_targets[@]}"; do
@@ -332,7 +335,7 @@ inside() {
       > "$R/logs/warmup-$t.txt" 2>&1 || die "warm-up of $t failed"
   done
   cmd "BENCH_BODY=bench/invoke/help-refresh.json BENCH_TOKEN=\$R/issuer/token.txt wrk -t2 -c64 -d${warm}s -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # warm-up, not measured"
-  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, a0, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets a as a0 b c1 c2 d djwt"
+  cmd "BENCH_BODY=bench/invoke/help-refresh.json [BENCH_TOKEN=\$R/issuer/token.txt for a, a0, djwt] wrk -t{1 for 1 conn., else 2} -c{$(IFS=,; echo "${conns_list[*]}")} -d${DURATION}s --timeout 10s --latency -s bench/invoke/post.lua http://127.0.0.1:PORT/api/messages   # ${ROUNDS} rounds × targets ${targets[*]}"
 
   log "measuring: $ROUNDS round(s) × ${#targets[@]} targets × ${#conns_list[@]} connection counts × ${DURATION} s"
   for round in $(seq 1 "$ROUNDS"); do

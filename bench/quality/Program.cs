@@ -11,6 +11,7 @@ using CrisisBot.Features.HotTopics.Topics;
 
 // Usage:
 //   dotnet run --project bench/quality -c Release                 quality + throughput report (markdown on stdout)
+//   dotnet run --project bench/quality -c Release -- --smoke      the same on a small set (5 days, 4 spikes; bench/run.sh --smoke)
 //   dotnet run --project bench/quality -c Release -- demo <file>  write the demo crisis (fixed seed) as NDJSON
 //   dotnet run --project bench/quality -c Release -- dataset <file>  write the labelled evaluation set as NDJSON
 var inv = CultureInfo.InvariantCulture;
@@ -18,8 +19,11 @@ var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 // Spikes peak at 50–150 posts/hour per topic (a crisis flood: about 5–15× a topic's daytime rate). `--weak` uses
 // 25–60/hour (2–5×) to show where detection gets slow.
 var weak = args.Contains("--weak");
-var evalSettings = new EvalSetGenerator.Settings(start, Days: 14, PostsPerDay: 1500, NoiseShare: 0.15, Spikes: 14,
-    MinPeakPerHour: weak ? 25 : 50, MaxPeakPerHour: weak ? 60 : 150, QuietDays: 2);
+// `--smoke` (bench/run.sh --smoke: the harness must run, the figures do not count): a 5-day set at 600 posts/day with
+// 4 spikes, about a tenth of the posts, so the report is produced in a few seconds.
+var smoke = args.Contains("--smoke");
+var evalSettings = new EvalSetGenerator.Settings(start, Days: smoke ? 5 : 14, PostsPerDay: smoke ? 600 : 1500, NoiseShare: 0.15,
+    Spikes: smoke ? 4 : 14, MinPeakPerHour: weak ? 25 : 50, MaxPeakPerHour: weak ? 60 : 150, QuietDays: 2);
 
 if (args.Length >= 2 && args[0] == "demo")
 {

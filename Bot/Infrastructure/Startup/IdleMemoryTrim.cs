@@ -20,7 +20,7 @@ public sealed class MemoryOptions
 /// Gives memory back when the bot goes quiet. Between bursts (a crisis comes in waves) the garbage collector keeps the
 /// memory a burst needed committed, so the process stays at its burst size while idle. Like the JVM's periodic collection
 /// for idle applications, this runs one blocking, compacting, aggressive collection (<see cref="GCCollectionMode.Aggressive"/>:
-/// it also decommits the free regions) once no request has arrived for <see cref="MemoryOptions.IdleTrimAfter"/>, and
+/// it also decommits the free regions), then hands the C library's free heap memory back (<see cref="NativeHeapTrim"/>), once no request has arrived for <see cref="MemoryOptions.IdleTrimAfter"/>, and
 /// then not again until after the next request. With the bot's small live heap (15–20 MB) it takes milliseconds; a request
 /// that arrives during it waits that long. Background polls (outbox, scheduler) do not count as activity: they allocate
 /// little and would otherwise keep an idle bot from ever trimming.
@@ -55,6 +55,7 @@ public sealed class IdleMemoryTrim(TimeProvider time, IOptions<MemoryOptions> op
         var before = Environment.WorkingSet;
         var started = time.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeapTrim.TryTrim();
         Trims++;
         StartupLog.IdleTrim(logger, requests, before / 1_048_576.0, Environment.WorkingSet / 1_048_576.0, time.GetElapsedTime(started).TotalMilliseconds);
         return true;

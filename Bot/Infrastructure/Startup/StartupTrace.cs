@@ -14,7 +14,6 @@ public sealed class StartupTrace
     private readonly long _mainTimestamp;
     private readonly TimeSpan _beforeMain;
     private readonly List<(string Phase, TimeSpan At, TimeSpan Cpu)> _marks = [];
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _reported;
 
     private StartupTrace(long mainTimestamp, TimeSpan beforeMain)
@@ -108,10 +107,6 @@ public sealed class StartupTrace
         return text.ToString();
     }
 
-    /// <summary>Completes when <see cref="MarkReady"/> has run (the first healthy <c>/healthz</c>): background work that
-    /// should not compete with the start waits for it.</summary>
-    public Task WhenReady => _ready.Task;
-
     /// <summary>True once <see cref="MarkReady"/> has logged the trace.</summary>
     public bool IsReported => Volatile.Read(ref _reported) != 0;
 
@@ -127,7 +122,6 @@ public sealed class StartupTrace
 
         Mark(phase);
         StartupLog.Ready(logger, Describe());
-        _ready.TrySetResult();
         return true;
     }
 }

@@ -2,8 +2,7 @@ using CrisisBot.Features.Channels;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Startup;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Hosting;
 using static CrisisBot.Tests.Features.HotTopics.Cards.TopicBatches;
 using H = CrisisBot.Tests.Features.HotTopics.Cards.TopicCardsTestHost;
 
@@ -40,24 +39,29 @@ public sealed class TopicCardWarmupTests
     }
 
     [Fact]
-    public async Task ExecuteAsync_WaitsForTheFirstHealthyHealthz_ThenWarmsUpOnce()
+    public async Task Registration_BackgroundWorker_WarmsUpOnlyOnceTheStartGateOpens()
     {
-        var trace = StartupTrace.ForTest(System.Diagnostics.Stopwatch.GetTimestamp(), TimeSpan.Zero);
-        await using var host = await H.StartAsync(
-            settings: new Dictionary<string, string?> { ["TopicCards:FlusherEnabled"] = "true" },
-            configure: s => s.AddSingleton(trace));
+        await using var host = await H.StartAsync(settings: new Dictionary<string, string?> { ["TopicCards:FlusherEnabled"] = "true" });
         try
         {
             var warmup = host.Get<TopicCardWarmup>();
-            await warmup.StartAsync(CancellationToken.None);
-            Assert.False(warmup.Completion.IsCompleted); // the fake clock stands still and /healthz has not answered yet
+            var gate = host.Get<BackgroundStartGate>();
+            // Registered like the other background workers (AddBackgroundWorker), not as a hosted service of its own.
+            var hosted = host.Get<IEnumerable<IHostedService>>().ToList();
+            Assert.DoesNotContain(hosted, s => s is TopicCardWarmup);
+            var deferred = Assert.Single(hosted.OfType<DeferredBackgroundService>(), d => d.Inner is TopicCardWarmup);
 
-            trace.MarkReady("first healthy /healthz", NullLogger.Instance);
+            await deferred.StartAsync(CancellationToken.None);
+            Assert.False(gate.IsOpen);
+            Assert.Null(warmup.ExecuteTask); // the gate is closed: nothing of the card path has run yet
+            Assert.DoesNotContain(host.Logs.Entries, e => e.EventId.Id == 5120);
+
+            Assert.True(gate.Open("test: first request answered"));
 
             Assert.NotNull(await warmup.Completion.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 5120);
+            Assert.Single(host.Logs.Entries, e => e.EventId.Id == 5120);
             Assert.Empty(await host.OutboxAsync());
-            await warmup.StopAsync(CancellationToken.None);
+            await deferred.StopAsync(CancellationToken.None);
         }
         finally
         {

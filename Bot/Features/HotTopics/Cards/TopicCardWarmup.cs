@@ -22,8 +22,9 @@ public sealed record TopicCardWarmupResult(TimeSpan Elapsed, TimeSpan Cpu, long 
 /// <summary>
 /// Runs the hot-topic card path once in the background after start, so the first real hot topic's card does not pay
 /// the JIT and EF query compilation of the whole path (measured in bench/spikecard: most of the first card's latency).
-/// Waits for the first healthy <c>/healthz</c> (<see cref="StartupTrace.WhenReady"/>; at most 30 s), so it never delays
-/// the start itself. Then, in one transaction that is rolled back: a sample hot topic goes through the publisher (card
+/// Registered with <see cref="BackgroundStart.AddBackgroundWorker"/> like the other background workers, so it runs once
+/// <see cref="BackgroundStartGate"/> opens (the first answered request, or <c>Startup:BackgroundDelay</c> after the start)
+/// and never delays the start itself. Then, in one transaction that is rolled back: a sample hot topic goes through the publisher (card
 /// row), the flusher's per-card step (targets, renderer, sender, outbox row), and the outbox worker runs a send's
 /// statements against no row. Private publisher/sender/outbox instances with their own signals and no logging are
 /// used, so no worker is woken and no log line mentions the sample. Nothing is stored, nothing is sent.
@@ -42,7 +43,6 @@ public sealed class TopicCardWarmup(
     /// <summary>The sample topic's id: far above any real topic id (ids are sequential), and never committed.</summary>
     public const int SampleTopicId = int.MaxValue - 1;
 
-    private static readonly TimeSpan MaxWaitForReady = TimeSpan.FromSeconds(30);
     private readonly TaskCompletionSource<TopicCardWarmupResult?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes after the warm-up ran (its cost), or with null when it is off, failed or was cancelled.</summary>
@@ -59,15 +59,7 @@ public sealed class TopicCardWarmup(
                 return;
             }
 
-            if (services.GetService<StartupTrace>() is { } startup)
-            {
-                await Task.WhenAny(startup.WhenReady, Task.Delay(MaxWaitForReady, time, stoppingToken));
-            }
-            else
-            {
-                await Task.Yield();
-            }
-
+            await Task.Yield(); // off the caller's thread: the host (or the start gate) is not held while it runs
             stoppingToken.ThrowIfCancellationRequested();
             var result = await WarmUpAsync(stoppingToken);
             TopicCardsLog.WarmedUp(logger, result.Elapsed.TotalMilliseconds, result.Cpu.TotalMilliseconds, result.JitMethods);

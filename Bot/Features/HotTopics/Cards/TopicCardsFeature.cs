@@ -38,7 +38,7 @@ public static class TopicCardsFeature
         services.AddSingleton<TopicCardFlusher>();
         services.AddBackgroundWorker(sp => sp.GetRequiredService<TopicCardFlusher>());
         services.AddSingleton<TopicCardWarmup>();
-        services.AddHostedService(sp => sp.GetRequiredService<TopicCardWarmup>());
+        services.AddBackgroundWorker(sp => sp.GetRequiredService<TopicCardWarmup>());
         services.AddSingleton<IExpertLoopObserver, TopicCardExpertObserver>();
         services.Replace(ServiceDescriptor.Singleton<ITopicLineage, StoredTopicLineage>());
         services.AddSingleton<TopicCardCommands>();
