@@ -207,6 +207,8 @@ public class DurableInboundTurnsTests : IAsyncLifetime
         Assert.Equal(0, runs);
         Assert.Equal(3, row.Attempts);
         Assert.Contains("process stopped during the turn", row.LastError, StringComparison.Ordinal);
+        // The dead-letter event is logged right after the row's UPDATE, so it may trail the status the test saw.
+        await WaitForLogAsync(logs, e => e.EventId.Id == 126 && e.Message.Contains(message.Id!, StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.EventId.Id == 126 && e.Message.Contains(message.Id!, StringComparison.Ordinal));
     }
 
@@ -281,6 +283,15 @@ public class DurableInboundTurnsTests : IAsyncLifetime
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
         return await db.Set<InboundTurn>().AsNoTracking().OrderBy(t => t.Id).ToListAsync();
+    }
+
+    private static async Task WaitForLogAsync(CapturingLoggerProvider logs, Func<CapturingLoggerProvider.LogEntry, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!logs.Entries.Any(match) && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
     }
 
     private static async Task<InboundTurn> WaitForStatusAsync(CrisisBotFactory factory, string activityId, InboundTurnStatus status)
