@@ -39,8 +39,8 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<FeatureChunk> _chunkPool = new();
     private readonly TokenizedText _helperTokens = new();
     private readonly FeatureVector _helperVector = new();
-    private readonly ProductRouter _helperRouter;
-    private readonly ProductRouter _prepareRouter;
+    // Rule scoring only reads the router's tables (ProductRouter.ScoreRules), so the helper thread and Prepare share one.
+    private readonly ProductRouter _rulesRouter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
@@ -68,8 +68,7 @@ public sealed class HotTopicPipeline : IDisposable
         _observers = [.. observers];
         _logger = logger;
         _options = options ?? new HotTopicOptions();
-        _helperRouter = new ProductRouter(catalog);
-        _prepareRouter = new ProductRouter(catalog);
+        _rulesRouter = new ProductRouter(catalog);
         _engine = NewEngine();
     }
 
@@ -168,7 +167,7 @@ public sealed class HotTopicPipeline : IDisposable
             var chunk = RentChunk();
             for (var i = start; i < Math.Min(posts.Count, start + InsertChunk); i++)
             {
-                chunk.Add((posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Text, tokens, vector, _prepareRouter);
+                chunk.Add((posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Text, tokens, vector, _rulesRouter);
             }
 
             chunks.Add(chunk);
@@ -394,7 +393,7 @@ public sealed class HotTopicPipeline : IDisposable
                         var chunk = RentChunk();
                         for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
                         {
-                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _helperRouter);
+                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _rulesRouter);
                         }
 
                         features.Writer.TryWrite(chunk);
