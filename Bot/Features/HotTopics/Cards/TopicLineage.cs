@@ -32,15 +32,33 @@ public sealed class StoredTopicLineage : ITopicLineage
             return result;
         }
 
-        // Only merged topics have a MergedInto: a small part of the table, read once for all keys.
-        var merged = await db.Set<StoredTopic>().AsNoTracking().Where(t => t.MergedInto != null)
-            .Select(t => new { t.Id, Into = t.MergedInto!.Value }).ToListAsync(ct);
-        if (merged.Count == 0)
+        // Read only the merge edges below the topics asked about, one level per query (index on MergedInto), never the
+        // whole table's merges: this runs for every card flush and every ask/join.
+        var edges = new List<(int Id, int Into)>();
+        var reached = new HashSet<int>(roots.Select(r => r.Id));
+        var frontier = reached.ToList();
+        while (frontier.Count > 0)
+        {
+            var level = await db.Set<StoredTopic>().AsNoTracking()
+                .Where(t => t.MergedInto != null && frontier.Contains(t.MergedInto.Value))
+                .Select(t => new { t.Id, Into = t.MergedInto!.Value }).ToListAsync(ct);
+            frontier = [];
+            foreach (var edge in level)
+            {
+                edges.Add((edge.Id, edge.Into));
+                if (reached.Add(edge.Id))
+                {
+                    frontier.Add(edge.Id);
+                }
+            }
+        }
+
+        if (edges.Count == 0)
         {
             return result;
         }
 
-        var children = merged.ToLookup(m => m.Into, m => m.Id);
+        var children = edges.OrderBy(e => e.Id).ToLookup(e => e.Into, e => e.Id);
         foreach (var (key, _, id) in roots)
         {
             var seen = new HashSet<int> { id };

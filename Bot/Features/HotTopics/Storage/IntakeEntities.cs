@@ -126,6 +126,10 @@ internal sealed class StoredTopicConfiguration : IEntityTypeConfiguration<Stored
         builder.Property(t => t.Title).HasMaxLength(512).IsRequired();
         builder.Property(t => t.Product).HasMaxLength(64).IsRequired();
         builder.HasIndex(t => new { t.Product, t.State });
+
+        // Merge lookups walk from a survivor to the topics merged into it (the expert loop's ITopicLineage, on every card
+        // flush): only merged topics are indexed.
+        builder.HasIndex(t => t.MergedInto).HasFilter("\"MergedInto\" IS NOT NULL");
     }
 }
 

@@ -12,7 +12,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
     public partial class PostgresCrisisDbContextModel
     {
         private PostgresCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9d6879ec-8eed-4a5d-beed-91ca31bb56cc"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("2f4a3271-6b67-4a99-a347-9ca11aa9cff4"), entityTypeCount: 36)
         {
         }
 

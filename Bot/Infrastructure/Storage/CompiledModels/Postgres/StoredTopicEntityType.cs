@@ -23,7 +23,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
                 typeof(StoredTopic),
                 baseEntityType,
                 propertyCount: 13,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -136,6 +136,10 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Postgres
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { mergedInto });
+            index.AddAnnotation("Relational:Filter", "\"MergedInto\" IS NOT NULL");
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { product, state });
 
             return runtimeEntityType;

@@ -11,7 +11,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
     public partial class SqliteCrisisDbContextModel
     {
         private SqliteCrisisDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b6332d5f-5d3f-4a86-9f7b-e25c261bad36"), entityTypeCount: 36)
+            : base(skipDetectChanges: false, modelId: new Guid("5d3d3567-5baf-4fbf-8d23-b0d653edbee2"), entityTypeCount: 36)
         {
         }
 

@@ -22,7 +22,7 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
                 typeof(StoredTopic),
                 baseEntityType,
                 propertyCount: 13,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -122,6 +122,10 @@ namespace CrisisBot.Infrastructure.Storage.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { mergedInto });
+            index.AddAnnotation("Relational:Filter", "\"MergedInto\" IS NOT NULL");
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { product, state });
 
             return runtimeEntityType;

@@ -1534,6 +1534,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MergedInto")
+                        .HasFilter("\"MergedInto\" IS NOT NULL");
+
                     b.HasIndex("Product", "State");
 
                     b.ToTable("HotTopics", (string)null);

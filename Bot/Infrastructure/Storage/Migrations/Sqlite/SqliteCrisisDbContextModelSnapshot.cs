@@ -1490,6 +1490,9 @@ namespace CrisisBot.Infrastructure.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MergedInto")
+                        .HasFilter("\"MergedInto\" IS NOT NULL");
+
                     b.HasIndex("Product", "State");
 
                     b.ToTable("HotTopics", (string)null);
