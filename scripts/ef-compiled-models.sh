@@ -2,6 +2,7 @@
 # Regenerates the EF Core compiled models of both providers (Bot/Infrastructure/Storage/CompiledModels/{Sqlite,Postgres}).
 # Run it after changing an entity or an IEntityTypeConfiguration (and after merging a branch that did), together with
 # the migrations (Bot/Infrastructure/Storage/Migrations/README.md). Bot.Tests CompiledModelTests fails until it has run.
+# It also regenerates the SQLite fresh-database script (scripts/ef-sqlite-script.sh).
 # The old models are deleted first, so the project builds even when they no longer match the entities; EF Core then
 # builds the model from OnModelCreating (the design-time factories never open a database). Takes a few minutes.
 set -euo pipefail
@@ -18,4 +19,5 @@ for provider in Sqlite Postgres; do
     --output-dir "Infrastructure/Storage/CompiledModels/$provider" \
     --namespace "CrisisBot.Infrastructure.Storage.CompiledModels.$provider"
 done
-echo "== done: review and commit Bot/Infrastructure/Storage/CompiledModels"
+bash "$ROOT/scripts/ef-sqlite-script.sh"
+echo "== done: review and commit Bot/Infrastructure/Storage/CompiledModels and Migrations/Sqlite/FreshDatabase.sql"

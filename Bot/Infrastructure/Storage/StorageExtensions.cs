@@ -124,7 +124,16 @@ public static class StorageExtensions
             // pending, and a process killed while holding it (kill -9 during startup) leaves the row behind: every later
             // start then waits for it forever. So: take the lock only when a migration is pending, and clear a lock row
             // older than SqliteStaleMigrationLock first (SQLite is single-instance; migrations take well under that).
-            pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            // A new, empty file gets the whole schema from the script generated from the migrations (SqliteFreshSchema):
+            // MigrateAsync would build every migration's model to produce the same SQL.
+            var known = db.Database.GetMigrations().ToList();
+            var created = await CreateFreshSqliteSchemaAsync(db, known, ct);
+            if (created.Count > 0)
+            {
+                StorageLog.CreatedFromScript(logger, created.Count);
+            }
+
+            pending = created.Count == known.Count ? [] : (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count > 0)
             {
                 var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -136,6 +145,19 @@ public static class StorageExtensions
         if (pending.Count > 0)
         {
             StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> CreateFreshSqliteSchemaAsync(CrisisDbContext db, List<string> known, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await SqliteFreshSchema.TryCreateAsync(db.Database.GetDbConnection(), SqliteFreshSchema.Script, known, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -15,6 +15,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 564, Level = LogLevel.Warning, Message = "Storage: removed a stale SQLite migration lock taken at {TakenAt} (a process was killed while migrating)")]
     public static partial void StaleMigrationLock(ILogger logger, string takenAt);
 
+    [LoggerMessage(EventId = 565, Level = LogLevel.Information, Message = "Storage: created the schema of a new SQLite database from the migrations' script ({Count} migrations)")]
+    public static partial void CreatedFromScript(ILogger logger, int count);
+
     [LoggerMessage(EventId = 563, Level = LogLevel.Information, Message = "Storage: SQLite journal mode is {JournalMode}")]
     public static partial void JournalMode(ILogger logger, string journalMode);
 }
