@@ -33,6 +33,9 @@ public sealed record StandDownReportCardInput(
     /// <summary>Spike alarms raised in the crisis window, when known.</summary>
     public int? Alarms { get; init; }
 
+    /// <summary>Which posts the volumes count (e.g. the crisis export's rule), shown under the figures when volumes are recorded.</summary>
+    public string? VolumesNote { get; init; }
+
     /// <summary>False when no post data exists for the window: posts and topics show "not recorded" instead of numbers.</summary>
     public bool VolumesRecorded { get; init; } = true;
 
@@ -98,6 +101,10 @@ public static class StandDownReportCard
             Para("**Why:** " + Safe(input.Reason, Scaled(CardParts.Sentence, scale))),
             Facts(Figures(input)),
         };
+        if (input.VolumesRecorded && !string.IsNullOrWhiteSpace(input.VolumesNote))
+        {
+            body.Add(Subtle(Safe(input.VolumesNote, Scaled(CardParts.Sentence, scale))));
+        }
 
         var timeline = input.Timeline.TakeLast(ScaledCount(MaxTimeline, scale, 0)).ToArray();
         if (timeline.Length > 0)

@@ -26,7 +26,7 @@ static int Usage()
           issuer    --port P --out DIR --app-id GUID --tenant GUID
           check     --url URL[,URL…] --body FILE --card FILE [--token FILE [--token-urls URL,…]]
           coldstart --bot-dll FILE --port P --body FILE --runs N --out FILE [--warmup N] [--idle-seconds S] [--env K=V,K=V]
-          report    --results DIR [--smoke]
+          report    --results DIR [--smoke --targets KEY,KEY…]
           gcprobe   --pid PID [--seconds S] [--label NAME] [--requests-from WRK_OUTPUT] [--out FILE]
         """);
     return 2;

@@ -26,12 +26,6 @@ internal static class Report
         ("am", "(a-msg) = (a) posting a channel message activity instead (stored before the 200; not an issue-8 target)"),
     ];
 
-    /// <summary>
-    /// The targets <c>bench/run.sh --smoke</c> measures (and the smoke check requires): (as), (a0) and (c1) are the same
-    /// servers as (a) and (c2) with another setting, left out of the smoke run to keep it short.
-    /// </summary>
-    public static readonly string[] SmokeTargets = ["a", "b", "c2", "d", "djwt", "am"];
-
     /// <summary>Pairs compared round by round: numerator, denominator, what it shows, target (minimum ratio) if any.</summary>
     private static readonly (string Num, string Den, string Meaning, double? Target)[] Ratios =
     [
@@ -59,17 +53,34 @@ internal static class Report
         var cold = ReadJsonLines(Path.Combine(dir, "coldstart.jsonl")).Select(ColdRun.From).ToList();
         if (options.Flag("--smoke"))
         {
-            return SmokeCheck(invoke, cold);
+            return SmokeCheck(invoke, cold, SmokeTargets(options.Required("--targets")));
         }
 
         Console.Write(Render(dir, invoke, cold));
         return 0;
     }
 
-    private static int SmokeCheck(List<InvokeRun> invoke, List<ColdRun> cold)
+    /// <summary>
+    /// The targets the smoke run measured, as <c>bench/run.sh</c> passes them (<c>--targets a,b,…</c>, its
+    /// <c>SMOKE_TARGETS</c>): the one list of smoke targets. Unknown keys are a usage error.
+    /// </summary>
+    internal static string[] SmokeTargets(string list)
+    {
+        var keys = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = keys.Where(k => !Targets.Any(t => t.Key == k)).ToList();
+        if (keys.Length == 0 || unknown.Count > 0)
+        {
+            throw new UsageException($"--targets: give a comma-separated list of {string.Join(", ", Targets.Select(t => t.Key))}" +
+                                     (unknown.Count > 0 ? $" (unknown: {string.Join(", ", unknown)})" : ""));
+        }
+
+        return keys;
+    }
+
+    private static int SmokeCheck(List<InvokeRun> invoke, List<ColdRun> cold, string[] smokeTargets)
     {
         var problems = new List<string>();
-        foreach (var (key, label) in Targets.Where(t => SmokeTargets.Contains(t.Key)))
+        foreach (var (key, label) in Targets.Where(t => smokeTargets.Contains(t.Key)))
         {
             var runs = invoke.Where(r => r.Target == key).ToList();
             // A non-2xx answer means the target is broken; a socket error or timeout can be load on a shared machine

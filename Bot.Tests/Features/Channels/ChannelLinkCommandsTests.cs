@@ -9,24 +9,13 @@ using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Features.Channels;
 
-public class ChannelLinkCommandsTests : IAsyncLifetime
+public class ChannelLinkCommandsTests : StorageProviderTests
 {
     private ChannelsTestHost _host = null!;
     private RouteTable _routes = null!;
 
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
+    protected override async Task StartAsync()
     {
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-
         // Admins: Alice by object id (upper-case in config), Carol by UPN.
         _host = await ChannelsTestHost.StartWithAsync(Postgres, AliceAad.ToUpperInvariant(), ChannelsTestHost.AdminUpn);
         _host.Connector.TeamChannels.AddRange(
@@ -39,14 +28,7 @@ public class ChannelLinkCommandsTests : IAsyncLifetime
         _routes = _host.Routes();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
+    protected override async Task StopAsync() => await _host.DisposeAsync();
 
     private async Task RunAsync(Activity activity, string command)
     {
@@ -300,6 +282,37 @@ public class ChannelLinkCommandsTests : IAsyncLifetime
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(ContentTypes.AdaptiveCard, response.Type);
         Assert.Contains("Ops Team › Alerts", CardText.Of(response.Value), StringComparison.Ordinal);
+    }
+
+    [StorageFact]
+    public async Task LinkAsync_ConcurrentLinksOfOneKey_NoErrorAppliedInTurnLastWriterWins()
+    {
+        var key = new ChannelBindingKey(ChannelRole.Approvers, "");
+        var actor = new ChannelActor(AliceAad, "Alice");
+        var targets = Enumerable.Range(0, 6)
+            .Select(i => new ChannelTarget($"19:race-{i}@thread.tacv2", $"Race {i}", TeamId, "Ops Team", "https://smba.trafficmanager.net/emea/", TenantId))
+            .ToList();
+
+        _host.Logs.Entries.Clear(); // what the start logged (EF's first migrations-history query on a new PostgreSQL database)
+        var results = await Task.WhenAll(targets.Select(t => Task.Run(() => _host.Store.LinkAsync(key, t, actor))));
+
+        // Exactly one inserted the key; every other link moved it (none failed, none was lost).
+        Assert.Single(results, r => r.PreviousTarget is null);
+        Assert.All(results, r => Assert.False(r.AlreadyLinkedHere));
+        var audit = (await _host.Store.GetAuditAsync()).Where(e => e.Subject == key.Subject).OrderBy(e => e.Id).ToList();
+        Assert.Equal(["channel.link", .. Enumerable.Repeat("channel.relink", 5)], audit.Select(e => e.Action));
+
+        // Applied one after the other: each move names the channel the one before it linked; the last one wins.
+        var linked = audit.Select(e => targets.Single(t => e.Details!.StartsWith($"to channel {t.ChannelName} ({t.ChannelId})", StringComparison.Ordinal))).ToList();
+        for (var i = 1; i < audit.Count; i++)
+        {
+            Assert.Contains($"previously channel {linked[i - 1].ChannelName} ({linked[i - 1].ChannelId})", audit[i].Details, StringComparison.Ordinal);
+        }
+
+        var binding = Assert.Single(await _host.Store.GetBindingsAsync());
+        Assert.Equal(linked[^1].ChannelId, binding.ChannelId);
+        var errors = _host.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(e => $"{e.Category}: {e.Message}").ToList();
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
 
     [StorageFact]

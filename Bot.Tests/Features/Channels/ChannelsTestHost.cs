@@ -5,6 +5,7 @@ using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Connector;
 using CrisisBot.Protocol.Routing;
 using CrisisBot.Tests.Infrastructure;
+using CrisisBot.Tests.Protocol.Connector;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +26,9 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private bool _workerStarted;
 
-    private ChannelsTestHost(ServiceProvider services, string directory, string? postgres, RecordingConnectorClient connector, MemberDirectoryConnector members)
+    private ChannelsTestHost(ServiceProvider services, string directory, string? postgres, RecordingConnectorClient connector, MemberDirectoryConnector members, CapturingLoggerProvider logs)
     {
+        Logs = logs;
         Postgres = postgres;
         _services = services;
         DataDirectory = directory;
@@ -35,6 +37,9 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Every warning and error logged by the host (EF Core included).</summary>
+    public CapturingLoggerProvider Logs { get; }
 
     /// <summary>The PostgreSQL connection string when the host runs on PostgreSQL; null on SQLite.</summary>
     public string? Postgres { get; }
@@ -85,8 +90,9 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var connector = new RecordingConnectorClient();
         var members = new MemberDirectoryConnector(connector);
+        var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection()
-            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning))
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(logs))
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
             .AddSingleton<IConnectorClient>(members)
@@ -96,7 +102,7 @@ internal sealed class ChannelsTestHost : IAsyncDisposable
             .AddChannelsFeature(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await services.MigrateStorageAsync();
-        return new ChannelsTestHost(services, directory, postgres, connector, members);
+        return new ChannelsTestHost(services, directory, postgres, connector, members, logs);
     }
 
     public T Get<T>()

@@ -7,23 +7,12 @@ using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Features.Channels;
 
-public class InstallTrackerTests : IAsyncLifetime
+public class InstallTrackerTests : StorageProviderTests
 {
     private ChannelsTestHost _host = null!;
 
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
+    protected override async Task StartAsync()
     {
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-
         _host = await ChannelsTestHost.StartWithAsync(Postgres);
         _host.Connector.TeamChannels.AddRange(
         [
@@ -32,14 +21,7 @@ public class InstallTrackerTests : IAsyncLifetime
         ]);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
+    protected override async Task StopAsync() => await _host.DisposeAsync();
 
     private Task InstallAsync(Activity activity) =>
         _host.Routes().Activities[activity.Type!](_host.Turn(activity), CancellationToken.None);

@@ -11,14 +11,8 @@ using CrisisBot.Tests.Infrastructure.Storage;
 
 namespace CrisisBot.Tests.Features.Crisis;
 
-public class CrisisLifecycleTests : IAsyncLifetime
+public class CrisisLifecycleTests : StorageProviderTests
 {
-    protected virtual string? Postgres => null;
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
-
     private Task<CrisisTestHost> StartHostAsync(FakeGraphServer? graph = null, string? directory = null, DateTimeOffset? now = null) =>
         CrisisTestHost.StartAsync(graph, directory, now, postgres: Postgres);
 
@@ -410,19 +404,5 @@ public class CrisisLifecycleTests : IAsyncLifetime
 [PostgresTests]
 public sealed class CrisisLifecyclePostgresTests : CrisisLifecycleTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }

@@ -21,18 +21,14 @@ namespace CrisisBot.Tests.Features.DutyOfCare;
 /// Duty of care on the expert-loop host: agents work on topics by asking/joining/using answers, abusive posts arriving in
 /// those topics are exposures, N within M minutes sends one private break prompt per cooldown. SQLite and PostgreSQL.
 /// </summary>
-public class DutyOfCareTests : IAsyncLifetime
+public class DutyOfCareTests : StorageProviderTests
 {
     private const int Topic = 7;
     private const int OtherTopic = 8;
     private ExpertTestHost _host = null!;
     private int _posts;
 
-    protected virtual string? Postgres => null;
-
-    public virtual Task InitializeAsync() => Task.CompletedTask;
-
-    public virtual async Task DisposeAsync()
+    protected override async Task StopAsync()
     {
         if (_host is not null)
         {
@@ -355,19 +351,5 @@ public class DutyOfCareTests : IAsyncLifetime
 [PostgresTests]
 public sealed class DutyOfCarePostgresTests : DutyOfCareTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }

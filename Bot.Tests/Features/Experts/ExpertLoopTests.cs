@@ -6,23 +6,22 @@ using CrisisBot.Protocol.Routing;
 using CrisisBot.Tests.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
 
 namespace CrisisBot.Tests.Features.Experts;
 
 /// <summary>The whole expert loop against the recording Connector, on SQLite (and PostgreSQL in the subclass).</summary>
-public class ExpertLoopTests : IAsyncLifetime
+public class ExpertLoopTests : StorageProviderTests
 {
     private const string Question = "Are strike cancellations covered by travel insurance bought before the strike?";
     private ExpertTestHost _host = null!;
 
-    protected virtual string? Postgres => null;
-
     private readonly RecordingObserver _observer = new();
 
-    public virtual async Task InitializeAsync() => _host = await StartAsync(Postgres, s => s.AddSingleton<IExpertLoopObserver>(_observer));
+    protected override async Task StartAsync() => _host = await ExpertTestHost.StartAsync(Postgres, s => s.AddSingleton<IExpertLoopObserver>(_observer));
 
-    public virtual async Task DisposeAsync()
+    protected override async Task StopAsync()
     {
         await _host.DisposeAsync();
         DeleteDirectory(_host.DataDirectory);
@@ -569,6 +568,67 @@ public class ExpertLoopTests : IAsyncLifetime
         Assert.True(_observer.Changes[2].Change.AddToFaq);
     }
 
+    [StorageFact]
+    public async Task JoinFromTopic_OwnAndAbsorbedQuestions_CardAndAskJoinTheSameOwnFirstThenOldestAbsorbed()
+    {
+        var lineage = new MapLineage();
+        var directory = _host.DataDirectory;
+        await _host.DisposeAsync();
+        _host = await StartOnAsync(directory, Postgres, s => s.Replace(ServiceDescriptor.Singleton<ITopicLineage>(lineage)), link: false);
+        async Task<long> AskOnAsync(TestUser user, string topic, string text)
+        {
+            var answer = await _host.InvokeAsync(user, CardVerbs.QuestionAsk, new AskQuestionData(topic, topic),
+                Inputs((InputIds.Product, "travel-insurance"), (InputIds.Question, text)), AgentsThread);
+            Assert.Contains("went to the Travel Insurance experts", Message(answer), StringComparison.Ordinal);
+            await using var db = await _host.DbAsync();
+            return await db.Set<ExpertQuestion>().Where(q => q.TopicId == topic).Select(q => q.Id).SingleAsync();
+        }
+
+        async Task<long[]> JoinedAsync(TestUser user)
+        {
+            await using var db = await _host.DbAsync();
+            return [.. await db.Set<QuestionWaiter>().Where(w => w.UserId == user.Id).OrderBy(w => w.QuestionId).Select(w => w.QuestionId).ToListAsync()];
+        }
+
+        var oldestAbsorbed = await AskOnAsync(Bob, "topic-2", "Are hotel nights refunded when the airport closes?");
+        var laterAbsorbed = await AskOnAsync(Bob, "topic-5", "Which documents prove a strike cancellation for a claim?");
+        var own = await AskOnAsync(Bob, "topic-9", "Do we cover taxis to another airport during the strike?");
+
+        // Then merges: topic-9 absorbed topic-5 then topic-2 (lineage order); topic-8 absorbed the same two and has no question of its own.
+        lineage.Absorbed["topic-9"] = ["topic-9", "topic-5", "topic-2"];
+        lineage.Absorbed["topic-8"] = ["topic-8", "topic-5", "topic-2"];
+
+        // The topic's own question first, from the card and from an ask on the topic alike.
+        Assert.Contains("joined", Message(await _host.InvokeAsync(Frank, CardVerbs.TopicAskExpert, new AskExpertData("topic-9"), conversationId: AgentsThread)), StringComparison.Ordinal);
+        await _host.InvokeAsync(Dave, CardVerbs.QuestionAsk, new AskQuestionData("topic-9", "Strike"),
+            Inputs((InputIds.Product, "travel-insurance"), (InputIds.Question, "Anything else customers should know about the walkout?")), AgentsThread);
+        Assert.Equal([own], await JoinedAsync(Frank));
+        Assert.Equal([own], await JoinedAsync(Dave));
+
+        // No own question: the oldest absorbed one (not the first in lineage order), again from both paths.
+        Assert.Contains("joined", Message(await _host.InvokeAsync(Erin, CardVerbs.TopicAskExpert, new AskExpertData("topic-8"), conversationId: AgentsThread)), StringComparison.Ordinal);
+        await _host.InvokeAsync(Mallory, CardVerbs.QuestionAsk, new AskQuestionData("topic-8", "Strike"),
+            Inputs((InputIds.Product, "travel-insurance"), (InputIds.Question, "What should agents say about the picket lines?")), AgentsThread);
+        Assert.Equal([oldestAbsorbed], await JoinedAsync(Erin));
+        Assert.Equal([oldestAbsorbed], await JoinedAsync(Mallory));
+        Assert.NotEqual(oldestAbsorbed, laterAbsorbed);
+    }
+
+    private sealed class MapLineage : ITopicLineage
+    {
+        public Dictionary<string, string[]> Absorbed { get; } = [];
+
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAbsorbedAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, IReadOnlyCollection<string> topicKeys, CancellationToken ct)
+        {
+            IReadOnlyDictionary<string, IReadOnlyList<string>> map = topicKeys.Distinct(StringComparer.Ordinal)
+                .ToDictionary(k => k, k => (IReadOnlyList<string>)(Absorbed.TryGetValue(k, out var keys) ? keys : [k]), StringComparer.Ordinal);
+            return Task.FromResult(map);
+        }
+
+        public Task<string> GetSurvivorAsync(CrisisBot.Infrastructure.Storage.CrisisDbContext db, string topicKey, CancellationToken ct) =>
+            Task.FromResult(Absorbed.FirstOrDefault(a => a.Value.Skip(1).Contains(topicKey)).Key ?? topicKey);
+    }
+
     private sealed class RecordingObserver : IExpertLoopObserver
     {
         public List<(ExpertLoopChange Change, bool InTransaction)> Changes { get; } = [];
@@ -636,19 +696,5 @@ public class ExpertLoopTests : IAsyncLifetime
 [PostgresTests]
 public sealed class ExpertLoopPostgresTests : ExpertLoopTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }

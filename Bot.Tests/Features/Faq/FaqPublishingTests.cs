@@ -12,17 +12,15 @@ using static CrisisBot.Tests.Features.Faq.FaqTestHost;
 namespace CrisisBot.Tests.Features.Faq;
 
 /// <summary>Versioning and publishing through the real expert loop and scheduler, on SQLite (and PostgreSQL in the subclass).</summary>
-public class FaqPublishingTests : IAsyncLifetime
+public class FaqPublishingTests : StorageProviderTests
 {
     private const string ParcelsQuestion = "Why are parcels late this week?";
     private const string ParcelsReply = "Deliveries are running a day late after the storm closed two hubs.";
     private ExpertTestHost _host = null!;
 
-    protected virtual string? Postgres => null;
+    protected override async Task StartAsync() => _host = await FaqTestHost.StartAsync(Postgres);
 
-    public virtual async Task InitializeAsync() => _host = await FaqTestHost.StartAsync(Postgres);
-
-    public virtual async Task DisposeAsync()
+    protected override async Task StopAsync()
     {
         await _host.DisposeAsync();
         DeleteDirectory(_host.DataDirectory);
@@ -230,19 +228,5 @@ public class FaqPublishingTests : IAsyncLifetime
 [PostgresTests]
 public sealed class FaqPublishingPostgresTests : FaqPublishingTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }

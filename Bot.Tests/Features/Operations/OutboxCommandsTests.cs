@@ -12,36 +12,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrisisBot.Tests.Features.Operations;
 
 /// <summary>The admin <c>outbox</c> command and <c>/healthz</c> degradation, through POST /api/messages in local mode.</summary>
-public class OutboxCommandsTests : IAsyncLifetime
+public class OutboxCommandsTests : StorageProviderTests
 {
     private const string AdminAad = "AAAAAAAA-0000-0000-0000-00000000000A";
     private const string OtherAad = "BBBBBBBB-0000-0000-0000-00000000000B";
     private CrisisBotFactory _factory = null!;
 
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
+    protected override Task StartAsync()
     {
         _factory = CrisisBotFactory.LocalMode().WithSetting("Bot:Admins:0", AdminAad);
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-            _factory.WithSetting("Storage:Provider", "Postgres").WithSetting("ConnectionStrings:Postgres", Postgres);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
         if (Postgres is not null)
         {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
+            _factory.WithSetting("Storage:Provider", "Postgres").WithSetting("ConnectionStrings:Postgres", Postgres);
         }
+
+        return Task.CompletedTask;
     }
+
+    protected override async Task StopAsync() => await _factory.DisposeAsync();
 
     private static Activity From(string text, string aad) => ActivityBuilder.Personal(text).WithFrom("29:" + aad, "Someone", aad).Build();
 

@@ -28,7 +28,7 @@ public sealed class CrisisActivityFromStorageTests
         }
 
         var source = host.Get<ICrisisActivitySource>();
-        var volumes = await source.GetVolumesAsync(Now.AddHours(-24), Now, ["travel-insurance"]);
+        var volumes = await source.GetVolumesAsync(new CrisisPeriod(Now.AddHours(-24), Now), ["travel-insurance"]);
         var questions = await source.GetQuestionsAsync(Now.AddHours(-24), Now, ["travel-insurance"]);
 
         // Topic 1 and topic 3 (merged into 1): 8 posts, one topic; busiest hours −2…−1 h and −1…0 h with 2 each; one alarm.
@@ -41,7 +41,7 @@ public sealed class CrisisActivityFromStorageTests
         Assert.Equal(TimeSpan.FromMinutes(105), questions.Timings.FirstResponseMedian);
 
         // All products: 12 posts in 3 topics (triage has none), 2 alarms.
-        Assert.Equal(new CrisisVolumes(12, 2, 2, 2), await source.GetVolumesAsync(Now.AddHours(-24), Now, []));
+        Assert.Equal(new CrisisVolumes(12, 2, 2, 2), await source.GetVolumesAsync(new CrisisPeriod(Now.AddHours(-24), Now), []));
     }
 
     [Fact]
@@ -55,9 +55,9 @@ public sealed class CrisisActivityFromStorageTests
 
         var source = host.Get<ICrisisActivitySource>();
 
-        Assert.Null(await source.GetVolumesAsync(Now, Now.AddHours(5), []));
+        Assert.Null(await source.GetVolumesAsync(new CrisisPeriod(Now, Now.AddHours(5)), []));
         Assert.Null(await source.GetQuestionsAsync(Now.AddDays(-60), Now.AddDays(-50), []));
-        Assert.Null(await source.GetVolumesAsync(Now.AddHours(-24), Now, ["credit-card"]));
+        Assert.Null(await source.GetVolumesAsync(new CrisisPeriod(Now.AddHours(-24), Now), ["credit-card"]));
     }
 
     [Fact]

@@ -14,15 +14,13 @@ using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
 namespace CrisisBot.Tests.Features.Summaries;
 
 /// <summary>Summaries:Retention: old summaries and their acknowledgements go, crisis-window summaries stay (SQLite and PostgreSQL).</summary>
-public class SummaryRetentionTests : IAsyncLifetime
+public class SummaryRetentionTests : StorageProviderTests
 {
     private ExpertTestHost _host = null!;
 
-    protected virtual string? Postgres => null;
+    protected override async Task StartAsync() => _host = await ExpertTestHost.StartAsync(Postgres);
 
-    public virtual async Task InitializeAsync() => _host = await ExpertTestHost.StartAsync(Postgres);
-
-    public virtual async Task DisposeAsync()
+    protected override async Task StopAsync()
     {
         await _host.DisposeAsync();
         DeleteDirectory(_host.DataDirectory);
@@ -125,21 +123,7 @@ public class SummaryRetentionTests : IAsyncLifetime
 [PostgresTests]
 public sealed class SummaryRetentionPostgresTests : SummaryRetentionTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }
 
 internal static class SummaryOptionsTestExtensions

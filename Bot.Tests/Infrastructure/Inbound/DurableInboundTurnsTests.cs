@@ -18,22 +18,8 @@ namespace CrisisBot.Tests.Infrastructure.Inbound;
 /// that keeps failing is dead-lettered with a log line and listed by <c>outbox</c>. On SQLite, and on PostgreSQL in the
 /// subclass below.
 /// </summary>
-public class DurableInboundTurnsTests : IAsyncLifetime
+public class DurableInboundTurnsTests : StorageProviderTests
 {
-    private readonly PerTestPostgresDatabase _postgres = new();
-
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
-    {
-        if (OnPostgres)
-        {
-            await _postgres.CreateAsync();
-        }
-    }
-
-    public Task DisposeAsync() => _postgres.DropAsync();
-
     [StorageFact]
     public async Task Post_StopRightAfterThe200_NextStartRunsTheTurnOnce()
     {
@@ -271,7 +257,7 @@ public class DurableInboundTurnsTests : IAsyncLifetime
             factory.WithSetting("Storage:DataDirectory", dataDirectory);
         }
 
-        if (OnPostgres && _postgres.ConnectionString is { } connection)
+        if (Postgres is { } connection)
         {
             factory.WithSetting("Storage:Provider", "Postgres").WithSetting("ConnectionStrings:Postgres", connection);
         }

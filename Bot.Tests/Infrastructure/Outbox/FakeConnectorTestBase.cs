@@ -7,31 +7,11 @@ namespace CrisisBot.Tests.Infrastructure.Outbox;
 /// Per-test fixture for outbox tests: a fresh fake Connector on loopback and, in the PostgreSQL variant (a subclass
 /// marked [PostgresTests] overriding <see cref="OnPostgres"/>), a database of its own.
 /// </summary>
-public abstract class FakeConnectorTestBase : IAsyncLifetime
+public abstract class FakeConnectorTestBase : StorageProviderTests
 {
     protected FakeConnectorServer Fake { get; private set; } = null!;
 
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
+    protected override async Task StartAsync() => Fake = await FakeConnectorServer.StartAsync();
 
-    /// <summary>True in the PostgreSQL variant.</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
-    {
-        Fake = await FakeConnectorServer.StartAsync();
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Fake.DisposeAsync();
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
+    protected override async Task StopAsync() => await Fake.DisposeAsync();
 }

@@ -7,30 +7,8 @@ namespace CrisisBot.Tests.Infrastructure.Outbox;
 
 /// <summary>Two workers (two service providers, as two instances would be) on one SQLite file share the rows through leases.</summary>
 [Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
-public class OutboxTwoWorkersTests : IAsyncLifetime
+public class OutboxTwoWorkersTests : StorageProviderTests
 {
-    /// <summary>The PostgreSQL variant's own database (null on SQLite).</summary>
-    protected string? Postgres { get; private set; }
-
-    /// <summary>True in the PostgreSQL variant (a subclass marked [PostgresTests]).</summary>
-    protected virtual bool OnPostgres => false;
-
-    public async Task InitializeAsync()
-    {
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-    }
-
     [StorageFact]
     public async Task TwoWorkers_OneDatabase_EveryPostSentExactlyOnce()
     {

@@ -6,33 +6,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace CrisisBot.Tests.Infrastructure.Scheduling;
 
 /// <summary>Durable timers and recurring jobs on SQLite (and, in the subclass, PostgreSQL), driven by a FakeTimeProvider.</summary>
-public class SchedulerWorkerTests : IAsyncLifetime
+public class SchedulerWorkerTests : StorageProviderTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(Start);
 
-    protected string? Postgres { get; private set; }
-
-    protected virtual bool OnPostgres => false;
-
     private static TimeZoneInfo Berlin => TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
-    public async Task InitializeAsync()
+    protected override Task StopAsync()
     {
-        if (OnPostgres)
-        {
-            Postgres = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Postgres is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(Postgres);
-        }
-
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -45,6 +28,8 @@ public class SchedulerWorkerTests : IAsyncLifetime
         {
             // best effort
         }
+
+        return Task.CompletedTask;
     }
 
     private Task<SchedulerTestHost> HostAsync(string instance = "a", IEnumerable<ITimerHandler>? handlers = null, IEnumerable<IRecurringJob>? jobs = null,

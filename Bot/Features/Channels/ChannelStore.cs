@@ -42,10 +42,11 @@ public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, Ti
     /// <c>INSERT … ON CONFLICT DO NOTHING</c> of every mapped column of <paramref name="row"/> (values converted as EF
     /// stores them: binary times on SQLite, timestamptz on PostgreSQL). True when this call inserted the row.
     /// </summary>
-    internal static async Task<bool> InsertIfAbsentAsync(CrisisDbContext db, ConversationReference row, CancellationToken ct)
+    internal static async Task<bool> InsertIfAbsentAsync<TRow>(CrisisDbContext db, TRow row, CancellationToken ct)
+        where TRow : class
     {
-        var entity = db.Model.FindEntityType(typeof(ConversationReference))
-            ?? throw new InvalidOperationException("ConversationReference is not mapped.");
+        var entity = db.Model.FindEntityType(typeof(TRow))
+            ?? throw new InvalidOperationException($"{typeof(TRow).Name} is not mapped.");
         var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var connection = db.Database.GetDbConnection();
         await using var factory = connection.CreateCommand();
@@ -174,49 +175,55 @@ public sealed class ChannelStore(IDbContextFactory<CrisisDbContext> contexts, Ti
     /// changes, <paramref name="inTransaction"/> runs on the same context before the save (e.g. to enqueue the announcement
     /// post in the outbox), so its rows commit with the binding or not at all.
     /// </summary>
+    /// <remarks>
+    /// An upsert that never hits the key: one transaction that starts with <c>INSERT … ON CONFLICT ("Role", "ProductKey")
+    /// DO NOTHING</c> (SQLite takes the write lock there, PostgreSQL waits for a concurrent insert of the key). When the
+    /// key already exists, the row is read (locked <c>FOR UPDATE</c> on PostgreSQL) and moved. So two links of the same
+    /// key at the same moment never fail or log an error: they are applied one after the other and the last one wins
+    /// (its audit entry names the first as "previously").
+    /// </remarks>
     public async Task<LinkResult> LinkAsync(
         ChannelBindingKey key, ChannelTarget target, ChannelActor actor, Action<CrisisDbContext, LinkResult>? inTransaction, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(actor);
-        for (var attempt = 1; ; attempt++)
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var binding = ChannelBinding.Create(key, target, actor, now);
+        ChannelTarget? previous = null;
+        string action;
+        if (await InsertIfAbsentAsync(db, binding, ct))
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var now = time.GetUtcNow();
-            var binding = await db.Set<ChannelBinding>().SingleOrDefaultAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
-            ChannelTarget? previous = null;
-            string action;
-            if (binding is null)
+            db.Attach(binding);
+            action = "channel.link";
+        }
+        else
+        {
+            if (db.Database.IsNpgsql())
             {
-                binding = ChannelBinding.Create(key, target, actor, now);
-                db.Add(binding);
-                action = "channel.link";
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"SELECT 1 FROM \"ChannelBindings\" WHERE \"Role\" = {key.Role.ToString()} AND \"ProductKey\" = {key.ProductKey} FOR UPDATE", ct);
             }
-            else if (string.Equals(binding.ChannelId, target.ChannelId, StringComparison.Ordinal))
+
+            binding = await db.Set<ChannelBinding>().SingleAsync(b => b.Role == key.Role && b.ProductKey == key.ProductKey, ct);
+            if (string.Equals(binding.ChannelId, target.ChannelId, StringComparison.Ordinal))
             {
                 return new LinkResult(binding, null, AlreadyLinkedHere: true);
             }
-            else
-            {
-                previous = new ChannelTarget(binding.ChannelId, binding.ChannelName, binding.TeamId, binding.TeamName, binding.ServiceUrl, binding.TenantId);
-                binding.MoveTo(target, actor, now);
-                action = "channel.relink";
-            }
 
-            var details = $"to {Describe(target)}" + (previous is null ? "" : $", previously {Describe(previous)}");
-            db.Add(AuditEntry.Create(now, action, actor.Id, actor.Name, key.Subject, details));
-            var result = new LinkResult(binding, previous, AlreadyLinkedHere: false);
-            inTransaction?.Invoke(db, result);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return result;
-            }
-            catch (DbUpdateException) when (attempt < 3 && previous is null)
-            {
-                // A concurrent link of the same key won the insert; try again as a move.
-            }
+            previous = new ChannelTarget(binding.ChannelId, binding.ChannelName, binding.TeamId, binding.TeamName, binding.ServiceUrl, binding.TenantId);
+            binding.MoveTo(target, actor, now);
+            action = "channel.relink";
         }
+
+        var details = $"to {Describe(target)}" + (previous is null ? "" : $", previously {Describe(previous)}");
+        db.Add(AuditEntry.Create(now, action, actor.Id, actor.Name, key.Subject, details));
+        var result = new LinkResult(binding, previous, AlreadyLinkedHere: false);
+        inTransaction?.Invoke(db, result);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>Removes a binding and audits it.</summary>

@@ -16,8 +16,12 @@ public sealed record CrisisQuestionStats(SummaryQuestions Questions, SummaryTimi
 /// </summary>
 public interface ICrisisActivitySource
 {
-    /// <returns>Null when no post data exists for the window.</returns>
-    Task<CrisisVolumes?> GetVolumesAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default);
+    /// <summary>
+    /// The crisis's posts, topics and alarms counted with <see cref="CrisisPostRule"/> (the crisis export's rule: posts that
+    /// arrived during the crisis or were created in its window), in <paramref name="productKeys"/> (all when empty).
+    /// </summary>
+    /// <returns>Null when no post data exists for the period.</returns>
+    Task<CrisisVolumes?> GetVolumesAsync(CrisisPeriod period, IReadOnlyList<string> productKeys, CancellationToken ct = default);
 
     /// <returns>Null when no question data exists for the window.</returns>
     Task<CrisisQuestionStats?> GetQuestionsAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default);
@@ -26,7 +30,7 @@ public interface ICrisisActivitySource
 /// <summary>The default: no post or question storage exists yet on this branch.</summary>
 public sealed class NoCrisisActivityData : ICrisisActivitySource
 {
-    public Task<CrisisVolumes?> GetVolumesAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default) =>
+    public Task<CrisisVolumes?> GetVolumesAsync(CrisisPeriod period, IReadOnlyList<string> productKeys, CancellationToken ct = default) =>
         Task.FromResult<CrisisVolumes?>(null);
 
     public Task<CrisisQuestionStats?> GetQuestionsAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default) =>

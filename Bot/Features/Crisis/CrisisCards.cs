@@ -136,6 +136,7 @@ public sealed class CrisisCards(IOptionsMonitor<CrisisOptions> options, CrisisCa
             new SummaryFaqChanges(0, 0, 0))
         {
             VolumesRecorded = volumes is not null,
+            VolumesNote = $"Counted as in the crisis export: {CrisisPostRule.Description}; peak = busiest hour (UTC) by createdAt.",
             Alarms = volumes?.Alarms,
             QuestionsRecorded = questions is not null,
             FaqRecorded = false,

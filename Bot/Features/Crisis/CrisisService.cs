@@ -438,9 +438,9 @@ public sealed class CrisisService(
 
     private async Task<CrisisReport> BuildReportAsync(CrisisDbContext db, CrisisRecord crisis, CancellationToken ct)
     {
-        var end = crisis.StoodDownAt ?? time.GetUtcNow();
-        var volumes = await activity.GetVolumesAsync(crisis.DeclaredAt, end, crisis.Products, ct);
-        var questions = await activity.GetQuestionsAsync(crisis.DeclaredAt, end, crisis.Products, ct);
+        var period = CrisisPeriod.Of(crisis, time.GetUtcNow());
+        var volumes = await activity.GetVolumesAsync(period, crisis.Products, ct);
+        var questions = await activity.GetQuestionsAsync(period.From, period.To, crisis.Products, ct);
         var (timeline, decisions) = await TimelineAsync(db, crisis, ct);
         return new CrisisReport(crisis, volumes, questions, timeline, [.. decisions.Where(d => d.IsOpen)]);
     }

@@ -5,8 +5,6 @@ using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Protocol.Activities;
 using CrisisBot.Protocol.Routing;
-using Microsoft.EntityFrameworkCore;
-using CrisisBot.Infrastructure.Storage;
 
 namespace CrisisBot.Features.Experts;
 
@@ -15,9 +13,7 @@ public sealed class ExpertHandlers(
     ExpertService experts,
     LibraryService library,
     ProductCatalog catalog,
-    IOutbox outbox,
-    ITopicLineage lineage,
-    IDbContextFactory<CrisisDbContext> contexts)
+    IOutbox outbox)
 {
     public const string AskUsage = "ask <product> <question>";
 
@@ -96,19 +92,10 @@ public sealed class ExpertHandlers(
             return InvokeResponse.Message("This card is missing its topic id.");
         }
 
-        await using (var db = await contexts.CreateDbContextAsync(ct))
+        if (await experts.FindTopicQuestionIdAsync(data.TopicId, ct) is { } open)
         {
-            // The topic's open question, else one asked on a topic merged into it (the card shows those too).
-            var topics = (await lineage.GetAbsorbedAsync(db, [data.TopicId], ct)).GetValueOrDefault(data.TopicId) ?? [data.TopicId];
-            var candidates = await db.Set<ExpertQuestion>().AsNoTracking()
-                .Where(q => q.TopicId != null && topics.Contains(q.TopicId) && (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview))
-                .OrderBy(q => q.Id).Select(q => new { q.Id, q.TopicId }).ToListAsync(ct);
-            var open = candidates.OrderBy(q => q.TopicId == data.TopicId ? 0 : 1).ThenBy(q => q.Id).Select(q => (long?)q.Id).FirstOrDefault();
-            if (open is { } id)
-            {
-                var joined = await experts.JoinAsync(turn.Activity, id, ct);
-                return InvokeResponse.Message(joined.Message);
-            }
+            var joined = await experts.JoinAsync(turn.Activity, open, ct);
+            return InvokeResponse.Message(joined.Message);
         }
 
         var activity = turn.Activity;

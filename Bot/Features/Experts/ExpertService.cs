@@ -205,27 +205,41 @@ public sealed class ExpertService(
             $"{others} other agent(s) are waiting too; you'll get the approved answer here.", question.Id);
     }
 
+    /// <summary>
+    /// The open question "Ask an expert" on <paramref name="topicId"/>'s card joins: the topic's own (oldest first), else
+    /// the oldest one asked on a topic merged into it (the card shows those too). Null when there is none.
+    /// </summary>
+    public async Task<long?> FindTopicQuestionIdAsync(string topicId, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topicId);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return (await FindTopicQuestionAsync(db, topicId, ct))?.Id;
+    }
+
+    /// <inheritdoc cref="FindTopicQuestionIdAsync"/>
+    private async Task<ExpertQuestion?> FindTopicQuestionAsync(CrisisDbContext db, string topicId, CancellationToken ct)
+    {
+        var topics = (await lineage.GetAbsorbedAsync(db, [topicId], ct)).GetValueOrDefault(topicId) ?? [topicId];
+        var open = await db.Set<ExpertQuestion>()
+            .Where(q => (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview) && q.TopicId != null && topics.Contains(q.TopicId))
+            .ToListAsync(ct);
+        return open.OrderBy(q => q.TopicId == topicId ? 0 : 1).ThenBy(q => q.Id).FirstOrDefault();
+    }
+
     private async Task<ExpertQuestion?> FindJoinableAsync(CrisisDbContext db, string productKey, string? topicId, string terms, CancellationToken ct)
     {
         // The topic's own open question, or one asked on a topic that was merged into it, is joined first.
-        var topics = string.IsNullOrWhiteSpace(topicId)
-            ? []
-            : (await lineage.GetAbsorbedAsync(db, [topicId], ct)).GetValueOrDefault(topicId) ?? [topicId];
-        var open = await db.Set<ExpertQuestion>()
-            .Where(q => (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview) &&
-                        (q.ProductKey == productKey || (q.TopicId != null && topics.Contains(q.TopicId))))
-            .OrderBy(q => q.Id)
-            .ToListAsync(ct);
-        foreach (var key in topics)
+        if (!string.IsNullOrWhiteSpace(topicId) && await FindTopicQuestionAsync(db, topicId, ct) is { } sameTopic)
         {
-            if (open.FirstOrDefault(q => q.TopicId == key) is { } sameTopic)
-            {
-                return sameTopic;
-            }
+            return sameTopic;
         }
 
         var threshold = options.CurrentValue.JoinSimilarity;
-        return open.Where(q => q.ProductKey == productKey)
+        var open = await db.Set<ExpertQuestion>()
+            .Where(q => (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview) && q.ProductKey == productKey)
+            .OrderBy(q => q.Id)
+            .ToListAsync(ct);
+        return open
             .Select(q => (Question: q, Score: ExpertText.Similarity(q.Terms, terms)))
             .Where(x => x.Score >= threshold)
             .OrderByDescending(x => x.Score)

@@ -7,21 +7,16 @@ using Microsoft.Extensions.Options;
 namespace CrisisBot.Features.Summaries;
 
 /// <summary>
-/// <see cref="ICrisisActivitySource"/> over the stored posts (volumes, hot-topic tables) and the expert tables
+/// <see cref="ICrisisActivitySource"/> over the stored posts (volumes by <see cref="CrisisPostRule"/>, the crisis export's rule) and the expert tables
 /// (questions, time to approved answer, first-response estimate), so the stand-down report shows real numbers.
 /// </summary>
 public sealed class CrisisActivityFromStorage(IDbContextFactory<CrisisDbContext> contexts, IOptions<SummaryOptions> options) : ICrisisActivitySource
 {
-    public async Task<CrisisVolumes?> GetVolumesAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default)
+    public async Task<CrisisVolumes?> GetVolumesAsync(CrisisPeriod period, IReadOnlyList<string> productKeys, CancellationToken ct = default)
     {
-        if (windowEnd <= windowStart)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(period);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var volume = await new ActivityStatistics(db, productKeys).VolumeAsync(new SummaryWindow(SummaryPeriod.Last24Hours, windowStart, windowEnd, TimeSpan.FromHours(1)), ct);
-        return volume.Posts == 0 ? null : new CrisisVolumes(volume.Posts, volume.PeakHourPosts, volume.Topics, volume.Alarms);
+        return await CrisisPostRule.CountAsync(db, period, productKeys, ct);
     }
 
     public async Task<CrisisQuestionStats?> GetQuestionsAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd, IReadOnlyList<string> productKeys, CancellationToken ct = default)

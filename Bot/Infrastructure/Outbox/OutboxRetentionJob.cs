@@ -15,7 +15,10 @@ public sealed class RetentionOptions
     /// <value>Default <c>17 3 * * *</c> (daily 03:17 UTC).</value>
     public string? Cron { get; set; } = "17 3 * * *";
 
-    /// <summary>Sent and superseded outbox rows older than this are deleted (dead rows are kept for the admins).</summary>
+    /// <summary>
+    /// Sent and superseded outbox rows older than this are deleted (dead rows are kept for the admins, and the rows of a
+    /// crisis for its export: see <see cref="IOutboxRetentionHold"/>).
+    /// </summary>
     /// <value>Default 7 days.</value>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan OutboxAge { get; set; } = TimeSpan.FromDays(7);
@@ -27,12 +30,33 @@ public sealed class RetentionOptions
 }
 
 /// <summary>
+/// Outbox rows a feature still needs after <see cref="RetentionOptions.OutboxAge"/> (the crisis feature keeps a crisis's
+/// rows for its export). Register with <c>services.AddSingleton&lt;IOutboxRetentionHold, …&gt;()</c>; the retention job
+/// deletes only the rows that no hold keeps.
+/// </summary>
+public interface IOutboxRetentionHold
+{
+    /// <summary>
+    /// <paramref name="candidates"/> without the rows this hold keeps: a filter EF Core translates to SQL (it runs inside
+    /// the job's query, on <paramref name="db"/>).
+    /// </summary>
+    IQueryable<OutboxMessage> Release(CrisisDbContext db, IQueryable<OutboxMessage> candidates);
+}
+
+/// <summary>
 /// Recurring clean-up (runs once across instances through the scheduler): deletes sent and superseded outbox rows older
-/// than <see cref="RetentionOptions.OutboxAge"/>, in batches. Card posts stay addressable: their ids live in <c>CardMessages</c>.
+/// than <see cref="RetentionOptions.OutboxAge"/>, in batches, except the rows an <see cref="IOutboxRetentionHold"/> keeps.
+/// Card posts stay addressable: their ids live in <c>CardMessages</c>.
 /// </summary>
 public sealed class OutboxRetentionJob(
-    IDbContextFactory<CrisisDbContext> contexts, IOptions<RetentionOptions> options, TimeProvider time, ILogger<OutboxRetentionJob> logger) : IRecurringJob
+    IDbContextFactory<CrisisDbContext> contexts,
+    IOptions<RetentionOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRetentionJob> logger,
+    IEnumerable<IOutboxRetentionHold>? holds = null) : IRecurringJob
 {
+    private readonly IOutboxRetentionHold[] _holds = [.. holds ?? []];
+
     public string Name => "outbox.retention";
 
     public string? Cron => string.IsNullOrWhiteSpace(options.Value.Cron) ? null : options.Value.Cron;
@@ -54,8 +78,14 @@ public sealed class OutboxRetentionJob(
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             var rows = db.Set<OutboxMessage>();
-            var ids = await rows.AsNoTracking()
-                .Where(m => (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Superseded) && m.CreatedAt < cutoff)
+            var candidates = rows.AsNoTracking()
+                .Where(m => (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Superseded) && m.CreatedAt < cutoff);
+            foreach (var hold in _holds)
+            {
+                candidates = hold.Release(db, candidates);
+            }
+
+            var ids = await candidates
                 .OrderBy(m => m.Id)
                 .Select(m => m.Id)
                 .Take(options.Value.BatchSize)

@@ -9,6 +9,7 @@ using CrisisBot.Features.HotTopics.Pipeline;
 using CrisisBot.Features.HotTopics.Storage;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Storage;
+using CrisisBot.Protocol.Activities;
 using CrisisBot.Tests.Features.Experts;
 using CrisisBot.Tests.Infrastructure.Storage;
 using CrisisBot.Tests.TestData;
@@ -20,21 +21,19 @@ using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
 namespace CrisisBot.Tests.Features.Crisis.Export;
 
 /// <summary>The crisis export against the database: every row of the window is in the zip, counts equal (SQLite and PostgreSQL).</summary>
-public class CrisisExportTests : IAsyncLifetime
+public class CrisisExportTests : StorageProviderTests
 {
     private const string Formula = "=cmd|' /C calc'!A0, \"quoted\"\nsecond line";
     private ExpertTestHost _host = null!;
     private int _posts;
 
-    protected virtual string? Postgres => null;
-
-    public virtual async Task InitializeAsync()
+    protected override async Task StartAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DutyOfCare:Threshold"] = "2" }).Build();
         _host = await ExpertTestHost.StartAsync(Postgres, s => s.AddCrisisExport().AddDutyOfCareFeature(configuration));
     }
 
-    public virtual async Task DisposeAsync()
+    protected override async Task StopAsync()
     {
         await _host.DisposeAsync();
         DeleteDirectory(_host.DataDirectory);
@@ -236,6 +235,150 @@ public class CrisisExportTests : IAsyncLifetime
         Assert.Contains(manifest.Notes, n => n.Contains("arrived while the crisis was active", StringComparison.Ordinal));
     }
 
+    [StorageFact]
+    public async Task Export_AfterTheOutboxRetentionRan_StillHasTheCrisisOutboxRowsAndSaysSo()
+    {
+        var h = _host;
+        var t0 = h.Time.GetUtcNow();
+        var outbox = h.Get<IOutbox>();
+        async Task<long> EnqueueAsync(OutboxRequest request)
+        {
+            await using var db = await h.DbAsync();
+            var row = outbox.Enqueue(db, request);
+            await db.SaveChangesAsync();
+            return row.Id;
+        }
+
+        OutboxRequest Post(string cardId) => OutboxRequest.ChannelPost(ServiceUrl, Tenant, "19:crisis@thread.tacv2", OutgoingActivity.Message(cardId), cardId);
+        var before = await EnqueueAsync(Post("topic:1"));
+        h.Time.Advance(TimeSpan.FromHours(1));
+        int crisisId;
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = CrisisRecord.Declare("Airport strike", [], "Strike", new CrisisActor("lead", "Lena Lead"),
+                new CrisisChannel("19:crisis@thread.tacv2", "Crisis", "19:team@thread.tacv2", "Care", ServiceUrl, Tenant, CrisisRecord.OriginLinked, null), 4, h.Time.GetUtcNow(), null);
+            db.Add(crisis);
+            await db.SaveChangesAsync();
+            crisisId = crisis.Id;
+        }
+
+        var card = CrisisRecord.CardIdFor(crisisId);
+        var declared = await EnqueueAsync(Post(card));
+        h.Time.Advance(TimeSpan.FromMinutes(30));
+        var topicCard = await EnqueueAsync(Post("topic:2"));
+        var statusRequest = await EnqueueAsync(Post(card + ":status:1"));
+        h.Time.Advance(TimeSpan.FromHours(2));
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = await db.Set<CrisisRecord>().SingleAsync(c => c.Id == crisisId);
+            crisis.StandDown(new CrisisActor("lead", "Lena Lead"), "Over", null, h.Time.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+
+        // The stand-down report is enqueued just after the stand-down time: kept by its card id.
+        h.Time.Advance(TimeSpan.FromMilliseconds(3));
+        var reportUpdate = await EnqueueAsync(OutboxRequest.UpdateCard(ServiceUrl, Tenant, "19:crisis@thread.tacv2", card, OutgoingActivity.Message("report")));
+        var reportPost = await EnqueueAsync(Post(card + ":report"));
+        h.Time.Advance(TimeSpan.FromHours(1));
+        var after = await EnqueueAsync(Post("topic:3"));
+        await using (var db = await h.DbAsync())
+        {
+            await db.Set<OutboxMessage>().ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Sent));
+        }
+
+        // A month later the retention job (Retention:OutboxAge 7 days) runs: only the rows outside the crisis go.
+        h.Time.Advance(TimeSpan.FromDays(30));
+        Assert.True(await h.Get<OutboxRetentionJob>().DeleteOldRowsAsync(CancellationToken.None) >= 2);
+        long[] kept = [declared, topicCard, statusRequest, reportUpdate, reportPost];
+        await using (var db = await h.DbAsync())
+        {
+            Assert.Equal(kept, await db.Set<OutboxMessage>().OrderBy(m => m.Id).Select(m => m.Id).ToListAsync());
+            Assert.DoesNotContain(before, kept);
+            Assert.DoesNotContain(after, kept);
+        }
+
+        using var zipBytes = new MemoryStream();
+        var manifest = await h.Get<CrisisExporter>().WriteAsync(crisisId, zipBytes);
+        Assert.NotNull(manifest);
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        Assert.Equal(kept, Lines(zip, "deliveries-outbox").Select(l => l.GetProperty("Id").GetInt64()));
+        Assert.Equal(5, Rows(manifest, "deliveries-outbox"));
+        Assert.Contains(manifest.Notes, n => n.StartsWith("deliveries-outbox: every outbox row created while the crisis was active", StringComparison.Ordinal)
+                                             && n.Contains("exempt from Retention:OutboxAge", StringComparison.Ordinal));
+    }
+
+    [StorageFact]
+    public async Task StandDownReportVolumes_LateArrivingPosts_SameNumbersAsTheExport()
+    {
+        var h = _host;
+        var t0 = h.Time.GetUtcNow();
+        var replayed = t0.AddDays(-200);
+        await using (var db = await h.DbAsync())
+        {
+            db.Add(new StoredTopic { Id = 7, Title = "Strike claims", Product = "travel-insurance", Posts = 5, FirstSeenMs = replayed.ToUnixTimeMilliseconds(), LastSeenMs = t0.AddHours(1).ToUnixTimeMilliseconds() });
+            db.Add(new StoredTopic { Id = 11, Title = "Strike hotels", Product = "travel-insurance", Posts = 1, FirstSeenMs = t0.ToUnixTimeMilliseconds(), LastSeenMs = t0.AddMinutes(10).ToUnixTimeMilliseconds(), MergedInto = 7 });
+            db.Add(new StoredTopic { Id = 12, Title = "Parcels", Product = "mail", Posts = 1, FirstSeenMs = t0.ToUnixTimeMilliseconds(), LastSeenMs = t0.AddMinutes(20).ToUnixTimeMilliseconds() });
+            db.Add(new StoredAlarm { TopicId = 7, Product = "travel-insurance", Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = replayed.ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.Medium });
+            db.Add(new StoredAlarm { TopicId = 7, Product = "travel-insurance", Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = t0.AddMinutes(40).ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.High });
+            db.Add(new StoredAlarm { TopicId = 12, Product = "mail", Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = t0.AddMinutes(20).ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.Low });
+            await db.SaveChangesAsync();
+        }
+
+        await AddPostsAsync(replayed.AddHours(-5), 7, false, "old, arrived before the crisis");
+        int crisisId;
+        await using (var db = await h.DbAsync())
+        {
+            var crisis = CrisisRecord.Declare("Airport strike", ["travel-insurance"], "Strike", new CrisisActor("lead", "Lena Lead"),
+                new CrisisChannel("19:crisis@thread.tacv2", "Crisis", "19:team@thread.tacv2", "Care", ServiceUrl, Tenant, CrisisRecord.OriginLinked, null), 4, t0, null);
+            crisis.MarkDeclaredAtPost(await CrisisService.LatestPostSeqAsync(db, CancellationToken.None));
+            db.Add(crisis);
+            await db.SaveChangesAsync();
+            crisisId = crisis.Id;
+        }
+
+        await AddPostsAsync(replayed, 7, false, "replayed 1", "replayed 2"); // arrive now, created 200 days ago
+        await AddPostsAsync(t0.AddMinutes(10), 11, false, "hotel (topic merged into 7)");
+        await AddPostsInAsync("mail", t0.AddMinutes(20), 12, "parcel (not in the crisis's products)");
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await AddPostsAsync(h.Time.GetUtcNow(), 7, false, "live");
+        h.Time.Advance(TimeSpan.FromHours(1));
+        CrisisRecord stoodDown;
+        await using (var db = await h.DbAsync())
+        {
+            stoodDown = await db.Set<CrisisRecord>().SingleAsync(c => c.Id == crisisId);
+            stoodDown.StandDown(new CrisisActor("lead", "Lena Lead"), "Over", null, h.Time.GetUtcNow());
+            stoodDown.MarkStoodDownAtPost(await CrisisService.LatestPostSeqAsync(db, CancellationToken.None));
+            await db.SaveChangesAsync();
+        }
+
+        // The report at the stand-down (what BuildReportAsync asks for): the 4 posts of travel insurance so far, one topic.
+        var source = new CrisisActivityFromStorage(h.Get<IDbContextFactory<CrisisDbContext>>(), Microsoft.Extensions.Options.Options.Create(new SummaryOptions()));
+        var atStandDown = await source.GetVolumesAsync(CrisisPeriod.Of(stoodDown, h.Time.GetUtcNow()), stoodDown.Products);
+        Assert.Equal(4, atStandDown!.Posts);
+
+        // Later: a post created in the window arrives late, an old one is replayed (not the crisis's).
+        h.Time.Advance(TimeSpan.FromHours(1));
+        await AddPostsAsync(t0.AddMinutes(30), 7, false, "late arrival created in the window");
+        await AddPostsAsync(replayed, 7, false, "replayed after the stand-down");
+        var report = await source.GetVolumesAsync(CrisisPeriod.Of(stoodDown, h.Time.GetUtcNow()), stoodDown.Products);
+
+        using var zipBytes = new MemoryStream();
+        Assert.NotNull(await h.Get<CrisisExporter>().WriteAsync(crisisId, zipBytes));
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        var posts = Lines(zip, "posts").Where(p => p.GetProperty("Product").GetString() == "travel-insurance").ToList();
+        var alarms = Lines(zip, "alarms").Where(a => a.GetProperty("Product").GetString() == "travel-insurance").ToList();
+        var fromExport = new CrisisVolumes(
+            posts.Count,
+            posts.GroupBy(p => p.GetProperty("CreatedAtMs").GetInt64() / 3_600_000).Max(g => g.Count()),
+            posts.Select(p => p.GetProperty("CurrentTopicId").GetInt32()).Distinct().Count(),
+            alarms.Count);
+        Assert.Equal(fromExport, report);
+        Assert.Equal((5, 1, 2), (report!.Posts, report.Topics, report.Alarms)); // by event time alone: 3 posts, 1 alarm
+        Assert.Equal(Lines(zip, "posts").Count, posts.Count + 1); // the export also has the mail post (all products)
+    }
+
     private static long Rows(ExportManifest manifest, string file) => manifest.Files.Single(f => f.Name == file + ".jsonl").Rows;
 
     private static string Read(ZipArchive zip, string name)
@@ -255,7 +398,13 @@ public class CrisisExportTests : IAsyncLifetime
         return result.QuestionId.Value;
     }
 
-    private async Task AddPostsAsync(DateTimeOffset createdAt, int topic, bool abusive, params string[] texts)
+    private Task AddPostsAsync(DateTimeOffset createdAt, int topic, bool abusive, params string[] texts) =>
+        AddPostsInAsync("travel-insurance", createdAt, topic, texts, abusive);
+
+    private Task AddPostsInAsync(string product, DateTimeOffset createdAt, int topic, string text) =>
+        AddPostsInAsync(product, createdAt, topic, [text], abusive: false);
+
+    private async Task AddPostsInAsync(string product, DateTimeOffset createdAt, int topic, string[] texts, bool abusive)
     {
         await using var db = await _host.DbAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
@@ -267,7 +416,7 @@ public class CrisisExportTests : IAsyncLifetime
                 PostId = "p" + (++_posts).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Text = text,
                 CreatedAtMs = createdAt.ToUnixTimeMilliseconds(),
-                Product = "travel-insurance",
+                Product = product,
                 TopicId = topic,
                 Abusive = abusive,
             });
@@ -288,19 +437,5 @@ public class CrisisExportTests : IAsyncLifetime
 [PostgresTests]
 public sealed class CrisisExportPostgresTests : CrisisExportTests
 {
-    private readonly PerTestPostgresDatabase _database = new();
-
-    protected override string? Postgres => _database.ConnectionString;
-
-    public override async Task InitializeAsync()
-    {
-        await _database.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DropAsync();
-    }
+    protected override bool OnPostgres => true;
 }

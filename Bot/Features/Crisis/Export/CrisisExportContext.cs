@@ -3,12 +3,10 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CrisisBot.Features.Crisis.Export;
 
@@ -24,7 +22,7 @@ public sealed record TableExport(string File, string Table, string? Where, strin
 /// What sections write with: the window, the database (inside the export's read transaction) and the zip. Row sources are
 /// read twice (once for JSON lines, once for CSV) from the same snapshot; nothing is held in memory beyond one row.
 /// </summary>
-public sealed partial class CrisisExportContext
+public sealed class CrisisExportContext
 {
     private readonly ZipArchive _zip;
     private readonly List<ExportFile> _files = [];
@@ -157,7 +155,7 @@ public sealed partial class CrisisExportContext
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction();
-        AddParameters(command, sql);
+        AddParameters(command);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -177,33 +175,12 @@ public sealed partial class CrisisExportContext
         }
     }
 
-    private void AddParameters(DbCommand command, string sql)
+    private void AddParameters(DbCommand command)
     {
-        var sqlite = !Db.Database.IsNpgsql();
-        var values = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["from"] = sqlite ? BinaryTime(Window.From) : Window.From.ToUniversalTime(),
-            ["to"] = sqlite ? BinaryTime(Window.To) : Window.To.ToUniversalTime(),
-            ["fromMs"] = Window.From.ToUnixTimeMilliseconds(),
-            ["toMs"] = Window.To.ToUnixTimeMilliseconds(),
-            ["crisis"] = Window.CrisisId,
-            ["seqFrom"] = Window.PostSeqFrom ?? long.MaxValue,
-            ["seqTo"] = Window.PostSeqTo ?? long.MaxValue,
-        };
-        foreach (Match match in ParameterName().Matches(sql))
-        {
-            var name = match.Groups[1].Value;
-            if (values.TryGetValue(name, out var value) && !command.Parameters.Contains(name))
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-        }
+        var extra = CrisisOutboxRule.Parameters(Window.CrisisId);
+        extra["crisis"] = Window.CrisisId;
+        CrisisPostRule.AddParameters(command, Window.Period, Db.Database.IsNpgsql(), extra);
     }
-
-    private static long BinaryTime(DateTimeOffset time) => (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(time)!;
 
     /// <summary>Turns a provider value back into the model's type (enums, times, booleans).</summary>
     private static object? Normalize(object raw, IProperty property)
@@ -295,6 +272,4 @@ public sealed partial class CrisisExportContext
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    [GeneratedRegex(@"@([A-Za-z]+)\b")]
-    private static partial Regex ParameterName();
 }

@@ -15,30 +15,19 @@ internal sealed class TableSections : IExportSection
     internal const string WindowQuestions =
         "(SELECT q.\"Id\" FROM \"ExpertQuestions\" q WHERE (q.\"AskedAt\" >= @from AND q.\"AskedAt\" < @to) OR q.\"Id\" IN (SELECT a.\"QuestionId\" FROM \"ExpertAudit\" a WHERE a.\"At\" >= @from AND a.\"At\" < @to AND a.\"QuestionId\" IS NOT NULL))";
 
-    /// <summary>A post that arrived (was ingested) while the crisis was active: its arrival order between the two marks.</summary>
-    internal const string Arrived = "(\"Seq\" > @seqFrom AND \"Seq\" <= @seqTo)";
-
-    /// <summary>Event-time span (Unix ms) of the posts that arrived during the crisis (NULL when none: compares false).</summary>
-    internal const string ArrivedMinMs = "(SELECT MIN(a.\"CreatedAtMs\") FROM \"HotTopicPosts\" a WHERE a.\"Seq\" > @seqFrom AND a.\"Seq\" <= @seqTo)";
-
-    /// <inheritdoc cref="ArrivedMinMs"/>
-    internal const string ArrivedMaxMs = "(SELECT MAX(a.\"CreatedAtMs\") FROM \"HotTopicPosts\" a WHERE a.\"Seq\" > @seqFrom AND a.\"Seq\" <= @seqTo)";
-
-    /// <summary>The topics of the posts that arrived during the crisis, and the topics those merged into.</summary>
-    internal const string ArrivedTopics =
-        "(SELECT a.\"TopicId\" FROM \"HotTopicPosts\" a WHERE a.\"Seq\" > @seqFrom AND a.\"Seq\" <= @seqTo AND a.\"TopicId\" IS NOT NULL " +
-        "UNION SELECT t.\"MergedInto\" FROM \"HotTopics\" t WHERE t.\"MergedInto\" IS NOT NULL AND t.\"Id\" IN (SELECT a.\"TopicId\" FROM \"HotTopicPosts\" a WHERE a.\"Seq\" > @seqFrom AND a.\"Seq\" <= @seqTo))";
+    private const string Posts = "\"HotTopicPosts\"";
 
     internal static readonly TableExport[] Tables =
     [
-        new("posts", "HotTopicPosts", $"(\"CreatedAtMs\" >= @fromMs AND \"CreatedAtMs\" < @toMs) OR {Arrived}", "\"CurrentTopicId\", \"Seq\" ",
+        // Posts, topics and alarms: the crisis rule shared with the stand-down report (CrisisPostRule).
+        new("posts", "HotTopicPosts", CrisisPostRule.Post(Posts), "\"CurrentTopicId\", \"Seq\" ",
             [
-                ("CurrentTopicId", "(SELECT COALESCE(t.\"MergedInto\", t.\"Id\") FROM \"HotTopics\" t WHERE t.\"Id\" = \"HotTopicPosts\".\"TopicId\")"),
-                ("ArrivedDuringCrisis", $"CASE WHEN {Arrived} THEN 1 ELSE 0 END"),
-                ("CreatedInWindow", "CASE WHEN \"CreatedAtMs\" >= @fromMs AND \"CreatedAtMs\" < @toMs THEN 1 ELSE 0 END"),
+                ("CurrentTopicId", CrisisPostRule.CurrentTopic(Posts)),
+                ("ArrivedDuringCrisis", $"CASE WHEN {CrisisPostRule.Arrived(Posts)} THEN 1 ELSE 0 END"),
+                ("CreatedInWindow", $"CASE WHEN {CrisisPostRule.CreatedInWindow(Posts)} THEN 1 ELSE 0 END"),
             ]),
-        new("topics", "HotTopics", $"(\"FirstSeenMs\" < @toMs AND \"LastSeenMs\" >= @fromMs) OR \"Id\" IN {ArrivedTopics}"),
-        new("alarms", "HotTopicAlarms", $"(\"AtMs\" >= @fromMs AND \"AtMs\" < @toMs) OR (\"TopicId\" IN {ArrivedTopics} AND \"AtMs\" >= {ArrivedMinMs} AND \"AtMs\" <= {ArrivedMaxMs})"),
+        new("topics", "HotTopics", CrisisPostRule.Topic("\"HotTopics\"")),
+        new("alarms", "HotTopicAlarms", CrisisPostRule.Alarm("\"HotTopicAlarms\"")),
         new("questions", "ExpertQuestions", $"\"Id\" IN {WindowQuestions}"),
         new("answer-versions", "ExpertAnswers", $"\"QuestionId\" IN {WindowQuestions}"),
         new("library-entries", "LibraryEntries", $"\"QuestionId\" IN {WindowQuestions}"),
@@ -46,7 +35,7 @@ internal sealed class TableSections : IExportSection
         new("usage", "ExpertAudit", "\"Action\" = 'answer.used' AND \"At\" >= @from AND \"At\" < @to"),
         new("waiting-agents", "ExpertQuestionWaiters", $"\"QuestionId\" IN {WindowQuestions}"),
         new("answer-recipients", "LibraryRecipients", $"\"EntryId\" IN (SELECT e.\"Id\" FROM \"LibraryEntries\" e WHERE e.\"QuestionId\" IN {WindowQuestions})"),
-        new("deliveries-outbox", "OutboxMessages", "\"CreatedAt\" >= @from AND \"CreatedAt\" < @to"),
+        new("deliveries-outbox", "OutboxMessages", CrisisOutboxRule.Sql),
         new("card-posts", "CardMessages", "\"PostedAt\" >= @from AND \"PostedAt\" < @to"),
         new("audit", "AuditEntries", "\"At\" >= @from AND \"At\" < @to"),
         new("crisis", "Crises", "\"Id\" = @crisis"),
@@ -85,7 +74,9 @@ internal sealed class TableSections : IExportSection
 
         context.Note(context.Window.PostSeqFrom is null
             ? "posts: this crisis predates the arrival marks; posts, topics and alarms are those of the window by event time (createdAt) only"
-            : "posts: every post that arrived while the crisis was active (ingested between declaration and stand-down, whatever its createdAt: ArrivedDuringCrisis = 1) and every post created in the window (CreatedInWindow = 1, including late arrivals); topics: those of the window by event time plus the topics of the arrived posts (and their survivors); alarms: those of the window plus the alarms of those topics within the event-time span of the arrived posts");
+            : $"posts: {CrisisPostRule.Description} (ArrivedDuringCrisis = 1: ingested between declaration and stand-down; CreatedInWindow = 1: createdAt in the window); topics: those of the window by event time plus the topics of the arrived posts (and their survivors); alarms: those of the window plus the alarms of those topics within the event-time span of the arrived posts. The stand-down report counts with the same rule: its posts are the rows of posts in the crisis's products, its topics their distinct CurrentTopicId, its peak the busiest UTC clock hour of their createdAt, its alarms the rows of alarms in those products");
+
+        context.Note($"deliveries-outbox: {CrisisOutboxRule.Description}");
 
         if (!optional.Any(t => t.Contains("Acknowledg", StringComparison.OrdinalIgnoreCase)))
         {

@@ -13,6 +13,9 @@ public sealed record ExportWindow(int CrisisId, string CrisisName, DateTimeOffse
 
     /// <inheritdoc cref="PostSeqFrom"/>
     public long? PostSeqTo { get; init; }
+
+    /// <summary>The window and marks as the crisis rule (<see cref="CrisisPostRule"/>) takes them.</summary>
+    public CrisisPeriod Period => new(From, To, PostSeqFrom, PostSeqTo);
 }
 
 /// <summary>One file pair (or single file) in the zip, as listed in manifest.json.</summary>
