@@ -163,13 +163,14 @@ internal static class HttpBench
         foreach (var r in results)
         {
             // Only the first row is the fresh process; every later row runs on the same process after the posts before it.
-            var label = before == 0 ? $"{r.Round} (cold: fresh process)" : string.Create(Inv, $"{r.Round} (warm: {before:N0} posts before)");
+            // With --http-url the bot was started elsewhere: its first row here is not known to be a fresh process.
+            var label = before == 0 ? (settings.ExternalUrl is null ? $"{r.Round} (cold: fresh process)" : $"{r.Round} (first row of this run, external bot)") : string.Create(Inv, $"{r.Round} (warm: {before:N0} posts before)");
             before += r.Accepted + r.Duplicates;
             sb.AppendLine(Inv, $"| {label} | {r.BatchPosts} | {r.Accepted:N0}{(r.Duplicates > 0 ? $" (+{r.Duplicates} dup.)" : "")} | {r.Requests:N0} | {r.Failed} | {r.WallSeconds:F1} | **{r.Accepted / r.WallSeconds:N0}** | {r.Requests / r.WallSeconds:N0} | {r.P50:F0} | {r.P99:F0} | {r.BotCpuSeconds:F1} | {r.BotCpuSeconds * 1e6 / Math.Max(1, r.Accepted):F0} | {r.LoaderCpuSeconds:F1} | {r.Load} |");
         }
 
         sb.AppendLine();
-        AppendSummary(sb, results);
+        AppendSummary(sb, results, settings.ExternalUrl is not null);
         return sb.ToString();
     }
 
@@ -177,7 +178,7 @@ internal static class HttpBench
     /// The figures the target is about, apart: a server's steady state (per request size, its last row, the most warmed-up
     /// process) with the cold row (the freshly started process: what a sender sees right after a deploy) beside them.
     /// </summary>
-    private static void AppendSummary(StringBuilder sb, List<RoundResult> results)
+    private static void AppendSummary(StringBuilder sb, List<RoundResult> results, bool external)
     {
         if (results.Count == 0)
         {
@@ -203,7 +204,7 @@ internal static class HttpBench
             sb.AppendLine(Inv, $"| **warm** (round {r.Round}, {before[r]:N0} posts before) | {r.BatchPosts} | **{r.Accepted / r.WallSeconds:N0}** | **{r.BotCpuSeconds * 1e6 / Math.Max(1, r.Accepted):F0}** | {r.P50:F0} / {r.P99:F0} |");
         }
 
-        sb.AppendLine(Inv, $"| cold (fresh process, first row) | {cold.BatchPosts} | {cold.Accepted / cold.WallSeconds:N0} | {cold.BotCpuSeconds * 1e6 / Math.Max(1, cold.Accepted):F0} | {cold.P50:F0} / {cold.P99:F0} |");
+        sb.AppendLine(Inv, $"| {(external ? "first row (external bot, warm-up unknown)" : "cold (fresh process, first row)")} | {cold.BatchPosts} | {cold.Accepted / cold.WallSeconds:N0} | {cold.BotCpuSeconds * 1e6 / Math.Max(1, cold.Accepted):F0} | {cold.P50:F0} / {cold.P99:F0} |");
         sb.AppendLine();
         if (warm.Count == 0)
         {
