@@ -7,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisBot.Tests.Infrastructure;
 
 /// <summary>
-/// <see cref="CrisisBot.Infrastructure.WakeSignal.NotifyOnSave"/> inside an explicit transaction: the save's notification
-/// comes before the work is visible, so the worker is notified again when the transaction commits (not on a rollback).
+/// <see cref="CrisisBot.Infrastructure.WakeSignal.NotifyOnSave"/> inside an explicit transaction: a save is not visible to
+/// the worker before the commit, so the worker is notified once, when the transaction commits (not at the save, not on a
+/// rollback); a save outside a transaction notifies at once.
 /// The outbox worker is not started, so nothing else consumes <see cref="OutboxSignal"/>.
 /// </summary>
 public sealed class WakeSignalTests : IAsyncLifetime
@@ -25,29 +26,43 @@ public sealed class WakeSignalTests : IAsyncLifetime
     private Task<bool> SignaledAsync() => _host.Get<OutboxSignal>().WaitAsync(TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
 
     [Fact]
-    public async Task NotifyOnSave_InsideTransaction_NotifiesAgainWhenItCommits()
+    public async Task NotifyOnSave_InsideTransaction_NotifiesOnlyWhenItCommits()
     {
         await using var db = await _host.Get<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
         _host.Outbox.Enqueue(db, Request());
         await db.SaveChangesAsync();
-        Assert.True(await SignaledAsync());   // the save (work not visible to other connections yet)
-        Assert.False(await SignaledAsync());
+        Assert.False(await SignaledAsync());  // saved, but not visible to the worker's connection yet
 
         await transaction.CommitAsync();
 
         Assert.True(await SignaledAsync());   // the commit: now the worker finds the row
+        Assert.False(await SignaledAsync());  // once per commit
         Assert.Single(await _host.RowsAsync());
     }
 
     [Fact]
-    public async Task NotifyOnSave_TransactionRolledBack_NoCommitNotification()
+    public async Task NotifyOnSave_SubscribedBeforeTheTransactionBegins_NotifiesWhenItCommits()
+    {
+        await using var db = await _host.Get<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
+        _host.Outbox.Enqueue(db, Request());
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.SaveChangesAsync();
+        Assert.False(await SignaledAsync());
+
+        await transaction.CommitAsync();
+
+        Assert.True(await SignaledAsync());
+        Assert.Single(await _host.RowsAsync());
+    }
+
+    [Fact]
+    public async Task NotifyOnSave_TransactionRolledBack_NoNotification()
     {
         await using var db = await _host.Get<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
         _host.Outbox.Enqueue(db, Request());
         await db.SaveChangesAsync();
-        Assert.True(await SignaledAsync());
 
         await transaction.RollbackAsync();
 

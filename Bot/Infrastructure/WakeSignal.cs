@@ -29,31 +29,42 @@ public abstract class WakeSignal : IDisposable
     }
 
     /// <summary>
-    /// Notifies after <paramref name="db"/>'s next save (and any later one): call it where the work is added to the
-    /// context. Inside an explicit transaction a save is not yet visible to the worker, so it is notified again when that
-    /// transaction commits (through <see cref="CommitInterceptor"/>, which <c>AddStorage</c> adds to every context; not on
-    /// a rollback): without that, a worker woken by the save looks before the commit and finds the work only at its next
-    /// poll. Subscribing twice from the same signal is a no-op.
+    /// Notifies once <paramref name="db"/>'s next save (and any later one) is visible to other connections: call it where
+    /// the work is added to the context. A save outside an explicit transaction notifies at once. A save inside one is not
+    /// yet visible, so it notifies only when that transaction commits (through <see cref="CommitInterceptor"/>, which
+    /// <c>AddStorage</c> adds to every context), never on a rollback: a worker woken before the commit would find nothing
+    /// and wait for its next poll. Subscribing twice from the same signal is a no-op.
     /// </summary>
     public void NotifyOnSave(DbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
         db.SavedChanges -= OnSaved;
         db.SavedChanges += OnSaved;
-        if (db.Database.CurrentTransaction is not null)
+    }
+
+    private void OnSaved(object? sender, SavedChangesEventArgs e)
+    {
+        if (sender is DbContext { Database.CurrentTransaction: not null } db)
         {
-            var waiting = PendingCommits.GetOrCreateValue(db);
-            lock (waiting)
-            {
-                if (!waiting.Contains(this))
-                {
-                    waiting.Add(this);
-                }
-            }
+            NotifyOnCommit(db);
+        }
+        else
+        {
+            Notify();
         }
     }
 
-    private void OnSaved(object? sender, SavedChangesEventArgs e) => Notify();
+    private void NotifyOnCommit(DbContext db)
+    {
+        var waiting = PendingCommits.GetOrCreateValue(db);
+        lock (waiting)
+        {
+            if (!waiting.Contains(this))
+            {
+                waiting.Add(this);
+            }
+        }
+    }
 
     /// <summary>Signals to notify when a context's current transaction commits.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, List<WakeSignal>> PendingCommits = [];

@@ -163,14 +163,58 @@ internal static class HttpBench
         foreach (var r in results)
         {
             // Only the first row is the fresh process; every later row runs on the same process after the posts before it.
-            var label = before == 0 ? $"{r.Round} (cold: fresh process)" : string.Create(Inv, $"{r.Round} (warm: {before:N0} posts before)");
+            // With --http-url the bot was started elsewhere: its first row here is not known to be a fresh process.
+            var label = before == 0 ? (settings.ExternalUrl is null ? $"{r.Round} (cold: fresh process)" : $"{r.Round} (first row of this run, external bot)") : string.Create(Inv, $"{r.Round} (warm: {before:N0} posts before)");
             before += r.Accepted + r.Duplicates;
             sb.AppendLine(Inv, $"| {label} | {r.BatchPosts} | {r.Accepted:N0}{(r.Duplicates > 0 ? $" (+{r.Duplicates} dup.)" : "")} | {r.Requests:N0} | {r.Failed} | {r.WallSeconds:F1} | **{r.Accepted / r.WallSeconds:N0}** | {r.Requests / r.WallSeconds:N0} | {r.P50:F0} | {r.P99:F0} | {r.BotCpuSeconds:F1} | {r.BotCpuSeconds * 1e6 / Math.Max(1, r.Accepted):F0} | {r.LoaderCpuSeconds:F1} | {r.Load} |");
         }
 
         sb.AppendLine();
-        sb.AppendLine("Target ≥ 25,000 posts/s (issue 8 §2.2).");
+        AppendSummary(sb, results, settings.ExternalUrl is not null);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The figures the target is about, apart: a server's steady state (per request size, its last row, the most warmed-up
+    /// process) with the cold row (the freshly started process: what a sender sees right after a deploy) beside them.
+    /// </summary>
+    private static void AppendSummary(StringBuilder sb, List<RoundResult> results, bool external)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var cold = results[0];
+        var warm = results.Skip(1).GroupBy(r => r.BatchPosts).Select(g => g.Last()).OrderBy(r => r.BatchPosts).ToList();
+        var before = new Dictionary<RoundResult, int>();
+        var seen = 0;
+        foreach (var r in results)
+        {
+            before[r] = seen;
+            seen += r.Accepted + r.Duplicates;
+        }
+
+        sb.AppendLine("**Warm (steady state) and cold, from the rows above:**");
+        sb.AppendLine();
+        sb.AppendLine("| | Posts per request | posts/s | bot CPU µs per post | latency p50 / p99 ms |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var r in warm)
+        {
+            sb.AppendLine(Inv, $"| **warm** (round {r.Round}, {before[r]:N0} posts before) | {r.BatchPosts} | **{r.Accepted / r.WallSeconds:N0}** | **{r.BotCpuSeconds * 1e6 / Math.Max(1, r.Accepted):F0}** | {r.P50:F0} / {r.P99:F0} |");
+        }
+
+        sb.AppendLine(Inv, $"| {(external ? "first row (external bot, warm-up unknown)" : "cold (fresh process, first row)")} | {cold.BatchPosts} | {cold.Accepted / cold.WallSeconds:N0} | {cold.BotCpuSeconds * 1e6 / Math.Max(1, cold.Accepted):F0} | {cold.P50:F0} / {cold.P99:F0} |");
+        sb.AppendLine();
+        if (warm.Count == 0)
+        {
+            sb.AppendLine("Target ≥ 25,000 posts/s (issue 8 §2.2): one row only (smoke), so no warm figure; the full run has them.");
+            return;
+        }
+
+        var best = warm.MaxBy(r => r.Accepted / r.WallSeconds)!;
+        var rate = best.Accepted / best.WallSeconds;
+        sb.AppendLine(Inv, $"Target ≥ 25,000 posts/s (issue 8 §2.2) in the steady state: **{(rate >= 25_000 ? "met" : "missed")}** (best warm row {rate:N0} posts/s at {best.BatchPosts} posts per request; cold {cold.Accepted / cold.WallSeconds:N0} posts/s).");
     }
 
     private static TimeSpan OwnCpu()

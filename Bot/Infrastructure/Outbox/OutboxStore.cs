@@ -16,15 +16,27 @@ namespace CrisisBot.Infrastructure.Outbox;
 /// </remarks>
 internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, TimeProvider time)
 {
-    /// <summary>Marks pending updates superseded when a newer, not failed update of the same coalesce key exists.</summary>
+    /// <summary>
+    /// Marks pending updates superseded when a newer, not failed update of the same coalesce key exists. A read decides
+    /// first whether there is anything to mark: on SQLite an <c>UPDATE</c> takes the database's single write lock even
+    /// when it matches no row, and this runs on every outbox pass, so ingest transactions would wait for it (in SQLite's
+    /// busy handler, which sleeps 1–100 ms per retry) at every pass instead of only when an update is superseded.
+    /// </summary>
     public async Task<int> CoalesceAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = db.Set<OutboxMessage>();
-        return await rows
+        var superseded = rows
             .Where(m => m.Status == OutboxStatus.Pending && m.Kind == OutboxKind.Update && m.CoalesceKey != null
                         && rows.Any(n => n.CoalesceKey == m.CoalesceKey && n.Kind == OutboxKind.Update && n.Id > m.Id
-                                         && (n.Status == OutboxStatus.Pending || n.Status == OutboxStatus.Sending || n.Status == OutboxStatus.Sent)))
+                                         && (n.Status == OutboxStatus.Pending || n.Status == OutboxStatus.Sending || n.Status == OutboxStatus.Sent)));
+        if (!await superseded.AnyAsync(ct))
+        {
+            return 0;
+        }
+
+        // The UPDATE evaluates the same condition again on the rows it changes (another pass may have run meanwhile).
+        return await superseded
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, OutboxStatus.Superseded)
                 .SetProperty(m => m.LastError, "superseded by a newer update of the same card"), ct);

@@ -21,8 +21,10 @@ public sealed class TopicCardFlusher(
     TimeProvider time,
     ILogger<TopicCardFlusher> logger) : BackgroundService
 {
-    private const int RecheckAttempts = 5;
-    private static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(30);
+    private int _loopPasses;
+
+    /// <summary>Passes the background loop has finished (tests wait for the first one before they commit).</summary>
+    internal int LoopPasses => Volatile.Read(ref _loopPasses);
 
     /// <summary>One pass: sends every due card. Returns how many cards were handed to the outbox.</summary>
     public async Task<int> FlushAsync(CancellationToken ct = default)
@@ -91,31 +93,23 @@ public sealed class TopicCardFlusher(
             return;
         }
 
-        var signaled = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // The ingest pipeline saves, then commits: a wake-up can come just before its commit is visible, so a
-                // signalled pass that finds nothing looks again a few times shortly after (instead of a whole interval later).
-                for (var attempt = 0; ; attempt++)
-                {
-                    if (await FlushAsync(stoppingToken) > 0 || !signaled || attempt >= RecheckAttempts)
-                    {
-                        break;
-                    }
-
-                    await Task.Delay(RecheckDelay, time, stoppingToken);
-                }
+                // A wake-up comes when an ingest or expert transaction with card changes has committed (WakeSignal), so
+                // one pass sees its rows; cards not yet due are found by a later pass (FlushInterval).
+                await FlushAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 TopicCardsLog.FlusherFailed(logger, ex);
             }
 
+            Interlocked.Increment(ref _loopPasses);
             try
             {
-                signaled = await signal.WaitAsync(options.CurrentValue.FlushInterval, time, stoppingToken);
+                await signal.WaitAsync(options.CurrentValue.FlushInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
