@@ -130,7 +130,7 @@ internal static class ImportBench
         }
 
         sb.AppendLine();
-        sb.AppendLine("Target: peak memory at 1M posts ≤ 300 MB, cost growing linearly (CPU µs per post flat across sizes). The import runs with its own GC heap ceiling (`Intake:ImportHeapLimitMB`, default 160 MB, raised with the live heap); `import --memory-log <file>` shows where the memory goes.");
+        sb.AppendLine("Target: peak memory at 1M posts ≤ 300 MB, cost growing linearly (CPU µs per post flat across sizes). The import runs with its own GC heap ceiling (`Intake:ImportHeapLimitMB`, default 128 MB, raised with the live heap); `import --memory-log <file>` shows where the memory goes.");
         return sb.ToString();
     }
 

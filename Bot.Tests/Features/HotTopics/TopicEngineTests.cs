@@ -176,7 +176,10 @@ public class TopicEngineTests
         engine.AdvanceTo(T0.AddDays(4)); // the single post: resolved (48 h) and out of the index (72 h)
         var first = engine.ReleaseSettled();
 
-        Assert.Equal([lone], first);
+        // The quiet single post, and the parcel topics merged into the survivor (frozen since their merge).
+        Assert.Contains(lone, first);
+        Assert.All(first.Where(id => id != lone), id => Assert.Equal(survivor, engine.Canonical(id)));
+        Assert.Equal(engine.Merges.Select(m => m.From).Order(), first.Where(id => id != lone).Order());
         Assert.Null(engine.GetTopic(lone));
         Assert.Equal(lone, engine.Canonical(lone));
         Assert.NotNull(engine.GetTopic(survivor)); // resolved, but still in the index for 14 days
@@ -201,8 +204,11 @@ public class TopicEngineTests
             engine.Process(Post(Parcel[i % Parcel.Length], T0.AddMinutes(i / 4.0)));
         }
 
-        Assert.Contains(engine.Topics(), t => t.State == TopicState.Hot);
-        Assert.Empty(engine.ReleaseSettled());
+        var hot = engine.Topics().Where(t => t.State == TopicState.Hot).Select(t => t.Id).ToList();
+        Assert.NotEmpty(hot);
+        var released = engine.ReleaseSettled();
+        Assert.All(released, id => Assert.NotEqual(id, engine.Canonical(id))); // only topics merged into another
+        Assert.All(hot, id => Assert.NotNull(engine.GetTopic(id)));
     }
 }
 

@@ -271,9 +271,10 @@ public sealed class HotTopicEngine
 
     /// <summary>
     /// Forgets topics that can no longer change, so memory stays bounded on long runs: resolved topics that left the
-    /// candidate index (no post can join them any more) with no open alarm, and the topics merged into them. Call it
-    /// only after their last state was saved (the pipeline does, after each committed batch). Their ids still resolve
-    /// through <see cref="Canonical"/>; <see cref="GetTopic"/> returns null for them. Returns the released ids.
+    /// candidate index (no post can join them any more) with no open alarm, and topics merged into another (frozen at
+    /// the merge; only the survivor their id resolves to can change later, which <see cref="Canonical"/> still tells).
+    /// Call it only after their last state was saved (the pipeline does, after each committed batch). Their ids still
+    /// resolve through <see cref="Canonical"/>; <see cref="GetTopic"/> returns null for them. Returns the released ids.
     /// </summary>
     public IReadOnlyList<TopicId> ReleaseSettled()
     {

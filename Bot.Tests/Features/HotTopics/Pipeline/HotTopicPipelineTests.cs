@@ -252,6 +252,30 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestAsync_MergedTopicsReleasedAfterTheirBatch_StoredRowsStillPointAtTheFinalSurvivor()
+    {
+        // Small batches: a topic merged in one batch is released after it commits, and when its survivor merges into
+        // another topic in a later batch, its stored row must still be re-pointed at the new survivor.
+        var merges = new List<CrisisBot.Features.HotTopics.Topics.TopicMerge>();
+        var observer = new RecordingObserver { OnBatch = (_, batch) => { merges.AddRange(batch.NewMerges); return Task.CompletedTask; } };
+        await using var host = await HostAsync(observer);
+        foreach (var chunk in SamplePaths.DemoPosts().Chunk(50))
+        {
+            await host.Pipeline.IngestAsync(chunk);
+        }
+
+        var into = merges.ToDictionary(m => m.From.Value, m => m.Into.Value);
+        int Final(int id) => into.TryGetValue(id, out var next) ? Final(next) : id;
+        var chained = merges.Where(m => Final(m.Into.Value) != m.Into.Value).Select(m => m.From.Value).ToList();
+        Assert.NotEmpty(chained); // the demo has merges whose survivor merged again later
+
+        await using var db = await host.DbFactory.CreateDbContextAsync();
+        var stored = await db.Set<StoredTopic>().Where(t => t.MergedInto != null).ToDictionaryAsync(t => t.Id, t => t.MergedInto!.Value);
+        Assert.Equal(into.Keys.Order(), stored.Keys.Order());
+        Assert.All(into.Keys, id => Assert.Equal(Final(id), stored[id]));
+    }
+
+    [StorageFact]
     public async Task IngestAsync_PreparedAheadOnAnotherThread_SameOutcomesTopicsAndAlarms()
     {
         // The bulk import prepares batch N+1's text work on its reader thread while batch N is ingested.

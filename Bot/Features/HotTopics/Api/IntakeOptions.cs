@@ -27,9 +27,9 @@ public sealed class IntakeOptions
 
     /// <summary>
     /// <c>dotnet Bot.dll import</c> only: the GC heap ceiling in MB it starts with; raised to 1.25 × the live heap + 24 MB
-    /// whenever the live heap needs it, so it bounds garbage, never the data. 0 = no ceiling. <value>160</value>
+    /// whenever the live heap needs it, so it bounds garbage, never the data. 0 = no ceiling. <value>128</value>
     /// </summary>
-    public int ImportHeapLimitMB { get; set; } = 160;
+    public int ImportHeapLimitMB { get; set; } = 128;
 }
 
 /// <summary>Configuration section <c>Api</c>: the read API (GET /api/topics…).</summary>

@@ -486,10 +486,16 @@ public sealed class HotTopicPipeline : IDisposable
             var newAlarms = Slice(_engine.Alarms, alarmsBefore);
             var newMerges = Slice(_engine.Merges, mergesBefore);
             CollectChanges(newAlarms, newMerges, changed);
-            var views = BuildViews(changed);
+            var repoint = new List<(int Id, int Into)>();
+            var views = BuildViews(changed, repoint);
             foreach (var view in views)
             {
                 commands.UpsertTopic(view.Topic);
+            }
+
+            foreach (var (id, into) in repoint)
+            {
+                commands.RepointMergedTopic(id, into);
             }
 
             foreach (var alarm in newAlarms)
@@ -615,7 +621,12 @@ public sealed class HotTopicPipeline : IDisposable
         }
     }
 
-    private List<TopicView> BuildViews(IEnumerable<int> topicIds)
+    /// <summary>
+    /// The views of <paramref name="topicIds"/>, by id. A topic merged into another is released once its merge is saved
+    /// (its row is final but for where it points); when a later merge moves its survivor, the new survivor goes to
+    /// <paramref name="repoint"/> instead of a view.
+    /// </summary>
+    private List<TopicView> BuildViews(IEnumerable<int> topicIds, List<(int Id, int Into)>? repoint = null)
     {
         var watermark = _engine.Watermark ?? default;
         var views = new List<TopicView>();
@@ -624,6 +635,11 @@ public sealed class HotTopicPipeline : IDisposable
             var topicId = new TopicId(id);
             if (_engine.GetTopic(topicId) is not { } snapshot)
             {
+                if (repoint is not null && _engine.Canonical(topicId) is var into && into != topicId)
+                {
+                    repoint.Add((id, into.Value));
+                }
+
                 continue;
             }
 

@@ -32,6 +32,9 @@ internal sealed class IntakeCommands : IDisposable
           "RecentPerHour" = excluded."RecentPerHour", "MergedInto" = excluded."MergedInto"
         """;
 
+    private const string RepointMergedSql =
+        """UPDATE "HotTopics" SET "MergedInto" = @merged WHERE "Id" = @id""";
+
     private const string InsertAlarmSql =
         """
         INSERT INTO "HotTopicAlarms" ("TopicId", "Product", "Scope", "AtMs", "Severity", "Transition", "Count", "Expected", "PValue")
@@ -44,6 +47,7 @@ internal sealed class IntakeCommands : IDisposable
     private DbCommand? _exists;
     private DbCommand? _upsertTopic;
     private DbCommand? _insertAlarm;
+    private DbCommand? _repointMerged;
 
     public IntakeCommands(DbConnection connection, DbTransaction? transaction)
     {
@@ -176,6 +180,18 @@ internal sealed class IntakeCommands : IDisposable
         _upsertTopic.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Points a merged topic's stored row at its current survivor (a later merge moved it). Nothing else of a merged
+    /// topic's row changes after its merge, so this leaves the row exactly as a full upsert of its snapshot would.
+    /// </summary>
+    public void RepointMergedTopic(int id, int mergedInto)
+    {
+        _repointMerged ??= Prepare(RepointMergedSql, ("merged", DbType.Int32), ("id", DbType.Int32));
+        _repointMerged.Parameters[0].Value = mergedInto;
+        _repointMerged.Parameters[1].Value = id;
+        _repointMerged.ExecuteNonQuery();
+    }
+
     public void InsertAlarm(TopicAlarm a)
     {
         _insertAlarm ??= Prepare(
@@ -202,6 +218,7 @@ internal sealed class IntakeCommands : IDisposable
         _exists?.Dispose();
         _upsertTopic?.Dispose();
         _insertAlarm?.Dispose();
+        _repointMerged?.Dispose();
         foreach (var command in _lookups.Values)
         {
             command.Dispose();

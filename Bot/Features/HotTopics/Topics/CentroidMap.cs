@@ -8,6 +8,10 @@ namespace CrisisBot.Features.HotTopics.Topics;
 /// so the low bits index the table directly.
 /// </summary>
 /// <remarks>
+/// <para>A topic of one post (most topics: noise and new wordings, until a second post joins or they retire) holds its
+/// centroid <b>compact</b> (<see cref="FromSorted"/>): the post's own sorted entries, exactly sized (8 bytes per feature
+/// instead of the hash table's 20–40), looked up by binary search; the first <see cref="GetValueRefOrAddDefault"/> turns
+/// it into the table, inserting the entries in that same (sorted = insertion) order.</para>
 /// Enumeration (<see cref="KeyAt"/>, <see cref="ValueAt"/>) is in insertion order, as a dictionary that is only added to
 /// and cleared enumerates: the clusterer sums over centroids in that order, and floating-point sums depend on it, so
 /// the same posts give bit-identical similarities (and so the same topics) as before. Entries are never removed one by
@@ -16,9 +20,9 @@ namespace CrisisBot.Features.HotTopics.Topics;
 internal sealed class CentroidMap
 {
     private const int Empty = -1;
-    private Slot[] _slots;
-    private int[] _order; // slot index of each entry, in insertion order
-    private int _mask;
+    private Slot[] _slots; // the hash table, or (compact) the entries sorted by key, exactly Count long
+    private int[] _order; // slot index of each entry, in insertion order (empty while compact)
+    private int _mask; // -1 while compact
 
     public CentroidMap(int capacity = 16)
     {
@@ -33,15 +37,121 @@ internal sealed class CentroidMap
         _order = new int[size / 2];
     }
 
+    private CentroidMap(Slot[] sorted)
+    {
+        _slots = sorted;
+        _order = [];
+        _mask = -1;
+        Count = sorted.Length;
+    }
+
     public int Count { get; private set; }
 
+    /// <summary>Whether the entries are held compact (sorted, exactly sized) rather than in the hash table.</summary>
+    internal bool IsCompact => _mask < 0;
+
+    /// <summary>
+    /// A compact centroid holding <paramref name="indices"/> (strictly ascending, ≥ 0) with their
+    /// <paramref name="values"/>: what adding them one by one to an empty map gives, in the same insertion order.
+    /// </summary>
+    public static CentroidMap FromSorted(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(values.Length, indices.Length);
+        var slots = new Slot[indices.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(indices[i]);
+            if (i > 0 && indices[i] <= indices[i - 1])
+            {
+                throw new ArgumentException("indices must be strictly ascending", nameof(indices));
+            }
+
+            slots[i] = new Slot(indices[i], values[i]);
+        }
+
+        return new CentroidMap(slots);
+    }
+
     /// <summary>The key of entry <paramref name="i"/> (0 ≤ i &lt; <see cref="Count"/>, insertion order).</summary>
-    public int KeyAt(int i) => _slots[_order[i]].Key;
+    public int KeyAt(int i) => _mask < 0 ? _slots[i].Key : _slots[_order[i]].Key;
 
     /// <summary>The value of entry <paramref name="i"/> (insertion order).</summary>
-    public float ValueAt(int i) => _slots[_order[i]].Value;
+    public float ValueAt(int i) => _mask < 0 ? _slots[i].Value : _slots[_order[i]].Value;
+
+    /// <summary>
+    /// Σ centroid[indices[i]] × values[i] over the features present, summed in the order of <paramref name="indices"/>
+    /// (ascending): the post-to-centroid dot product of the clusterer, bit for bit the same in both representations.
+    /// </summary>
+    public double Dot(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
+    {
+        double dot = 0;
+        if (_mask < 0)
+        {
+            // Both sorted: one merge pass.
+            var slots = _slots;
+            var j = 0;
+            for (var i = 0; i < indices.Length && j < slots.Length; i++)
+            {
+                var key = indices[i];
+                while (j < slots.Length && slots[j].Key < key)
+                {
+                    j++;
+                }
+
+                if (j < slots.Length && slots[j].Key == key)
+                {
+                    dot += slots[j].Value * values[i];
+                }
+            }
+
+            return dot;
+        }
+
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (TryGetHashed(indices[i], out var w))
+            {
+                dot += w * values[i];
+            }
+        }
+
+        return dot;
+    }
 
     public bool TryGetValue(int key, out float value)
+    {
+        if (_mask < 0)
+        {
+            var lo = 0;
+            var hi = _slots.Length - 1;
+            while (lo <= hi)
+            {
+                var mid = (int)((uint)(lo + hi) >> 1);
+                var k = _slots[mid].Key;
+                if (k == key)
+                {
+                    value = _slots[mid].Value;
+                    return true;
+                }
+
+                if (k < key)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            value = 0;
+            return false;
+        }
+
+        return TryGetHashed(key, out value);
+    }
+
+    private bool TryGetHashed(int key, out float value)
     {
         var slots = _slots;
         var mask = _mask;
@@ -71,6 +181,11 @@ internal sealed class CentroidMap
     public ref float GetValueRefOrAddDefault(int key)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(key);
+        if (_mask < 0)
+        {
+            Expand();
+        }
+
         if ((Count + 1) * 2 > _slots.Length)
         {
             Grow();
@@ -99,8 +214,33 @@ internal sealed class CentroidMap
 
     public void Clear()
     {
+        if (_mask < 0)
+        {
+            Expand();
+        }
+
         Array.Fill(_slots, new Slot(Empty, 0));
         Count = 0;
+    }
+
+    /// <summary>Compact → hash table, inserting the entries in their (sorted = insertion) order.</summary>
+    private void Expand()
+    {
+        var entries = _slots;
+        var size = 32;
+        while (size < (entries.Length + 1) * 2)
+        {
+            size <<= 1;
+        }
+
+        _slots = NewSlots(size);
+        _mask = size - 1;
+        _order = new int[size / 2];
+        Count = 0;
+        foreach (var e in entries)
+        {
+            GetValueRefOrAddDefault(e.Key) = e.Value;
+        }
     }
 
     /// <summary>

@@ -11,12 +11,12 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
 
     public int Slot { get; } = slot;
 
-    // Clustering state.
-    public CentroidMap? Centroid { get; set; } = new();
+    // Clustering state. Null before the first post (the clusterer sets it from that post), after retirement and merge.
+    public CentroidMap? Centroid { get; set; }
 
     public double NormSquared { get; set; }
 
-    public HashSet<int> Terms { get; } = [];
+    public TermSet Terms { get; } = new();
 
     public bool Indexed { get; set; } = true;
 

@@ -71,9 +71,10 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     }
 
     /// <summary>
-    /// Forgets topics that can no longer change: out of the candidate index, no open alarm, and accepted by
-    /// <paramref name="settled"/> (for a merged topic: its survivor). Their ids keep resolving through
-    /// <see cref="Canonical"/>; everything else about them lives in storage. Returns the released ids.
+    /// Forgets topics that can no longer change: topics merged into another (frozen at the merge: only where their id
+    /// resolves to can change, and <see cref="Canonical"/> keeps that), and topics out of the candidate index with no
+    /// open alarm that <paramref name="settled"/> accepts. Their ids keep resolving through <see cref="Canonical"/>;
+    /// everything else about them lives in storage. Returns the released ids.
     /// </summary>
     public List<TopicId> Release(Func<Topic, bool> settled)
     {
@@ -82,20 +83,9 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var write = 0;
         for (var read = 0; read < _resident.Count; read++)
         {
-            // Resident slots are in creation order and a merge always keeps the older topic, so a survivor is judged
-            // (and released) before the topics merged into it.
             var slot = _resident[read];
             var t = _topics[slot]!;
-            var canonical = Canonical(slot);
-            bool done;
-            if (canonical == slot)
-            {
-                done = !t.Indexed && t.Series is not { Active: true } && settled(t);
-            }
-            else
-            {
-                done = _topics[canonical] is null;
-            }
+            var done = !t.Alive || (!t.Indexed && t.Series is not { Active: true } && settled(t));
 
             if (done)
             {
@@ -120,7 +110,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             return null;
         }
 
-        Candidates(v.Words, excludeSlot: -1);
+        Candidates(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(v.Words), excludeSlot: -1);
         Topic? best = null;
         var bestSim = 0f;
         foreach (var (_, slot) in _ranked)
@@ -156,19 +146,36 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
     private void Add(Topic t, FeatureVector v)
     {
-        var c = t.Centroid!;
         var norm = t.NormSquared;
         var indices = v.Indices;
         var values = v.Values;
-        for (var i = 0; i < indices.Length; i++)
+        var c = t.Centroid;
+        if (c is null)
         {
-            ref var slot = ref c.GetValueRefOrAddDefault(indices[i]);
-            norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
-            slot += values[i];
+            // A new topic: its centroid is this post's vector, held compact until a second post joins.
+            c = t.Centroid = CentroidMap.FromSorted(indices, values);
+            for (var i = 0; i < indices.Length; i++)
+            {
+                var slot = 0f; // what adding to an empty map starts from: the same norm, bit for bit
+                norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < indices.Length; i++)
+            {
+                ref var slot = ref c.GetValueRefOrAddDefault(indices[i]);
+                norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
+                slot += values[i];
+            }
         }
 
         t.NormSquared = norm;
-        t.Size++;
+        if (t.Size++ == 0)
+        {
+            t.Terms.EnsureCapacity(Math.Min(v.Words.Count, options.MaxIndexedTerms));
+        }
+
         foreach (var w in v.Words)
         {
             if (t.Terms.Count < options.MaxIndexedTerms && t.Terms.Add(w))
@@ -255,22 +262,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
     /// <summary>Dot product of a post with a centroid: divided by |centroid| it is the cosine, divided by the size
     /// it is the post's mean similarity to the topic's posts.</summary>
-    private static double Dot(FeatureVector v, Topic t)
-    {
-        var c = t.Centroid!;
-        double dot = 0;
-        var indices = v.Indices;
-        var values = v.Values;
-        for (var i = 0; i < indices.Length; i++)
-        {
-            if (c.TryGetValue(indices[i], out var w))
-            {
-                dot += w * values[i];
-            }
-        }
-
-        return dot;
-    }
+    private static double Dot(FeatureVector v, Topic t) => t.Centroid!.Dot(v.Indices, v.Values);
 
     internal static (float Cosine, double Mean) Compare(Topic a, Topic b)
     {
@@ -289,7 +281,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     }
 
     /// <summary>Ranks live, indexed topics by shared words into <see cref="_ranked"/> (top <see cref="ClusteringOptions.MaxCandidates"/>).</summary>
-    private void Candidates(IEnumerable<int> words, int excludeSlot)
+    private void Candidates(ReadOnlySpan<int> words, int excludeSlot)
     {
         if (_overlap.Length < _topics.Count)
         {
@@ -416,7 +408,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             return null;
         }
 
-        Candidates(t.Terms, excludeSlot: t.Slot);
+        Candidates(t.Terms.AsSpan(), excludeSlot: t.Slot);
         Topic? best = null;
         var bestSim = 0f;
         foreach (var (_, slot) in _ranked)
@@ -476,8 +468,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         from.MergedInto = into.Slot;
         _parent[from.Slot] = into.Slot;
         from.Centroid = null;
-        from.Terms.Clear();
-        from.Terms.TrimExcess(); // a merged topic stays resident until its survivor settles: keep it small
+        from.Terms.Clear(); // releases the storage too
         if (c.Count > options.MaxCentroidFeatures * 3 / 2)
         {
             Prune(into);
@@ -547,7 +538,6 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
                 Unindex(t);
                 t.Centroid = null;
                 t.Terms.Clear();
-                t.Terms.TrimExcess();
             }
         }
     }
