@@ -27,7 +27,8 @@ if (CliApp.IsCliInvocation(args))
 // appsettings.json ships beside Bot.dll: use that folder as the content root, so `dotnet Bot.dll` works from any
 // working directory. Relative data paths (Storage:DataDirectory) still resolve against the working directory.
 var startup = StartupTrace.Begin(TimeProvider.System);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// The slim builder plus what the bot uses of the full one (no IIS, no QUIC: README "Performance notes").
+var builder = BotHostBuilder.Create(args, AppContext.BaseDirectory);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(startup);
 builder.AddBotProtocol();

@@ -7,7 +7,9 @@ namespace CrisisBot.Protocol.Connector;
 /// Client-credentials tokens from Entra through MSAL: one confidential client app for the process, authority
 /// <c>https://login.microsoftonline.com/{MicrosoftAppTenantId}</c>, scope <c>https://api.botframework.com/.default</c>.
 /// MSAL's in-memory app token cache returns the cached token and refreshes it near expiry, so no cache of our own.
-/// Nothing is built or fetched until the first call; in local mode a call is a bug and throws.
+/// Nothing is built or fetched until the first call; in local mode a call is a bug and throws. MSAL types appear only
+/// inside method bodies that run at the first token request: a field or generic argument of an MSAL type would load the
+/// MSAL assembly (1.2 MB of mapped image, and its types) as soon as the Connector client is built, also in local mode.
 /// </summary>
 public sealed class MsalBotTokenProvider : IBotTokenProvider
 {
@@ -17,17 +19,17 @@ public sealed class MsalBotTokenProvider : IBotTokenProvider
     private static readonly string[] Scopes = [Scope];
 
     private readonly ConnectorOptions _options;
-    private readonly Lazy<IConfidentialClientApplication> _app;
+    private readonly Lazy<object> _app; // an IConfidentialClientApplication, typed object on purpose (see above)
 
     public MsalBotTokenProvider(IOptions<ConnectorOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _app = new Lazy<IConfidentialClientApplication>(BuildApplication, LazyThreadSafetyMode.ExecutionAndPublication);
+        _app = new Lazy<object>(BuildApplication, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The single MSAL application (built on first use). Internal for tests that check its configuration.</summary>
-    internal IConfidentialClientApplication Application => _app.Value;
+    internal IConfidentialClientApplication Application => (IConfidentialClientApplication)_app.Value;
 
     public async Task<string> GetAccessTokenAsync(CancellationToken ct = default)
     {
@@ -48,7 +50,7 @@ public sealed class MsalBotTokenProvider : IBotTokenProvider
         }
     }
 
-    private IConfidentialClientApplication BuildApplication()
+    private object BuildApplication()
     {
         if (string.IsNullOrWhiteSpace(_options.MicrosoftAppId)
             || string.IsNullOrWhiteSpace(_options.MicrosoftAppPassword)
