@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using CrisisBot.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -39,7 +40,7 @@ public sealed record CrisisPeriod(DateTimeOffset From, DateTimeOffset To, long? 
 /// merged into) within the event-time span of the arrived posts.</item>
 /// </list>
 /// </summary>
-public static class CrisisPostRule
+public static partial class CrisisPostRule
 {
     /// <summary>The rule in words (report card, export manifest, README).</summary>
     public const string Description =
@@ -131,10 +132,10 @@ public static class CrisisPostRule
             values[name] = value;
         }
 
-        foreach (var (name, value) in values)
+        foreach (Match match in ParameterName().Matches(command.CommandText))
         {
-            if (command.CommandText.Contains("@" + name, StringComparison.Ordinal) && !command.Parameters.Contains(name)
-                && !HasLongerName(command.CommandText, name))
+            var name = match.Groups[1].Value;
+            if (values.TryGetValue(name, out var value) && !command.Parameters.Contains(name))
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
@@ -173,21 +174,9 @@ public static class CrisisPostRule
         }
     }
 
-    /// <summary>True when every use of <c>@name</c> in <paramref name="sql"/> is the start of a longer name (<c>@from</c> in <c>@fromMs</c>).</summary>
-    private static bool HasLongerName(string sql, string name)
-    {
-        var token = "@" + name;
-        for (var i = sql.IndexOf(token, StringComparison.Ordinal); i >= 0; i = sql.IndexOf(token, i + 1, StringComparison.Ordinal))
-        {
-            var end = i + token.Length;
-            if (end >= sql.Length || !char.IsLetterOrDigit(sql[end]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static long BinaryTime(DateTimeOffset time) => (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(time)!;
+
+    /// <summary>A parameter's name where the SQL uses it (<c>@fromMs</c>, <c>@product0</c>).</summary>
+    [GeneratedRegex(@"@([A-Za-z][A-Za-z0-9]*)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
 }
