@@ -156,8 +156,8 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             c = t.Centroid = CentroidMap.FromSorted(indices, values);
             for (var i = 0; i < indices.Length; i++)
             {
-                var slot = 0f; // what adding to an empty map starts from: the same norm, bit for bit
-                norm += (2.0 * slot * values[i]) + (values[i] * values[i]);
+                // What the update below adds for a slot that starts at 0 (its 2·slot·value term is exactly 0): same bits.
+                norm += values[i] * values[i];
             }
         }
         else
