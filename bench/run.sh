@@ -82,7 +82,7 @@ other_args() {
     *:1) echo "--smoke" ;;
   esac
 }
-OTHER_BENCHES=(quality fanout intake spikecard)
+OTHER_BENCHES=(quality fanout intake spikecard prep)
 
 project_of() { find "$BENCH_DIR/$1" -maxdepth 1 -name '*.csproj' 2>/dev/null | head -n 1; }
 dll_of() { local p; p="$(project_of "$1")"; [[ -n "$p" ]] && echo "$BENCH_DIR/$1/bin/Release/net10.0/$(basename "${p%.csproj}").dll"; }

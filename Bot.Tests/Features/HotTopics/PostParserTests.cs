@@ -146,6 +146,41 @@ public class PostParserTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","createdAt":"2026-03-24T10:00:00.5+01:00"}""", "2026-03-24T09:00:00.5000000+00:00")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24 10:00:00+01:00","createdAt":"2026-03-24T09:15:00.25Z"}""", "2026-03-24T09:15:00.2500000+00:00")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00\u005A"}""", "2026-03-24T09:15:00.0000000+00:00")]
+    public void Read_CreatedAtFastOrEscapedOrRepeated_LastValueWinsInUtc(string body, string expected)
+    {
+        var post = Assert.Single(ParseJson(body)).Post!;
+        Assert.Equal(expected, post.CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.Zero, post.CreatedAt.Offset);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","createdAt":"2026-03-25T12:00:01Z"}""", "'createdAt' 2026-03-25T12:00:01Z is more than one day in the future")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-02-30T09:15:00Z"}""", "(got '2026-02-30T09:15:00Z')")]
+    [InlineData("""{"id":"1","source":"t","text":"x","createdAt":"2026-03-24T09:15:00Z","createdAt":null}""", "missing required field 'createdAt'")]
+    public void Read_CreatedAtRejectedAfterAValidOne_ReportsTheRawValue(string body, string expected) =>
+        Assert.Contains(expected, Assert.Single(ParseJson(body)).Error!.Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Read_RepeatedSourcesAndLanguages_KeepEachPostsOwnValue()
+    {
+        var body = string.Join('\n', [
+            """{"id":"1","source":"twitter","language":"en","text":"x","createdAt":"2026-03-24T09:15:00Z"}""",
+            """{"id":"2","source":"TWITTER","language":"en","text":"x","createdAt":"2026-03-24T09:15:00Z"}""",
+            """{"id":"3","source":"twitter","language":"de","text":"x","createdAt":"2026-03-24T09:15:00Z"}""",
+            """{"id":"4","source":"twittex","language":"dé","text":"x","createdAt":"2026-03-24T09:15:00Z"}""",
+            """{"id":"5","source":"twitter","language":"d\u00e9","text":"x","createdAt":"2026-03-24T09:15:00Z"}""",
+        ]);
+        var posts = ParseJson(body).Select(r => r.Post!).ToList();
+        Assert.Equal(["twitter", "TWITTER", "twitter", "twittex", "twitter"], posts.Select(p => p.Source));
+        Assert.Equal(["en", "en", "de", "dé", "dé"], posts.Select(p => p.Language));
+        Assert.Same(posts[2].Source, posts[4].Source); // a value seen again is shared, not copied
+        Assert.Same(posts[0].Language, posts[1].Language);
+    }
+
     [Fact]
     public void Read_TextAtLimits_AcceptsTenThousandRejectsMore()
     {

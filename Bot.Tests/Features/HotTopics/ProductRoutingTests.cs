@@ -1,4 +1,5 @@
 using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Features.HotTopics.Text;
 
 namespace CrisisBot.Tests.Features.HotTopics;
 
@@ -128,5 +129,122 @@ public class ProductsOptionsTests
         var options = new ProductsOptions { Path = "does-not-exist.yaml" };
         var ex = Assert.Throws<ProductCatalogException>(() => options.LoadCatalog());
         Assert.Contains("does not exist", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The rule part of routing, computed the plain way (every keyword, every one-typo keyword and every phrase tried in
+    /// catalog order), to check the router's indexed lookups against.
+    /// </summary>
+    private static float[] NaiveRuleScores(ProductCatalog catalog, string text)
+    {
+        var scratch = new TokenizedText();
+        var keywords = new Dictionary<int, List<int>>();
+        var fuzzy = new List<(string Stem, int Product)>();
+        var phrases = new List<(int[] Words, int Product)>();
+        for (var p = 0; p < catalog.Products.Count; p++)
+        {
+            foreach (var term in catalog.Products[p].Keywords.Concat(catalog.Products[p].Phrases))
+            {
+                TextNormalizer.Normalize(term, scratch);
+                var words = scratch.Tokens.ToArray().Select(t => FeatureHasher.WordIndex(scratch.Stem(t))).ToArray();
+                if (words.Length == 1)
+                {
+                    var list = keywords.TryGetValue(words[0], out var l) ? l : keywords[words[0]] = [];
+                    if (!list.Contains(p))
+                    {
+                        list.Add(p);
+                    }
+
+                    var stem = scratch.Stem(scratch.Tokens[0]).ToString();
+                    if (stem.Length >= 5)
+                    {
+                        fuzzy.Add((stem, p));
+                    }
+                }
+                else if (words.Length > 1)
+                {
+                    phrases.Add((words, p));
+                }
+            }
+        }
+
+        var tokens = new TokenizedText();
+        TextNormalizer.Normalize(text, tokens);
+        var scores = new float[catalog.Products.Count];
+        var stems = tokens.Tokens.ToArray().Select(t => FeatureHasher.WordIndex(tokens.Stem(t))).ToArray();
+        var all = tokens.Tokens.ToArray();
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (all[i].IsStopWord)
+            {
+                continue;
+            }
+
+            if (keywords.TryGetValue(stems[i], out var products))
+            {
+                products.ForEach(p => scores[p] += 2f);
+            }
+            else if (all[i].StemLength >= 5)
+            {
+                var stem = tokens.Stem(all[i]).ToString();
+                var match = fuzzy.FindIndex(f => Math.Abs(f.Stem.Length - stem.Length) <= 1 && ProductRouter.WithinOneEdit(stem, f.Stem));
+                if (match >= 0)
+                {
+                    scores[fuzzy[match].Product] += 1.2f;
+                }
+            }
+        }
+
+        foreach (var (words, p) in phrases)
+        {
+            if (Enumerable.Range(0, Math.Max(0, stems.Length - words.Length + 1)).Any(i => stems.AsSpan(i, words.Length).SequenceEqual(words)))
+            {
+                scores[p] += 3f;
+            }
+        }
+
+        return scores;
+    }
+
+    [Fact]
+    public void ScoreRules_TyposOfEveryKeywordAndEveryPhrase_SameScoresAsTryingEveryRule()
+    {
+        var catalog = ProductCatalog.Load(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml"));
+        var router = new ProductRouter(catalog);
+        var texts = new List<string> { "", "claim claim claimm clam", "on hold on hold for hours, call back", "credit card credit limit card declined" };
+        foreach (var product in catalog.Products)
+        {
+            texts.Add(string.Join(" then ", product.Phrases));
+            foreach (var keyword in product.Keywords)
+            {
+                // Every one-edit variant: deletions, substitutions, insertions, adjacent swaps; plus two edits (no match).
+                for (var i = 0; i < keyword.Length; i++)
+                {
+                    texts.Add($"my {keyword.Remove(i, 1)} is late");
+                    texts.Add($"my {keyword[..i]}q{keyword[(i + 1)..]} is late");
+                    texts.Add($"my {keyword.Insert(i, "e")} and {keyword.Insert(i + 1, "z")} again");
+                    if (i + 1 < keyword.Length)
+                    {
+                        texts.Add($"the {keyword[..i]}{keyword[i + 1]}{keyword[i]}{keyword[(i + 2)..]} problem");
+                    }
+
+                    texts.Add($"{keyword.Remove(i, 1).Insert(0, "xy")} nothing");
+                }
+            }
+        }
+
+        var tokens = new TokenizedText();
+        var scores = new float[router.ProductCount];
+        var fuzzyHits = 0;
+        foreach (var text in texts)
+        {
+            TextNormalizer.Normalize(text, tokens);
+            router.ScoreRules(tokens, scores);
+            var expected = NaiveRuleScores(catalog, text);
+            Assert.True(expected.AsSpan().SequenceEqual(scores), $"rule scores differ for '{text}': [{string.Join(", ", scores)}] vs [{string.Join(", ", expected)}]");
+            fuzzyHits += expected.Any(s => s % 1 != 0) ? 1 : 0;
+        }
+
+        Assert.True(fuzzyHits > 100, $"only {fuzzyHits} texts had a one-typo match"); // the variants do exercise the typo path
     }
 }

@@ -63,6 +63,7 @@ internal static class PostJsonParser
         PostMetrics? metrics = null;
         List<string>? tags = null;
         string? error = null;
+        DateTimeOffset? parsedAt = null; // createdAt read without a string (see below); null: use createdAt
 
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
@@ -74,7 +75,7 @@ internal static class PostJsonParser
             else if (r.ValueTextEquals("source"u8))
             {
                 r.Read();
-                source = ReadString(ref r, "source", ref error);
+                source = ReadRepeatedString(ref r, "source", ref error);
             }
             else if (r.ValueTextEquals("text"u8))
             {
@@ -84,7 +85,18 @@ internal static class PostJsonParser
             else if (r.ValueTextEquals("createdAt"u8))
             {
                 r.Read();
-                createdAt = ReadString(ref r, "createdAt", ref error);
+                parsedAt = null;
+                if (r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && !r.HasValueSequence
+                    && PostValidation.TryParseUtcFast(r.ValueSpan, out var fast) && fast <= now + PostValidation.MaxFutureSkew)
+                {
+                    // The usual "…Z" time stamp, valid: no string needed (anything else takes ParseCreatedAt's path and errors).
+                    parsedAt = fast;
+                    createdAt = null;
+                }
+                else
+                {
+                    createdAt = ReadString(ref r, "createdAt", ref error);
+                }
             }
             else if (r.ValueTextEquals("url"u8))
             {
@@ -94,7 +106,7 @@ internal static class PostJsonParser
             else if (r.ValueTextEquals("language"u8))
             {
                 r.Read();
-                language = ReadString(ref r, "language", ref error);
+                language = ReadRepeatedString(ref r, "language", ref error);
             }
             else if (r.ValueTextEquals("inReplyTo"u8))
             {
@@ -124,11 +136,11 @@ internal static class PostJsonParser
             }
         }
 
-        var at = default(DateTimeOffset);
+        var at = parsedAt ?? default;
         error ??= PostValidation.CheckRequired(id, "id")
             ?? PostValidation.CheckRequired(source, "source")
             ?? PostValidation.CheckText(text)
-            ?? PostValidation.ParseCreatedAt(createdAt, now, out at);
+            ?? (parsedAt is null ? PostValidation.ParseCreatedAt(createdAt, now, out at) : null);
         if (error is not null)
         {
             return Invalid(index, error);
@@ -162,6 +174,39 @@ internal static class PostJsonParser
         r.Skip();
         return null;
     }
+
+    /// <summary>
+    /// <see cref="ReadString"/> for fields whose few values repeat from post to post (source, language): a short ASCII
+    /// value equal to the one last seen in its slot reuses that string instead of allocating another (per thread, so
+    /// parsers on different threads never share the cache; strings are immutable, so sharing one is safe).
+    /// </summary>
+    private static string? ReadRepeatedString(ref Utf8JsonReader r, string field, ref string? error)
+    {
+        if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped || r.HasValueSequence || r.ValueSpan.Length > 32)
+        {
+            return ReadString(ref r, field, ref error);
+        }
+
+        var utf8 = r.ValueSpan;
+        var cache = t_recent ??= new string?[RecentSlots];
+        var slot = utf8.Length == 0 ? 0 : ((utf8.Length * 31) + (utf8[0] * 7) + utf8[^1]) & (RecentSlots - 1);
+        if (cache[slot] is { } known && Ascii.Equals(utf8, known))
+        {
+            return known;
+        }
+
+        if (!Ascii.IsValid(utf8))
+        {
+            return ReadString(ref r, field, ref error);
+        }
+
+        return cache[slot] = r.GetString();
+    }
+
+    private const int RecentSlots = 16;
+
+    [ThreadStatic]
+    private static string?[]? t_recent;
 
     /// <summary>Ids may arrive as strings or (from some exporters) as integers; both become strings.</summary>
     private static string? ReadIdLike(ref Utf8JsonReader r, string field, ref string? error)

@@ -27,6 +27,10 @@ public sealed class ProductRouter
     private readonly Dictionary<int, List<int>> _keywords = [];            // word index → products
     private readonly List<(int[] Words, int Product)> _phrases = [];        // stem-index sequences
     private readonly List<(string Stem, int Product)> _fuzzy = [];
+    private readonly Dictionary<int, int[]> _phraseStarts = [];               // first word index → phrase ids, ascending
+    private readonly Dictionary<ulong, int[]> _fuzzyNeighbours = [];          // deletion-neighbourhood key → fuzzy ids, ascending
+    private readonly int _fuzzyMinLength = int.MaxValue;
+    private readonly int _fuzzyMaxLength;
     private readonly Dictionary<int, List<(int Product, float Weight)>> _profiles = [];
     private readonly float[] _scores;
 
@@ -87,6 +91,34 @@ public sealed class ProductRouter
                 list.Add((p, vector.Values[i]));
             }
         }
+
+        // Phrases by their first word, so scoring looks only at phrases that can start at a token.
+        for (var id = 0; id < _phrases.Count; id++)
+        {
+            var first = _phrases[id].Words[0];
+            _phraseStarts[first] = _phraseStarts.TryGetValue(first, out var ids) ? [.. ids, id] : [id];
+        }
+
+        // One-typo keywords by their deletion neighbourhood (the keyword and each keyword with one letter deleted): a stem
+        // within one edit of a keyword (insertion, deletion, substitution, adjacent swap) shares at least one key with it.
+        for (var id = 0; id < _fuzzy.Count; id++)
+        {
+            var keyword = _fuzzy[id].Stem;
+            _fuzzyMinLength = Math.Min(_fuzzyMinLength, keyword.Length);
+            _fuzzyMaxLength = Math.Max(_fuzzyMaxLength, keyword.Length);
+            for (var skip = -1; skip < keyword.Length; skip++)
+            {
+                var key = NeighbourKey(keyword, skip);
+                if (!_fuzzyNeighbours.TryGetValue(key, out var ids))
+                {
+                    _fuzzyNeighbours[key] = [id];
+                }
+                else if (ids[^1] != id)
+                {
+                    _fuzzyNeighbours[key] = [.. ids, id];
+                }
+            }
+        }
     }
 
     public ProductCatalog Catalog => _catalog;
@@ -145,25 +177,106 @@ public sealed class ProductRouter
             }
             else if (tokens[i].StemLength >= 5)
             {
-                var stem = text.Stem(tokens[i]);
-                foreach (var (keyword, p) in _fuzzy)
+                var fuzzy = FirstFuzzyMatch(text.Stem(tokens[i]));
+                if (fuzzy >= 0)
                 {
-                    if (Math.Abs(keyword.Length - stem.Length) <= 1 && WithinOneEdit(stem, keyword))
-                    {
-                        scores[p] += FuzzyWeight;
-                        break;
-                    }
+                    scores[_fuzzy[fuzzy].Product] += FuzzyWeight;
                 }
             }
         }
 
-        foreach (var (words, p) in _phrases)
+        if (_phrases.Count == 0)
         {
-            if (ContainsSequence(stems, words))
+            return;
+        }
+
+        // Phrases: mark the ones that occur (looked up by the token they start with), then add their weights in list order,
+        // the order the scores were always summed in.
+        Span<bool> found = _phrases.Count <= 512 ? stackalloc bool[_phrases.Count] : new bool[_phrases.Count];
+        found.Clear();
+        var any = false;
+        for (var i = 0; i + 1 < stems.Length; i++)
+        {
+            if (!_phraseStarts.TryGetValue(stems[i], out var ids))
             {
-                scores[p] += PhraseWeight;
+                continue;
+            }
+
+            foreach (var id in ids)
+            {
+                var words = _phrases[id].Words;
+                if (!found[id] && i + words.Length <= stems.Length && stems.Slice(i, words.Length).SequenceEqual(words))
+                {
+                    found[id] = any = true;
+                }
             }
         }
+
+        if (!any)
+        {
+            return;
+        }
+
+        for (var id = 0; id < found.Length; id++)
+        {
+            if (found[id])
+            {
+                scores[_phrases[id].Product] += PhraseWeight;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first one-typo keyword (in catalog order) within one edit of <paramref name="stem"/>, or -1: the keywords that
+    /// share a deletion-neighbourhood key with the stem, each checked with <see cref="WithinOneEdit"/>.
+    /// </summary>
+    private int FirstFuzzyMatch(ReadOnlySpan<char> stem)
+    {
+        if (stem.Length < _fuzzyMinLength - 1 || stem.Length > _fuzzyMaxLength + 1)
+        {
+            return -1;
+        }
+
+        var best = int.MaxValue;
+        for (var skip = -1; skip < stem.Length; skip++)
+        {
+            if (!_fuzzyNeighbours.TryGetValue(NeighbourKey(stem, skip), out var ids))
+            {
+                continue;
+            }
+
+            foreach (var id in ids)
+            {
+                if (id >= best)
+                {
+                    break;
+                }
+
+                var keyword = _fuzzy[id].Stem;
+                if (Math.Abs(keyword.Length - stem.Length) <= 1 && WithinOneEdit(stem, keyword))
+                {
+                    best = id;
+                    break;
+                }
+            }
+        }
+
+        return best == int.MaxValue ? -1 : best;
+    }
+
+    /// <summary>A 64-bit hash of <paramref name="s"/> without the character at <paramref name="skip"/> (-1: none), with its length.</summary>
+    private static ulong NeighbourKey(ReadOnlySpan<char> s, int skip)
+    {
+        var h = 14695981039346656037UL;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (i != skip)
+            {
+                h = unchecked((h ^ s[i]) * 1099511628211UL);
+            }
+        }
+
+        return unchecked((h ^ (ulong)(skip < 0 ? s.Length : s.Length - 1)) * 1099511628211UL);
     }
 
     private ProductRoute AddSimilarityAndPick(FeatureVector vector)
@@ -206,19 +319,6 @@ public sealed class ProductRouter
         FeatureHasher.Extract(tokens, vector);
         vector.Normalize();
         return Route(tokens, vector);
-    }
-
-    private static bool ContainsSequence(ReadOnlySpan<int> haystack, int[] needle)
-    {
-        for (var i = 0; i + needle.Length <= haystack.Length; i++)
-        {
-            if (haystack.Slice(i, needle.Length).SequenceEqual(needle))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Damerau–Levenshtein distance ≤ 1 (one insertion, deletion, substitution or adjacent swap).</summary>

@@ -22,7 +22,9 @@ public static class TextNormalizer
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopLookup =
         StopWordSet.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static bool IsStopWord(ReadOnlySpan<char> token) => StopLookup.Contains(token);
+    private static readonly int MaxStopWordLength = StopWords.English.Max(w => w.Length);
+
+    public static bool IsStopWord(ReadOnlySpan<char> token) => token.Length <= MaxStopWordLength && StopLookup.Contains(token);
 
     /// <summary>Normalises <paramref name="text"/> into <paramref name="output"/>.</summary>
     public static void Normalize(ReadOnlySpan<char> text, TokenizedText output)

@@ -19,12 +19,17 @@ public static class AbuseLexicon
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // Longer tokens cannot be in the lexicon: they skip the set lookup (most tokens of a post).
+    private static readonly int MaxWordLength = Words.Max(w => w.Length);
+
     public static bool IsAbusive(TokenizedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
         foreach (var token in text.Tokens)
         {
-            if (Lookup.Contains(text.Surface(token)) || Lookup.Contains(text.Stem(token)))
+            // The stem is a prefix of the surface form: only a shorter stem is a second word to look up.
+            if ((token.Length <= MaxWordLength && Lookup.Contains(text.Surface(token)))
+                || (token.StemLength < token.Length && token.StemLength <= MaxWordLength && Lookup.Contains(text.Stem(token))))
             {
                 return true;
             }
