@@ -40,6 +40,19 @@ var parse = Measure(() =>
         }
     }
 });
+var parseBody = Measure(() =>
+{
+    var n = 0;
+    foreach (var r in reader.Read(new ArraySegment<byte>(bytes)))
+    {
+        n += r.IsSuccess ? 1 : 0;
+    }
+
+    if (n != posts.Count)
+    {
+        throw new InvalidOperationException($"the in-memory read gave {n} posts, the stream read {posts.Count}");
+    }
+});
 
 var tokens = new TokenizedText();
 var vector = new FeatureVector();
@@ -114,6 +127,7 @@ Console.WriteLine();
 Console.WriteLine("| step | µs CPU per post | bytes allocated per post |");
 Console.WriteLine("|---|---:|---:|");
 Row("parse (JsonPostReader → SocialPost)", parse);
+Row("parse a body in memory (POST /api/posts' path)", parseBody);
 Row("normalise", normalize);
 Row("normalise + extract features", extract);
 Row("normalise + routing rules", rules);
