@@ -40,6 +40,14 @@ var parse = Measure(() =>
         }
     }
 });
+var parseStreamCount = Measure(() =>
+{
+    var n = 0;
+    foreach (var r in reader.Read(new MemoryStream(bytes, writable: false)))
+    {
+        n += r.IsSuccess ? 1 : 0;
+    }
+});
 var parseBody = Measure(() =>
 {
     var n = 0;
@@ -127,6 +135,7 @@ Console.WriteLine();
 Console.WriteLine("| step | µs CPU per post | bytes allocated per post |");
 Console.WriteLine("|---|---:|---:|");
 Row("parse (JsonPostReader → SocialPost)", parse);
+Row("parse stream, posts not kept", parseStreamCount);
 Row("parse a body in memory (POST /api/posts' path)", parseBody);
 Row("normalise", normalize);
 Row("normalise + extract features", extract);
