@@ -44,16 +44,11 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     public int Count => _topics.Count;
 
     /// <summary>Topics still held in memory, in creation order.</summary>
-    public IEnumerable<Topic> Resident
-    {
-        get
-        {
-            foreach (var slot in _resident)
-            {
-                yield return _topics[slot]!;
-            }
-        }
-    }
+    public ResidentTopics Resident => new(this);
+
+    internal int ResidentCount => _resident.Count;
+
+    internal Topic ResidentAt(int index) => _topics[_resident[index]]!;
 
     /// <summary>Raised after <c>from</c> was merged into <c>into</c>.</summary>
     public Action<Topic, Topic>? Merged { get; set; }
@@ -577,6 +572,36 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
                 t.Centroid = null;
                 t.Terms.Clear();
             }
+        }
+    }
+}
+
+/// <summary>
+/// The resident topics in creation order (<see cref="TopicClusterer.Resident"/>): a struct enumerator over the slot list,
+/// so the hourly sweep and retire passes over every resident topic need no iterator object or interface calls.
+/// </summary>
+internal readonly struct ResidentTopics(TopicClusterer clusterer) : IEnumerable<Topic>
+{
+    public Enumerator GetEnumerator() => new(clusterer);
+
+    IEnumerator<Topic> IEnumerable<Topic>.GetEnumerator() => GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public struct Enumerator(TopicClusterer clusterer) : IEnumerator<Topic>
+    {
+        private int _index = -1;
+
+        public readonly Topic Current => clusterer.ResidentAt(_index);
+
+        readonly object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext() => ++_index < clusterer.ResidentCount;
+
+        public void Reset() => _index = -1;
+
+        public readonly void Dispose()
+        {
         }
     }
 }
