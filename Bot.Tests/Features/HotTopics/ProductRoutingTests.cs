@@ -41,6 +41,45 @@ public class ProductRoutingTests
     }
 
     [Fact]
+    public void Route_VectorEqualToAProductsProfile_ThatProductWithFullSimilarityScore()
+    {
+        var catalog = ProductCatalog.Load(SamplePath);
+        var router = new ProductRouter(catalog);
+        foreach (var (product, index) in catalog.Products.Select((p, i) => (p, i)))
+        {
+            // The profile is built from exactly this text (every keyword, phrase and the display name, unit length),
+            // so every one of its features must be found: similarity 1, score = the similarity weight 3.
+            var tokens = new TokenizedText();
+            var vector = new FeatureVector();
+            TextNormalizer.Normalize(string.Join(" . ", product.Keywords.Concat(product.Phrases).Append(product.DisplayName)), tokens);
+            FeatureHasher.Extract(tokens, vector);
+            vector.Normalize();
+
+            var route = router.Route(new float[router.ProductCount], vector);
+
+            Assert.Equal(product.Key, route.ProductKey);
+            Assert.Equal(index, route.ProductIndex);
+            Assert.Equal(3f, route.Score, 3);
+        }
+    }
+
+    [Fact]
+    public void Route_NoRuleScoresAndNoProfileFeature_Triage()
+    {
+        var router = Router();
+        var tokens = new TokenizedText();
+        var vector = new FeatureVector();
+        TextNormalizer.Normalize("zzqx wvvy", tokens);
+        FeatureHasher.Extract(tokens, vector);
+        vector.Normalize();
+
+        var route = router.Route(new float[router.ProductCount], vector);
+
+        Assert.True(route.IsTriage);
+        Assert.Equal(0f, route.Score);
+    }
+
+    [Fact]
     public void Route_KeywordNeedsWholeWord()
     {
         // "cardigan" contains "card" but is not the word "card".

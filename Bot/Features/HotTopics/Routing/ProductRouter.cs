@@ -31,7 +31,7 @@ public sealed class ProductRouter
     private readonly Dictionary<ulong, int[]> _fuzzyNeighbours = [];          // deletion-neighbourhood key → fuzzy ids, ascending
     private readonly int _fuzzyMinLength = int.MaxValue;
     private readonly int _fuzzyMaxLength;
-    private readonly Dictionary<int, List<(int Product, float Weight)>> _profiles = [];
+    private readonly ProfileTable _profiles;
     private readonly float[] _scores;
 
     public ProductRouter(ProductCatalog catalog)
@@ -41,6 +41,7 @@ public sealed class ProductRouter
         _scores = new float[catalog.Products.Count];
         var text = new TokenizedText();
         var vector = new FeatureVector();
+        var profiles = new Dictionary<int, List<(int Product, float Weight)>>();
         for (var p = 0; p < catalog.Products.Count; p++)
         {
             var product = catalog.Products[p];
@@ -83,14 +84,16 @@ public sealed class ProductRouter
             vector.Normalize();
             for (var i = 0; i < vector.Count; i++)
             {
-                if (!_profiles.TryGetValue(vector.Indices[i], out var list))
+                if (!profiles.TryGetValue(vector.Indices[i], out var list))
                 {
-                    _profiles[vector.Indices[i]] = list = [];
+                    profiles[vector.Indices[i]] = list = [];
                 }
 
                 list.Add((p, vector.Values[i]));
             }
         }
+
+        _profiles = new ProfileTable(profiles);
 
         // Phrases by their first word, so scoring looks only at phrases that can start at a token.
         for (var id = 0; id < _phrases.Count; id++)
@@ -283,14 +286,13 @@ public sealed class ProductRouter
     {
         var indices = vector.Indices;
         var values = vector.Values;
+        var scores = _scores;
         for (var i = 0; i < indices.Length; i++)
         {
-            if (_profiles.TryGetValue(indices[i], out var list))
+            // Most of a post's features are in no product's vocabulary: one probe of a small table says so.
+            foreach (var (p, w) in _profiles.Find(indices[i]))
             {
-                foreach (var (p, w) in list)
-                {
-                    _scores[p] += SimilarityWeight * w * values[i];
-                }
+                scores[p] += SimilarityWeight * w * values[i];
             }
         }
 
@@ -354,5 +356,73 @@ public sealed class ProductRouter
         }
 
         return a[i..].SequenceEqual(b[(i + 1)..]);
+    }
+
+    /// <summary>
+    /// The products' vocabulary profiles (feature → (product, weight) entries, in the order they were built), for the
+    /// per-post similarity: an open-addressing table of the few thousand profile features (linear probing, at most a
+    /// quarter full, keys are well-mixed feature hashes) over one flat entry array. The engine looks up every feature of
+    /// every post here and almost all miss, which a dictionary answered with a bucket, an entry and a comparer call.
+    /// </summary>
+    private sealed class ProfileTable
+    {
+        private readonly int[] _keys;
+        private readonly int[] _start;
+        private readonly int[] _count;
+        private readonly (int Product, float Weight)[] _entries;
+        private readonly int _mask;
+
+        public ProfileTable(Dictionary<int, List<(int Product, float Weight)>> profiles)
+        {
+            var size = 64;
+            while (size < profiles.Count * 4)
+            {
+                size <<= 1;
+            }
+
+            _mask = size - 1;
+            _keys = new int[size];
+            Array.Fill(_keys, -1);
+            _start = new int[size];
+            _count = new int[size];
+            var entries = new List<(int Product, float Weight)>();
+            foreach (var (feature, list) in profiles)
+            {
+                var i = feature & _mask;
+                while (_keys[i] >= 0)
+                {
+                    i = (i + 1) & _mask;
+                }
+
+                _keys[i] = feature;
+                _start[i] = entries.Count;
+                _count[i] = list.Count;
+                entries.AddRange(list);
+            }
+
+            _entries = [.. entries];
+        }
+
+        /// <summary>The entries of <paramref name="feature"/> (≥ 0) in insertion order; empty when it is in no profile.</summary>
+        public ReadOnlySpan<(int Product, float Weight)> Find(int feature)
+        {
+            var keys = _keys;
+            var i = feature & _mask;
+            while (true)
+            {
+                var key = keys[i];
+                if (key == feature)
+                {
+                    return _entries.AsSpan(_start[i], _count[i]);
+                }
+
+                if (key < 0)
+                {
+                    return [];
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
     }
 }
