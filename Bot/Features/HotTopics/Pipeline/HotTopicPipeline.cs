@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -48,6 +49,7 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _writerLock = new();
     private Task? _writer;
+    private InsertWorker? _inserter;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
@@ -89,6 +91,9 @@ public sealed class HotTopicPipeline : IDisposable
     /// commits, never corrupt the file; an import is idempotent, so re-running it recovers them). Off by default.
     /// </summary>
     public bool RelaxedCommits { get; set; }
+
+    /// <summary>Opt-in per-stage timing (<c>import --timing</c>); null (the default) measures nothing.</summary>
+    internal IngestTiming? Timing { get; set; }
 
     /// <summary>What the engine holds in memory (counts), for diagnostics and benchmarks.</summary>
     public string DescribeMemory() => $"{_engine.DescribeMemory()}, extras {_extras.Count:N0}, merged-children lists {_mergedChildren.Count:N0}, known keys {_known.Count:N0} ({_known.Bytes / 1024:N0} KiB)";
@@ -330,6 +335,8 @@ public sealed class HotTopicPipeline : IDisposable
     private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
     {
         var ct = CancellationToken.None;
+        var timing = Timing;
+        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
         var outcomes = new IngestOutcome[posts.Count];
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
@@ -376,45 +383,25 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post):
-            //    a helper thread normalises and featurises them (pure functions of the text) ahead of the engine, then
-            //    inserts the posts the engine has processed (only it uses the connection meanwhile; the insert's
-            //    ON CONFLICT has the last word); the engine runs its order-dependent part on this thread.
+            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): the text work
+            //    (normalise, featurise: pure functions of the text) runs ahead of the engine, either prepared on the
+            //    import's reader thread (Prepare) or on a helper thread; the engine runs its order-dependent part on this
+            //    thread; the posts it has processed are inserted by another thread (only it uses the connection
+            //    meanwhile; the insert's ON CONFLICT has the last word).
+            t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
             var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
-            var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var conflicts = new List<int>();
-            var helper = Task.Run(async () =>
-            {
-                try
-                {
-                    for (var start = 0; prepared is null && start < fresh.Count; start += chunkSize)
-                    {
-                        var chunk = RentChunk();
-                        for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
-                        {
-                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _rulesRouter);
-                        }
-
-                        features.Writer.TryWrite(chunk);
-                    }
-
-                    features.Writer.Complete();
-                }
-                catch (Exception ex)
-                {
-                    features.Writer.Complete(ex);
-                }
-
-                await foreach (var chunk in processed.Reader.ReadAllAsync())
-                {
-                    commands.InsertPosts(posts, chunk, conflicts);
-                }
-            });
             Exception? engineError = null;
-            try
+            List<TopicAlarm>? newAlarms = null;
+            List<TopicMerge>? newMerges = null;
+            List<TopicView>? views = null;
+            var repoint = new List<(int Id, int Into)>();
+            if (prepared is not null)
             {
-                if (prepared is not null)
+                // Import: a dedicated insert thread with a blocking queue (no thread-pool worker spinning between chunks).
+                var job = new InsertJob(posts, commands, conflicts, timing);
+                var inserter = InsertThread();
+                try
                 {
                     // Features were prepared ahead (one chunk per InsertChunk posts of the batch, fresh or not).
                     for (var start = 0; start < fresh.Count; start += chunkSize)
@@ -426,42 +413,110 @@ public sealed class HotTopicPipeline : IDisposable
                             outcomesOfChunk[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
                         }
 
+                        inserter.Post(job, outcomesOfChunk);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    engineError = ex;
+                }
+                finally
+                {
+                    inserter.Post(job, null); // end of the batch: the inserter signals job.Done
+                }
+
+                t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
+                if (engineError is null)
+                {
+                    // The views only read the engine's state: built while the inserter finishes the last chunk.
+                    (newAlarms, newMerges, views) = ChangedViews(alarmsBefore, mergesBefore, changed, repoint);
+                    t = timing?.Add(IngestTiming.Stage.EngineViews, t) ?? 0;
+                }
+
+                // The inserter always finishes the batch before the commands are disposed (also when the engine failed).
+                job.Done.Wait();
+                job.Done.Dispose();
+                t = timing?.Add(IngestTiming.Stage.EngineWaitInsert, t) ?? 0;
+                if (engineError is null && job.Error is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(job.Error);
+                }
+            }
+            else
+            {
+                var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var helper = Task.Run(async () =>
+                {
+                    try
+                    {
+                        for (var start = 0; start < fresh.Count; start += chunkSize)
+                        {
+                            var chunk = RentChunk();
+                            for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
+                            {
+                                chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _rulesRouter);
+                            }
+
+                            features.Writer.TryWrite(chunk);
+                        }
+
+                        features.Writer.Complete();
+                    }
+                    catch (Exception ex)
+                    {
+                        features.Writer.Complete(ex);
+                    }
+
+                    await foreach (var chunk in processed.Reader.ReadAllAsync())
+                    {
+                        commands.InsertPosts(posts, chunk, conflicts);
+                    }
+                });
+                try
+                {
+                    var done = 0;
+                    await foreach (var chunk in features.Reader.ReadAllAsync(ct))
+                    {
+                        var outcomesOfChunk = new (int Index, PostOutcome Outcome)[chunk.Count];
+                        for (var k = 0; k < chunk.Count; k++)
+                        {
+                            var i = fresh[done + k];
+                            outcomesOfChunk[k] = (i, Process(posts[i], changed, chunk, k));
+                        }
+
+                        done += chunk.Count;
+                        _chunkPool.Enqueue(chunk);
                         processed.Writer.TryWrite(outcomesOfChunk);
                     }
                 }
-
-                var done = 0;
-                await foreach (var chunk in features.Reader.ReadAllAsync(ct))
+                catch (Exception ex)
                 {
-                    var outcomesOfChunk = new (int Index, PostOutcome Outcome)[chunk.Count];
-                    for (var k = 0; k < chunk.Count; k++)
-                    {
-                        var i = fresh[done + k];
-                        outcomesOfChunk[k] = (i, Process(posts[i], changed, chunk, k));
-                    }
-
-                    done += chunk.Count;
-                    _chunkPool.Enqueue(chunk);
-                    processed.Writer.TryWrite(outcomesOfChunk);
+                    engineError = ex;
                 }
-            }
-            catch (Exception ex)
-            {
-                engineError = ex;
-            }
-            finally
-            {
-                processed.Writer.Complete();
-            }
+                finally
+                {
+                    processed.Writer.Complete();
+                }
 
-            // The helper always finishes before the commands are disposed (also when the engine failed).
-            try
-            {
-                await helper;
-            }
-            catch (Exception) when (engineError is not null)
-            {
-                // the engine's error is the one to report
+                t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
+                if (engineError is null)
+                {
+                    (newAlarms, newMerges, views) = ChangedViews(alarmsBefore, mergesBefore, changed, repoint);
+                    t = timing?.Add(IngestTiming.Stage.EngineViews, t) ?? 0;
+                }
+
+                // The helper always finishes before the commands are disposed (also when the engine failed).
+                try
+                {
+                    await helper;
+                }
+                catch (Exception) when (engineError is not null)
+                {
+                    // the engine's error is the one to report
+                }
+
+                t = timing?.Add(IngestTiming.Stage.EngineWaitInsert, t) ?? 0;
             }
 
             if (engineError is not null)
@@ -483,12 +538,7 @@ public sealed class HotTopicPipeline : IDisposable
                 outcomes[i] = IngestOutcome.Duplicate;
             }
 
-            var newAlarms = Slice(_engine.Alarms, alarmsBefore);
-            var newMerges = Slice(_engine.Merges, mergesBefore);
-            CollectChanges(newAlarms, newMerges, changed);
-            var repoint = new List<(int Id, int Into)>();
-            var views = BuildViews(changed, repoint);
-            foreach (var view in views)
+            foreach (var view in views!)
             {
                 commands.UpsertTopic(view.Topic);
             }
@@ -498,14 +548,14 @@ public sealed class HotTopicPipeline : IDisposable
                 commands.RepointMergedTopic(id, into);
             }
 
-            foreach (var alarm in newAlarms)
+            foreach (var alarm in newAlarms!)
             {
                 commands.InsertAlarm(alarm);
             }
 
-            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges.Count > 0))
+            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges!.Count > 0))
             {
-                var batch = new TopicChangeBatch(views, newAlarms, newMerges, _engine.Watermark ?? default, IsRebuild: false);
+                var batch = new TopicChangeBatch(views, newAlarms, newMerges!, _engine.Watermark ?? default, IsRebuild: false);
                 foreach (var observer in _observers)
                 {
                     await observer.OnTopicsChangedAsync(db, batch, ct);
@@ -513,10 +563,105 @@ public sealed class HotTopicPipeline : IDisposable
             }
         }
 
+        t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        timing?.Add(IngestTiming.Stage.Commit, t);
         ReleaseSettled();
         return new IngestResult(outcomes);
+    }
+
+    /// <summary>The batch's new alarms and merges and the views of every topic they, the posts or the sweep changed.</summary>
+    private (List<TopicAlarm> Alarms, List<TopicMerge> Merges, List<TopicView> Views) ChangedViews(
+        int alarmsBefore, int mergesBefore, HashSet<int> changed, List<(int Id, int Into)> repoint)
+    {
+        var newAlarms = Slice(_engine.Alarms, alarmsBefore);
+        var newMerges = Slice(_engine.Merges, mergesBefore);
+        CollectChanges(newAlarms, newMerges, changed);
+        return (newAlarms, newMerges, BuildViews(changed, repoint));
+    }
+
+    private InsertWorker InsertThread()
+    {
+        lock (_writerLock)
+        {
+            return _inserter ??= new InsertWorker();
+        }
+    }
+
+    /// <summary>One batch's inserts on the <see cref="InsertWorker"/>: its connection's commands and what came of them.</summary>
+    private sealed class InsertJob(IReadOnlyList<SocialPost> posts, IntakeCommands commands, List<int> conflicts, IngestTiming? timing)
+    {
+        public IReadOnlyList<SocialPost> Posts { get; } = posts;
+
+        public IntakeCommands Commands { get; } = commands;
+
+        public List<int> Conflicts { get; } = conflicts;
+
+        public IngestTiming? Timing { get; } = timing;
+
+        /// <summary>The first insert failure (the batch's later chunks are skipped; the batch then fails).</summary>
+        public Exception? Error { get; set; }
+
+        /// <summary>Set by the worker once it has handled every chunk posted before the end marker.</summary>
+        public ManualResetEventSlim Done { get; } = new(false);
+    }
+
+    /// <summary>
+    /// A dedicated thread for the import's post inserts, fed chunk by chunk through a blocking queue: between chunks it
+    /// sleeps in the kernel instead of a thread-pool worker spinning for work (the import hands off a chunk every
+    /// few milliseconds). Started on the first prepared batch; a background thread, ended by <see cref="Dispose"/>.
+    /// </summary>
+    private sealed class InsertWorker : IDisposable
+    {
+        private readonly BlockingCollection<(InsertJob Job, (int Index, PostOutcome Outcome)[]? Rows)> _queue = new(new ConcurrentQueue<(InsertJob, (int, PostOutcome)[]?)>());
+
+        public InsertWorker()
+        {
+            new Thread(Run) { IsBackground = true, Name = "hot-topic insert" }.Start();
+        }
+
+        /// <summary>Queues a chunk of processed posts, or (<paramref name="rows"/> null) the end of the job's batch.</summary>
+        public void Post(InsertJob job, (int Index, PostOutcome Outcome)[]? rows) => _queue.Add((job, rows));
+
+        private void Run()
+        {
+            while (true)
+            {
+                var waited = Stopwatch.GetTimestamp();
+                if (!_queue.TryTake(out var item, Timeout.Infinite))
+                {
+                    return; // disposed
+                }
+
+                var (job, rows) = item;
+                var t = job.Timing?.Add(IngestTiming.Stage.InsertWaitInput, waited) ?? 0;
+                if (rows is null)
+                {
+                    job.Done.Set();
+                    continue;
+                }
+
+                if (job.Error is null)
+                {
+                    try
+                    {
+                        job.Commands.InsertPosts(job.Posts, rows, job.Conflicts);
+                    }
+                    catch (Exception ex)
+                    {
+                        job.Error = ex;
+                    }
+                }
+
+                job.Timing?.Add(IngestTiming.Stage.InsertBusy, t);
+            }
+        }
+
+        public void Dispose()
+        {
+            _queue.CompleteAdding();
+        }
     }
 
     private FeatureChunk RentChunk()
@@ -746,6 +891,11 @@ public sealed class HotTopicPipeline : IDisposable
     public void Dispose()
     {
         _requests.Writer.TryComplete();
+        lock (_writerLock)
+        {
+            _inserter?.Dispose();
+        }
+
         _gate.Dispose();
     }
 }
