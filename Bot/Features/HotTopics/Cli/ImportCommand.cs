@@ -98,13 +98,50 @@ public static class ImportCommand
                     timing = timingWanted ? new IngestTiming() : null;
                     pipeline.Timing = timing;
                     // The reader thread parses and prepares (text work) the next batch while this one is ingested.
-                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
+                    // The engine runs batch N+1 while the pipeline's writer commits batch N; counts include a batch only
+                    // once it has committed.
+                    Task<IngestResult>? writing = null;
+                    async Task CountCommittedAsync()
                     {
-                        var result = await pipeline.IngestAsync(prepared!, ct);
+                        if (writing is null)
+                        {
+                            return;
+                        }
+
+                        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
+                        var result = await writing;
+                        writing = null;
+                        timing?.Add(IngestTiming.Stage.EngineWaitWriter, t);
                         counts.Accepted += result.Accepted;
                         counts.Duplicates += result.Duplicates;
                         memoryLog?.Progress(counts.Total, pipeline.DescribeMemory);
-                    }, ct, timing);
+                    }
+
+                    try
+                    {
+                        await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
+                        {
+                            var next = await pipeline.IngestOverlappedAsync(prepared!, ct);
+                            await CountCommittedAsync();
+                            writing = next;
+                        }, ct, timing);
+                    }
+                    catch (Exception) when (writing is not null)
+                    {
+                        // The batch being written when the import stopped counts if it commits.
+                        try
+                        {
+                            await CountCommittedAsync();
+                        }
+                        catch (Exception)
+                        {
+                            // it did not: the first error is the one to report
+                        }
+
+                        throw;
+                    }
+
+                    await CountCommittedAsync();
                     memoryLog?.Note(string.Create(CultureInfo.InvariantCulture, $"end at {counts.Total} posts: {pipeline.DescribeMemory()}; heap ceiling {(heapLimit is null ? "off" : $"{heapLimit.Current >> 20} MB, raised {heapLimit.Raises} times")}"));
                 }
             }

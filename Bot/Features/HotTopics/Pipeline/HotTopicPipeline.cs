@@ -49,7 +49,9 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _writerLock = new();
     private Task? _writer;
-    private InsertWorker? _inserter;
+    private WriterThread? _writerThread;
+    private Task<IngestResult>? _lastWrite;
+    private Exception? _writerFault;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
@@ -104,10 +106,7 @@ public sealed class HotTopicPipeline : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            if (!_ready)
-            {
-                await RebuildAsync(ct);
-            }
+            await EnsureReadyAsync(drain: true, ct);
         }
         finally
         {
@@ -136,7 +135,7 @@ public sealed class HotTopicPipeline : IDisposable
     public Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(posts);
-        return IngestAsync(posts, null, ct);
+        return IngestCoreAsync(posts, ct);
     }
 
     /// <summary>
@@ -144,7 +143,27 @@ public sealed class HotTopicPipeline : IDisposable
     /// by <see cref="Prepare"/> (on another thread, while earlier batches were ingested): the same outcomes, topics and
     /// alarms, with only the order-dependent engine part and the database work left for this call.
     /// </summary>
-    public Task<IngestResult> IngestAsync(PreparedBatch batch, CancellationToken ct = default)
+    public async Task<IngestResult> IngestAsync(PreparedBatch batch, CancellationToken ct = default)
+    {
+        var committed = await IngestOverlappedAsync(batch, recover: true, ct);
+        return await committed;
+    }
+
+    /// <summary>
+    /// Bulk import: runs the engine over a prepared batch and returns as soon as the engine is done with it, with a task
+    /// that completes once the batch has committed. The posts' inserts, the topic upserts, alarm inserts, observers and
+    /// the commit run on the pipeline's writer thread (in batch order, one transaction per batch), so the engine can
+    /// start the next batch while this one is written. Keys of batches not yet committed still count as duplicates
+    /// (the engine's own set; lookups of keys it cannot rule out run on the writer, after the earlier commits). If a
+    /// batch fails to write, it and every batch queued after it fail (their tasks throw; nothing of them is stored),
+    /// and every later call of this method throws <see cref="InvalidOperationException"/> (naming the failure) without
+    /// touching anything, so a caller counting committed batches counts exactly what is stored; the next call of another
+    /// ingest method (or <see cref="StartAsync"/>) waits for the writer and rebuilds the engine from storage.
+    /// </summary>
+    public Task<Task<IngestResult>> IngestOverlappedAsync(PreparedBatch batch, CancellationToken ct = default) =>
+        IngestOverlappedAsync(batch, recover: false, ct);
+
+    private async Task<Task<IngestResult>> IngestOverlappedAsync(PreparedBatch batch, bool recover, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Chunks.Count != (batch.Posts.Count + InsertChunk - 1) / InsertChunk)
@@ -152,7 +171,76 @@ public sealed class HotTopicPipeline : IDisposable
             throw new InvalidOperationException("this prepared batch was already ingested");
         }
 
-        return IngestAsync(batch.Posts, batch, ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await EnsureReadyAsync(drain: recover, ct);
+            try
+            {
+                return EngineOverlapped(batch);
+            }
+            catch (Exception ex)
+            {
+                IntakeLog.BatchFailed(_logger, batch.Posts.Count, ex);
+                _ready = false;
+                throw;
+            }
+            finally
+            {
+                foreach (var chunk in batch.Chunks)
+                {
+                    _chunkPool.Enqueue(chunk);
+                }
+
+                batch.Chunks.Clear();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under the gate. With <paramref name="drain"/> (or when the engine must be rebuilt): waits until the writer has
+    /// committed (or failed) every queued batch, and rebuilds the engine from storage when a batch failed or it was never
+    /// built. Without it (the next overlapped batch), a failed write throws instead.
+    /// </summary>
+    private async Task EnsureReadyAsync(bool drain, CancellationToken ct)
+    {
+        if (!drain && Volatile.Read(ref _writerFault) is { } fault)
+        {
+            throw new InvalidOperationException($"an earlier batch failed to write (it and the batches after it are not stored): {fault.Message}", fault);
+        }
+
+        if (!drain && _ready)
+        {
+            return;
+        }
+
+        if (_lastWrite is { } last)
+        {
+            try
+            {
+                await last;
+            }
+            catch (Exception)
+            {
+                // its caller got the exception; the fault below makes the engine rebuild
+            }
+
+            _lastWrite = null;
+        }
+
+        if (Interlocked.Exchange(ref _writerFault, null) is not null)
+        {
+            _ready = false;
+        }
+
+        if (!_ready)
+        {
+            await RebuildAsync(ct);
+        }
     }
 
     /// <summary>
@@ -181,19 +269,16 @@ public sealed class HotTopicPipeline : IDisposable
         return new PreparedBatch(posts, chunks);
     }
 
-    private async Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared, CancellationToken ct)
+    private async Task<IngestResult> IngestCoreAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (!_ready)
-            {
-                await RebuildAsync(ct);
-            }
+            await EnsureReadyAsync(drain: true, ct);
 
             try
             {
-                return await IngestLockedAsync(posts, prepared);
+                return await IngestLockedCoreAsync(posts);
             }
             catch (Exception ex)
             {
@@ -312,27 +397,7 @@ public sealed class HotTopicPipeline : IDisposable
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
-    {
-        try
-        {
-            return await IngestLockedCoreAsync(posts, prepared);
-        }
-        finally
-        {
-            if (prepared is not null)
-            {
-                foreach (var chunk in prepared.Chunks)
-                {
-                    _chunkPool.Enqueue(chunk);
-                }
-
-                prepared.Chunks.Clear();
-            }
-        }
-    }
-
-    private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
+    private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts)
     {
         var ct = CancellationToken.None;
         var timing = Timing;
@@ -383,11 +448,11 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): the text work
-            //    (normalise, featurise: pure functions of the text) runs ahead of the engine, either prepared on the
-            //    import's reader thread (Prepare) or on a helper thread; the engine runs its order-dependent part on this
-            //    thread; the posts it has processed are inserted by another thread (only it uses the connection
-            //    meanwhile; the insert's ON CONFLICT has the last word).
+            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): a helper thread
+            //    normalises and featurises them (pure functions of the text) ahead of the engine, then inserts the posts
+            //    the engine has processed (only it uses the connection meanwhile; the insert's ON CONFLICT has the last
+            //    word); the engine runs its order-dependent part on this thread. (The import's prepared batches take
+            //    EngineOverlapped instead.)
             t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
             var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
             var conflicts = new List<int>();
@@ -396,53 +461,6 @@ public sealed class HotTopicPipeline : IDisposable
             List<TopicMerge>? newMerges = null;
             List<TopicView>? views = null;
             var repoint = new List<(int Id, int Into)>();
-            if (prepared is not null)
-            {
-                // Import: a dedicated insert thread with a blocking queue (no thread-pool worker spinning between chunks).
-                var job = new InsertJob(posts, commands, conflicts, timing);
-                var inserter = InsertThread();
-                try
-                {
-                    // Features were prepared ahead (one chunk per InsertChunk posts of the batch, fresh or not).
-                    for (var start = 0; start < fresh.Count; start += chunkSize)
-                    {
-                        var outcomesOfChunk = new (int Index, PostOutcome Outcome)[Math.Min(chunkSize, fresh.Count - start)];
-                        for (var k = 0; k < outcomesOfChunk.Length; k++)
-                        {
-                            var i = fresh[start + k];
-                            outcomesOfChunk[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
-                        }
-
-                        inserter.Post(job, outcomesOfChunk);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    engineError = ex;
-                }
-                finally
-                {
-                    inserter.Post(job, null); // end of the batch: the inserter signals job.Done
-                }
-
-                t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
-                if (engineError is null)
-                {
-                    // The views only read the engine's state: built while the inserter finishes the last chunk.
-                    (newAlarms, newMerges, views) = ChangedViews(alarmsBefore, mergesBefore, changed, repoint);
-                    t = timing?.Add(IngestTiming.Stage.EngineViews, t) ?? 0;
-                }
-
-                // The inserter always finishes the batch before the commands are disposed (also when the engine failed).
-                job.Done.Wait();
-                job.Done.Dispose();
-                t = timing?.Add(IngestTiming.Stage.EngineWaitInsert, t) ?? 0;
-                if (engineError is null && job.Error is not null)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(job.Error);
-                }
-            }
-            else
             {
                 var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
                 var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -516,7 +534,7 @@ public sealed class HotTopicPipeline : IDisposable
                     // the engine's error is the one to report
                 }
 
-                t = timing?.Add(IngestTiming.Stage.EngineWaitInsert, t) ?? 0;
+                t = timing?.Add(IngestTiming.Stage.EngineWaitWriter, t) ?? 0;
             }
 
             if (engineError is not null)
@@ -581,48 +599,192 @@ public sealed class HotTopicPipeline : IDisposable
         return (newAlarms, newMerges, BuildViews(changed, repoint));
     }
 
-    private InsertWorker InsertThread()
+    /// <summary>
+    /// The engine's part of an overlapped batch (engine thread, under the gate): duplicates, the engine over the fresh
+    /// posts, the views of what changed; the writer thread gets the batch's steps in order (begin, lookups, rows,
+    /// commit) and completes the returned task once it committed.
+    /// </summary>
+    private Task<IngestResult> EngineOverlapped(PreparedBatch prepared)
+    {
+        var posts = prepared.Posts;
+        var timing = Timing;
+        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
+        var outcomes = new IngestOutcome[posts.Count];
+        var job = new WriteJob(posts, outcomes, RelaxedCommits, timing);
+        var writer = Writer();
+        writer.Post(job, WriteStep.Begin);
+        try
+        {
+            // 1. Duplicates: keys stored or in a batch not committed yet, and repeats inside the batch. The filter holds
+            //    the keys of every batch the engine processed; those it cannot rule out are looked up by the writer
+            //    (after every earlier batch committed, so the database sees them all).
+            var keys = new PostKey[posts.Count];
+            for (var i = 0; i < posts.Count; i++)
+            {
+                keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(prepared))).Key;
+            }
+
+            var maybe = new List<PostKey>();
+            foreach (var key in keys)
+            {
+                if (_known.MightContain(key))
+                {
+                    maybe.Add(key);
+                }
+            }
+
+            HashSet<PostKey> stored = [];
+            if (maybe.Count > 0)
+            {
+                job.Lookup = maybe;
+                writer.Post(job, WriteStep.Lookup);
+                job.LookupDone.Wait();
+                if (job.Error is { } lookupError)
+                {
+                    throw new InvalidOperationException("duplicate lookup failed: " + lookupError.Message, lookupError);
+                }
+
+                stored = job.Stored!;
+            }
+
+            var seen = new HashSet<PostKey>();
+            var fresh = new List<int>(posts.Count);
+            for (var i = 0; i < posts.Count; i++)
+            {
+                if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
+                {
+                    outcomes[i] = IngestOutcome.Duplicate;
+                }
+                else
+                {
+                    fresh.Add(i);
+                }
+            }
+
+            t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
+
+            // 2. The engine over the fresh posts (features prepared ahead, one chunk per InsertChunk posts of the batch);
+            //    every chunk of processed posts goes to the writer at once.
+            var alarmsBefore = _engine.Alarms.Count;
+            var mergesBefore = _engine.Merges.Count;
+            var changed = new HashSet<int>();
+            var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
+            for (var start = 0; start < fresh.Count; start += chunkSize)
+            {
+                var rows = new (int Index, PostOutcome Outcome)[Math.Min(chunkSize, fresh.Count - start)];
+                for (var k = 0; k < rows.Length; k++)
+                {
+                    var i = fresh[start + k];
+                    rows[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
+                }
+
+                writer.Post(job, WriteStep.Rows, rows);
+            }
+
+            t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
+
+            // 3. What changed, as the writer will store it (views are snapshots: the engine moves on meanwhile).
+            (job.Alarms, job.Merges, job.Views) = ChangedViews(alarmsBefore, mergesBefore, changed, job.Repoint);
+            job.Watermark = _engine.Watermark ?? default;
+            foreach (var i in fresh)
+            {
+                outcomes[i] = IngestOutcome.Accepted; // the writer turns insert conflicts into duplicates
+                _known.Add(keys[i]);
+            }
+
+            ReleaseSettled();
+            timing?.Add(IngestTiming.Stage.EngineViews, t);
+        }
+        catch (Exception ex)
+        {
+            job.Error ??= ex;
+            writer.Post(job, WriteStep.Abort);
+            throw;
+        }
+
+        writer.Post(job, WriteStep.Commit);
+        _lastWrite = job.Completion.Task;
+        return job.Completion.Task;
+    }
+
+    private WriterThread Writer()
     {
         lock (_writerLock)
         {
-            return _inserter ??= new InsertWorker();
+            return _writerThread ??= new WriterThread(this);
         }
     }
 
-    /// <summary>One batch's inserts on the <see cref="InsertWorker"/>: its connection's commands and what came of them.</summary>
-    private sealed class InsertJob(IReadOnlyList<SocialPost> posts, IntakeCommands commands, List<int> conflicts, IngestTiming? timing)
+    private enum WriteStep
+    {
+        Begin,
+        Lookup,
+        Rows,
+        Commit,
+        Abort,
+    }
+
+    /// <summary>One overlapped batch on the writer: its transaction, what the engine handed over, and its outcome.</summary>
+    private sealed class WriteJob(IReadOnlyList<SocialPost> posts, IngestOutcome[] outcomes, bool relaxed, IngestTiming? timing)
     {
         public IReadOnlyList<SocialPost> Posts { get; } = posts;
 
-        public IntakeCommands Commands { get; } = commands;
+        public IngestOutcome[] Outcomes { get; } = outcomes;
 
-        public List<int> Conflicts { get; } = conflicts;
+        public bool Relaxed { get; } = relaxed;
 
         public IngestTiming? Timing { get; } = timing;
 
-        /// <summary>The first insert failure (the batch's later chunks are skipped; the batch then fails).</summary>
+        public List<int> Conflicts { get; } = [];
+
+        public CrisisDbContext? Db { get; set; }
+
+        public IDbContextTransaction? Transaction { get; set; }
+
+        public IntakeCommands? Commands { get; set; }
+
+        public List<PostKey>? Lookup { get; set; }
+
+        public HashSet<PostKey>? Stored { get; set; }
+
+        public ManualResetEventSlim LookupDone { get; } = new(false);
+
+        public List<TopicAlarm> Alarms { get; set; } = [];
+
+        public List<TopicMerge> Merges { get; set; } = [];
+
+        public List<TopicView> Views { get; set; } = [];
+
+        public List<(int Id, int Into)> Repoint { get; } = [];
+
+        public DateTimeOffset Watermark { get; set; }
+
+        /// <summary>The first failure of this batch (its own, the engine's, or an earlier batch's).</summary>
         public Exception? Error { get; set; }
 
-        /// <summary>Set by the worker once it has handled every chunk posted before the end marker.</summary>
-        public ManualResetEventSlim Done { get; } = new(false);
+        public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
-    /// A dedicated thread for the import's post inserts, fed chunk by chunk through a blocking queue: between chunks it
-    /// sleeps in the kernel instead of a thread-pool worker spinning for work (the import hands off a chunk every
-    /// few milliseconds). Started on the first prepared batch; a background thread, ended by <see cref="Dispose"/>.
+    /// The import's writer: a dedicated thread that owns the overlapped batches' transactions, fed step by step through a
+    /// blocking queue (between steps it sleeps in the kernel; no thread-pool worker spins for work). Batches are written
+    /// strictly in order; after a failure every later batch fails too (the engine has seen them, storage must not) until
+    /// the pipeline has rebuilt. A background thread, started on the first prepared batch, ended by Dispose.
     /// </summary>
-    private sealed class InsertWorker : IDisposable
+    private sealed class WriterThread : IDisposable
     {
-        private readonly BlockingCollection<(InsertJob Job, (int Index, PostOutcome Outcome)[]? Rows)> _queue = new(new ConcurrentQueue<(InsertJob, (int, PostOutcome)[]?)>());
+        private readonly BlockingCollection<(WriteJob Job, WriteStep Step, (int Index, PostOutcome Outcome)[]? Rows)> _queue =
+            new(new ConcurrentQueue<(WriteJob, WriteStep, (int, PostOutcome)[]?)>());
 
-        public InsertWorker()
+        private readonly HotTopicPipeline _pipeline;
+
+        public WriterThread(HotTopicPipeline pipeline)
         {
-            new Thread(Run) { IsBackground = true, Name = "hot-topic insert" }.Start();
+            _pipeline = pipeline;
+            new Thread(Run) { IsBackground = true, Name = "hot-topic writer" }.Start();
         }
 
-        /// <summary>Queues a chunk of processed posts, or (<paramref name="rows"/> null) the end of the job's batch.</summary>
-        public void Post(InsertJob job, (int Index, PostOutcome Outcome)[]? rows) => _queue.Add((job, rows));
+        public void Post(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows = null) => _queue.Add((job, step, rows));
 
         private void Run()
         {
@@ -634,34 +796,140 @@ public sealed class HotTopicPipeline : IDisposable
                     return; // disposed
                 }
 
-                var (job, rows) = item;
-                var t = job.Timing?.Add(IngestTiming.Stage.InsertWaitInput, waited) ?? 0;
-                if (rows is null)
+                var (job, step, rows) = item;
+                var t = job.Timing?.Add(IngestTiming.Stage.WriterWaitInput, waited) ?? 0;
+                if (job.Error is null && Volatile.Read(ref _pipeline._writerFault) is { } fault)
                 {
-                    job.Done.Set();
-                    continue;
+                    job.Error = new InvalidOperationException("not written: an earlier batch failed to write", fault);
                 }
 
-                if (job.Error is null)
+                try
+                {
+                    if (job.Error is null)
+                    {
+                        Do(job, step, rows, t);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    job.Error = ex;
+                    Interlocked.CompareExchange(ref _pipeline._writerFault, ex, null);
+                    IntakeLog.BatchFailed(_pipeline._logger, job.Posts.Count, ex);
+                }
+
+                if (step == WriteStep.Lookup)
+                {
+                    job.LookupDone.Set();
+                }
+                else if (step is WriteStep.Commit or WriteStep.Abort && job.Error is { } error)
                 {
                     try
                     {
-                        job.Commands.InsertPosts(job.Posts, rows, job.Conflicts);
+                        Close(job); // rolls the transaction back
                     }
-                    catch (Exception ex)
+                    catch (Exception closeError)
                     {
-                        job.Error = ex;
+                        IntakeLog.BatchFailed(_pipeline._logger, job.Posts.Count, closeError);
                     }
-                }
 
-                job.Timing?.Add(IngestTiming.Stage.InsertBusy, t);
+                    job.Completion.TrySetException(error);
+                }
             }
         }
 
-        public void Dispose()
+        private void Do(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows, long t)
         {
-            _queue.CompleteAdding();
+            var timing = job.Timing;
+            switch (step)
+            {
+                case WriteStep.Begin:
+                    var db = _pipeline._dbFactory.CreateDbContext();
+                    job.Db = db;
+                    db.Database.OpenConnection();
+                    if (job.Relaxed && db.Database.IsSqlite())
+                    {
+                        db.Database.ExecuteSqlRaw("PRAGMA synchronous = NORMAL;");
+                    }
+
+                    job.Transaction = db.Database.BeginTransaction();
+                    job.Commands = new IntakeCommands(db.Database.GetDbConnection(), job.Transaction.GetDbTransaction());
+                    timing?.Add(IngestTiming.Stage.WriterBegin, t);
+                    break;
+                case WriteStep.Lookup:
+                    job.Stored = job.Commands!.FindStored(job.Lookup!);
+                    timing?.Add(IngestTiming.Stage.WriterBegin, t);
+                    break;
+                case WriteStep.Rows:
+                    job.Commands!.InsertPosts(job.Posts, rows, job.Conflicts);
+                    timing?.Add(IngestTiming.Stage.WriterInsert, t);
+                    break;
+                case WriteStep.Commit:
+                    var commands = job.Commands!;
+                    foreach (var view in job.Views)
+                    {
+                        commands.UpsertTopic(view.Topic);
+                    }
+
+                    foreach (var (id, into) in job.Repoint)
+                    {
+                        commands.RepointMergedTopic(id, into);
+                    }
+
+                    foreach (var alarm in job.Alarms)
+                    {
+                        commands.InsertAlarm(alarm);
+                    }
+
+                    var observers = _pipeline._observers;
+                    if (observers.Length > 0 && (job.Views.Count > 0 || job.Alarms.Count > 0 || job.Merges.Count > 0))
+                    {
+                        var batch = new TopicChangeBatch(job.Views, job.Alarms, job.Merges, job.Watermark, IsRebuild: false);
+                        foreach (var observer in observers)
+                        {
+                            // This dedicated thread has no synchronisation context: waiting here blocks only the writer.
+                            observer.OnTopicsChangedAsync(job.Db!, batch, CancellationToken.None).GetAwaiter().GetResult();
+                        }
+                    }
+
+                    t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
+                    job.Db!.SaveChanges();
+                    job.Transaction!.Commit();
+                    timing?.Add(IngestTiming.Stage.Commit, t);
+                    foreach (var i in job.Conflicts)
+                    {
+                        // Only another writer (a second process on the same database) can get here between the lookup
+                        // and the insert; the engine has counted the post once more than storage, which a restart corrects.
+                        IntakeLog.ConcurrentDuplicate(_pipeline._logger, job.Posts[i].Key.ToString());
+                        job.Outcomes[i] = IngestOutcome.Duplicate;
+                    }
+
+                    job.Completion.TrySetResult(new IngestResult(job.Outcomes));
+                    Close(job);
+                    break;
+                case WriteStep.Abort:
+                    break;
+            }
         }
+
+        /// <summary>Ends the job's transaction (rolled back unless committed) and connection.</summary>
+        private static void Close(WriteJob job)
+        {
+            try
+            {
+                job.Commands?.Dispose();
+                job.Transaction?.Dispose();
+                job.Db?.Dispose();
+            }
+            finally
+            {
+                job.Commands = null;
+                job.Transaction = null;
+                job.Db = null;
+                job.LookupDone.Dispose();
+            }
+        }
+
+        public void Dispose() => _queue.CompleteAdding();
     }
 
     private FeatureChunk RentChunk()
@@ -893,7 +1161,7 @@ public sealed class HotTopicPipeline : IDisposable
         _requests.Writer.TryComplete();
         lock (_writerLock)
         {
-            _inserter?.Dispose();
+            _writerThread?.Dispose();
         }
 
         _gate.Dispose();

@@ -35,20 +35,23 @@ internal sealed class IngestTiming
         /// <summary>Engine thread: views of the changed topics (reads the engine's state).</summary>
         EngineViews,
 
-        /// <summary>Engine thread: waiting for the insert thread to finish the batch's last chunk.</summary>
-        EngineWaitInsert,
+        /// <summary>Engine thread: waiting for the writer (the previous batch's commit; HTTP path: the last insert chunk).</summary>
+        EngineWaitWriter,
 
-        /// <summary>Engine or writer thread: topic upserts, repoints and alarm inserts.</summary>
+        /// <summary>Writer thread: open, begin, duplicate lookups.</summary>
+        WriterBegin,
+
+        /// <summary>Writer thread: post inserts.</summary>
+        WriterInsert,
+
+        /// <summary>Writer thread: topic upserts, repoints, alarm inserts, observers.</summary>
         TailWrites,
 
-        /// <summary>Engine or writer thread: SaveChanges and commit.</summary>
+        /// <summary>Writer thread: SaveChanges and commit.</summary>
         Commit,
 
-        /// <summary>Insert thread: post inserts.</summary>
-        InsertBusy,
-
-        /// <summary>Insert thread: waiting for the engine's next chunk (or the next batch).</summary>
-        InsertWaitInput,
+        /// <summary>Writer thread: waiting for the engine's next step.</summary>
+        WriterWaitInput,
     }
 
     private static readonly (Stage Stage, string Thread, string Label)[] Rows =
@@ -59,12 +62,13 @@ internal sealed class IngestTiming
         (Stage.EngineWaitInput, "engine", "wait for the reader's next batch"),
         (Stage.EngineBatchHead, "engine", "batch head (open, begin, duplicates)"),
         (Stage.EngineProcess, "engine", "engine (Process per post)"),
-        (Stage.EngineViews, "engine", "views of changed topics"),
-        (Stage.EngineWaitInsert, "engine", "wait for the last insert chunk"),
-        (Stage.TailWrites, "engine", "tail writes (topic upserts, alarms)"),
-        (Stage.Commit, "engine", "commit (SaveChanges, COMMIT)"),
-        (Stage.InsertBusy, "insert", "insert posts"),
-        (Stage.InsertWaitInput, "insert", "wait for the engine's next chunk"),
+        (Stage.EngineViews, "engine", "views of changed topics, release"),
+        (Stage.EngineWaitWriter, "engine", "wait for the previous batch's commit"),
+        (Stage.WriterBegin, "writer", "open, begin, duplicate lookups"),
+        (Stage.WriterInsert, "writer", "insert posts"),
+        (Stage.TailWrites, "writer", "tail writes (topic upserts, alarms)"),
+        (Stage.Commit, "writer", "commit (SaveChanges, COMMIT)"),
+        (Stage.WriterWaitInput, "writer", "wait for the engine's next step"),
     ];
 
     private readonly long[] _ticks = new long[Enum.GetValues<Stage>().Length];
