@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CrisisBot.Features.HotTopics.Api;
 using CrisisBot.Features.HotTopics.Intake;
@@ -184,9 +183,8 @@ public static class ImportCommand
         Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct,
         IngestTiming? timing = null)
     {
-        using var queue = new BlockingCollection<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(
-            new ConcurrentQueue<(List<SocialPost>, PreparedBatch?, List<PostError>, long)>(), boundedCapacity: 1);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var queue = new HandOffQueue<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(capacity: 1);
+        using var cancelled = ct.Register(queue.Complete);
         Exception? readerError = null;
         var reader = new Thread(() =>
         {
@@ -200,7 +198,11 @@ public static class ImportCommand
                     var t = timing is null ? 0 : Stopwatch.GetTimestamp();
                     var prepared = prepare?.Invoke(batch);
                     t = timing?.Add(IngestTiming.Stage.ReaderPrepare, t) ?? 0;
-                    queue.Add((batch, prepared, batchErrors, stream.Position), stop.Token);
+                    if (!queue.Add((batch, prepared, batchErrors, stream.Position)))
+                    {
+                        throw new OperationCanceledException("the import stopped"); // the consumer failed or was cancelled
+                    }
+
                     timing?.Add(IngestTiming.Stage.ReaderWaitConsumer, t);
                 }
 
@@ -238,7 +240,7 @@ public static class ImportCommand
             }
             finally
             {
-                queue.CompleteAdding();
+                queue.Complete();
             }
         })
         {
@@ -251,8 +253,9 @@ public static class ImportCommand
             while (true)
             {
                 var waited = timing is null ? 0 : Stopwatch.GetTimestamp();
-                if (!queue.TryTake(out var batch, Timeout.Infinite, ct))
+                if (!queue.TryTake(out var batch))
                 {
+                    ct.ThrowIfCancellationRequested();
                     break; // the reader finished (or failed: see below)
                 }
 
@@ -278,7 +281,7 @@ public static class ImportCommand
         finally
         {
             // A failed or cancelled consumer releases a reader blocked on the full queue.
-            await stop.CancelAsync();
+            queue.Complete();
             reader.Join();
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -52,6 +51,9 @@ public sealed class HotTopicPipeline : IDisposable
     private WriterThread? _writerThread;
     private Task<IngestResult>? _lastWrite;
     private Exception? _writerFault;
+    private readonly List<(Task<IngestResult> Commit, HashSet<PostKey> Keys)> _pendingKeys = [];
+    private CrisisDbContext? _readDb;
+    private IntakeCommands? _readCommands;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
@@ -232,6 +234,7 @@ public sealed class HotTopicPipeline : IDisposable
             _lastWrite = null;
         }
 
+        _pendingKeys.Clear(); // every queued batch committed or failed
         if (Interlocked.Exchange(ref _writerFault, null) is not null)
         {
             _ready = false;
@@ -616,8 +619,9 @@ public sealed class HotTopicPipeline : IDisposable
         try
         {
             // 1. Duplicates: keys stored or in a batch not committed yet, and repeats inside the batch. The filter holds
-            //    the keys of every batch the engine processed; those it cannot rule out are looked up by the writer
-            //    (after every earlier batch committed, so the database sees them all).
+            //    the keys of every batch the engine processed; those it cannot rule out are checked against the keys of
+            //    the batches whose commit this thread has not seen yet, then looked up on a read connection of its own
+            //    (it sees every commit; a batch is dropped from the pending list only once its commit was seen).
             var keys = new PostKey[posts.Count];
             for (var i = 0; i < posts.Count; i++)
             {
@@ -633,18 +637,27 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
+            _pendingKeys.RemoveAll(p => p.Commit.IsCompleted);
             HashSet<PostKey> stored = [];
             if (maybe.Count > 0)
             {
-                job.Lookup = maybe;
-                writer.Post(job, WriteStep.Lookup);
-                job.LookupDone.Wait();
-                if (job.Error is { } lookupError)
+                var ask = new List<PostKey>(maybe.Count);
+                foreach (var key in maybe)
                 {
-                    throw new InvalidOperationException("duplicate lookup failed: " + lookupError.Message, lookupError);
+                    if (_pendingKeys.Exists(p => p.Keys.Contains(key)))
+                    {
+                        stored.Add(key);
+                    }
+                    else
+                    {
+                        ask.Add(key);
+                    }
                 }
 
-                stored = job.Stored!;
+                if (ask.Count > 0)
+                {
+                    stored.UnionWith(ReadCommands().FindStored(ask));
+                }
             }
 
             var seen = new HashSet<PostKey>();
@@ -686,11 +699,15 @@ public sealed class HotTopicPipeline : IDisposable
             // 3. What changed, as the writer will store it (views are snapshots: the engine moves on meanwhile).
             (job.Alarms, job.Merges, job.Views) = ChangedViews(alarmsBefore, mergesBefore, changed, job.Repoint);
             job.Watermark = _engine.Watermark ?? default;
+            var pending = new HashSet<PostKey>(fresh.Count);
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted; // the writer turns insert conflicts into duplicates
                 _known.Add(keys[i]);
+                pending.Add(keys[i]);
             }
+
+            _pendingKeys.Add((job.Completion.Task, pending));
 
             ReleaseSettled();
             timing?.Add(IngestTiming.Stage.EngineViews, t);
@@ -707,6 +724,19 @@ public sealed class HotTopicPipeline : IDisposable
         return job.Completion.Task;
     }
 
+    /// <summary>The engine thread's own connection for duplicate lookups of overlapped batches (no transaction).</summary>
+    private IntakeCommands ReadCommands()
+    {
+        if (_readCommands is null)
+        {
+            _readDb = _dbFactory.CreateDbContext();
+            _readDb.Database.OpenConnection();
+            _readCommands = new IntakeCommands(_readDb.Database.GetDbConnection(), null);
+        }
+
+        return _readCommands;
+    }
+
     private WriterThread Writer()
     {
         lock (_writerLock)
@@ -718,7 +748,6 @@ public sealed class HotTopicPipeline : IDisposable
     private enum WriteStep
     {
         Begin,
-        Lookup,
         Rows,
         Commit,
         Abort,
@@ -742,12 +771,6 @@ public sealed class HotTopicPipeline : IDisposable
         public IDbContextTransaction? Transaction { get; set; }
 
         public IntakeCommands? Commands { get; set; }
-
-        public List<PostKey>? Lookup { get; set; }
-
-        public HashSet<PostKey>? Stored { get; set; }
-
-        public ManualResetEventSlim LookupDone { get; } = new(false);
 
         public List<TopicAlarm> Alarms { get; set; } = [];
 
@@ -773,8 +796,7 @@ public sealed class HotTopicPipeline : IDisposable
     /// </summary>
     private sealed class WriterThread : IDisposable
     {
-        private readonly BlockingCollection<(WriteJob Job, WriteStep Step, (int Index, PostOutcome Outcome)[]? Rows)> _queue =
-            new(new ConcurrentQueue<(WriteJob, WriteStep, (int, PostOutcome)[]?)>());
+        private readonly HandOffQueue<(WriteJob Job, WriteStep Step, (int Index, PostOutcome Outcome)[]? Rows)> _queue = new();
 
         private readonly HotTopicPipeline _pipeline;
 
@@ -784,14 +806,17 @@ public sealed class HotTopicPipeline : IDisposable
             new Thread(Run) { IsBackground = true, Name = "hot-topic writer" }.Start();
         }
 
-        public void Post(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows = null) => _queue.Add((job, step, rows));
+        public void Post(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows = null)
+        {
+            ObjectDisposedException.ThrowIf(!_queue.Add((job, step, rows)), this);
+        }
 
         private void Run()
         {
             while (true)
             {
                 var waited = Stopwatch.GetTimestamp();
-                if (!_queue.TryTake(out var item, Timeout.Infinite))
+                if (!_queue.TryTake(out var item))
                 {
                     return; // disposed
                 }
@@ -817,11 +842,7 @@ public sealed class HotTopicPipeline : IDisposable
                     IntakeLog.BatchFailed(_pipeline._logger, job.Posts.Count, ex);
                 }
 
-                if (step == WriteStep.Lookup)
-                {
-                    job.LookupDone.Set();
-                }
-                else if (step is WriteStep.Commit or WriteStep.Abort && job.Error is { } error)
+                if (step is WriteStep.Commit or WriteStep.Abort && job.Error is { } error)
                 {
                     try
                     {
@@ -853,10 +874,6 @@ public sealed class HotTopicPipeline : IDisposable
 
                     job.Transaction = db.Database.BeginTransaction();
                     job.Commands = new IntakeCommands(db.Database.GetDbConnection(), job.Transaction.GetDbTransaction());
-                    timing?.Add(IngestTiming.Stage.WriterBegin, t);
-                    break;
-                case WriteStep.Lookup:
-                    job.Stored = job.Commands!.FindStored(job.Lookup!);
                     timing?.Add(IngestTiming.Stage.WriterBegin, t);
                     break;
                 case WriteStep.Rows:
@@ -925,11 +942,10 @@ public sealed class HotTopicPipeline : IDisposable
                 job.Commands = null;
                 job.Transaction = null;
                 job.Db = null;
-                job.LookupDone.Dispose();
             }
         }
 
-        public void Dispose() => _queue.CompleteAdding();
+        public void Dispose() => _queue.Complete();
     }
 
     private FeatureChunk RentChunk()
@@ -1162,6 +1178,8 @@ public sealed class HotTopicPipeline : IDisposable
         lock (_writerLock)
         {
             _writerThread?.Dispose();
+            _readCommands?.Dispose();
+            _readDb?.Dispose();
         }
 
         _gate.Dispose();

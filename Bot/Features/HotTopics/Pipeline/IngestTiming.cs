@@ -26,7 +26,7 @@ internal sealed class IngestTiming
         /// <summary>Engine thread: waiting for the reader's next batch.</summary>
         EngineWaitInput,
 
-        /// <summary>Engine thread: connection, transaction, duplicate check.</summary>
+        /// <summary>Engine thread: duplicate check (HTTP path: also connection and transaction).</summary>
         EngineBatchHead,
 
         /// <summary>Engine thread: the order-dependent engine work (<c>Process</c> per post).</summary>
@@ -38,7 +38,7 @@ internal sealed class IngestTiming
         /// <summary>Engine thread: waiting for the writer (the previous batch's commit; HTTP path: the last insert chunk).</summary>
         EngineWaitWriter,
 
-        /// <summary>Writer thread: open, begin, duplicate lookups.</summary>
+        /// <summary>Writer thread: open, begin.</summary>
         WriterBegin,
 
         /// <summary>Writer thread: post inserts.</summary>
@@ -60,11 +60,11 @@ internal sealed class IngestTiming
         (Stage.ReaderPrepare, "reader", "prepare (normalise, features, rules)"),
         (Stage.ReaderWaitConsumer, "reader", "wait for the engine to take a batch"),
         (Stage.EngineWaitInput, "engine", "wait for the reader's next batch"),
-        (Stage.EngineBatchHead, "engine", "batch head (open, begin, duplicates)"),
+        (Stage.EngineBatchHead, "engine", "batch head (duplicate check)"),
         (Stage.EngineProcess, "engine", "engine (Process per post)"),
         (Stage.EngineViews, "engine", "views of changed topics, release"),
         (Stage.EngineWaitWriter, "engine", "wait for the previous batch's commit"),
-        (Stage.WriterBegin, "writer", "open, begin, duplicate lookups"),
+        (Stage.WriterBegin, "writer", "open, begin (connection, transaction)"),
         (Stage.WriterInsert, "writer", "insert posts"),
         (Stage.TailWrites, "writer", "tail writes (topic upserts, alarms)"),
         (Stage.Commit, "writer", "commit (SaveChanges, COMMIT)"),
