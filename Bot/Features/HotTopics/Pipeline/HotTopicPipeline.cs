@@ -156,7 +156,7 @@ public sealed class HotTopicPipeline : IDisposable
     /// that completes once the batch has committed. The posts' inserts, the topic upserts, alarm inserts, observers and
     /// the commit run on the pipeline's writer thread (in batch order, one transaction per batch), so the engine can
     /// start the next batch while this one is written. Keys of batches not yet committed still count as duplicates
-    /// (the engine's own set; lookups of keys it cannot rule out run on the writer, after the earlier commits). If a
+    /// (the engine keeps their keys until it has seen their commit; other lookups use its own read connection). If a
     /// batch fails to write, it and every batch queued after it fail (their tasks throw; nothing of them is stored),
     /// and every later call of this method throws <see cref="InvalidOperationException"/> (naming the failure) without
     /// touching anything, so a caller counting committed batches counts exactly what is stored; the next call of another
@@ -604,7 +604,7 @@ public sealed class HotTopicPipeline : IDisposable
 
     /// <summary>
     /// The engine's part of an overlapped batch (engine thread, under the gate): duplicates, the engine over the fresh
-    /// posts, the views of what changed; the writer thread gets the batch's steps in order (begin, lookups, rows,
+    /// posts, the views of what changed; the writer thread gets the batch's steps in order (begin, rows,
     /// commit) and completes the returned task once it committed.
     /// </summary>
     private Task<IngestResult> EngineOverlapped(PreparedBatch prepared)
