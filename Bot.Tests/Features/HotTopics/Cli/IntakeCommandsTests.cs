@@ -82,6 +82,79 @@ public sealed class IntakeCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_Timing_PrintsEveryStageOfEachThread()
+    {
+        var file = WriteFile("posts.jsonl", string.Join('\n', Enumerable.Range(0, 30).Select(i => Line($"t{i}", $"parcel number {i} never arrived", $"2026-03-24T09:{i:00}:00Z"))) + "\n");
+
+        var run = await RunAsync("import", file, "--timing", "--set", "Intake:BatchSize=10");
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("30 accepted, 0 duplicates, 0 rejected", run.Output, StringComparison.Ordinal);
+        Assert.Contains("import timing", run.Error, StringComparison.Ordinal);
+        foreach (var stage in new[] { "parse (read", "prepare (normalise", "engine (Process per post)", "wait for the previous batch's commit", "insert posts", "commit (SaveChanges, COMMIT)" })
+        {
+            Assert.Contains(stage, run.Error, StringComparison.Ordinal);
+        }
+
+        // Three batches: each engine step and each commit is recorded once per batch.
+        var process = run.Error.Split('\n').Single(l => l.Contains("engine (Process per post)", StringComparison.Ordinal));
+        Assert.EndsWith(" 3", process.TrimEnd(), StringComparison.Ordinal);
+        var commit = run.Error.Split('\n').Single(l => l.Contains("commit (SaveChanges, COMMIT)", StringComparison.Ordinal));
+        Assert.EndsWith(" 3", commit.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_WriteFailsMidImport_ReportsExactlyWhatCommittedAndRerunFinishes()
+    {
+        // Batches of 100 are written while the engine runs the next one; the third batch's insert fails.
+        var lines = Enumerable.Range(0, 600).Select(i => Line($"p{i}", $"complaint {i % 37} about parcel {i}", Posts.T0.AddMinutes(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var file = WriteFile("posts.jsonl", string.Join('\n', lines) + "\n");
+        var seed = WriteFile("seed.jsonl", Line("seed") + "\n");
+        Assert.Equal(CliExitCodes.Success, (await RunAsync("import", seed)).ExitCode);
+        Execute(Data, """CREATE TRIGGER fail_p250 BEFORE INSERT ON "HotTopicPosts" WHEN NEW."PostId" = 'p250' BEGIN SELECT RAISE(ABORT, 'injected write failure'); END;""");
+
+        var failed = await RunAsync("import", file, "--set", "Intake:BatchSize=100");
+
+        Assert.Equal(CliExitCodes.Failure, failed.ExitCode);
+        Assert.Contains("import stopped after 200 accepted posts", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("injected write failure", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(201, CountRows(Data, "HotTopicPosts")); // the seed and exactly the two batches reported
+
+        Execute(Data, "DROP TRIGGER fail_p250;");
+        var rerun = await RunAsync("import", file, "--set", "Intake:BatchSize=100");
+
+        Assert.Equal(CliExitCodes.Success, rerun.ExitCode);
+        Assert.Contains("400 accepted, 200 duplicates, 0 rejected", rerun.Output, StringComparison.Ordinal);
+        Assert.Equal(601, CountRows(Data, "HotTopicPosts"));
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => $"p{i}").Append("seed").Order(StringComparer.Ordinal), PostIds(Data));
+    }
+
+    private static void Execute(string dataDirectory, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "crisisbot.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<string> PostIds(string dataDirectory)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "crisisbot.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"PostId\" FROM \"HotTopicPosts\"";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return [.. ids.Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
     public async Task Import_InSharedHost_LeavesTheProcessHeapLimitAlone()
     {
         var before = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;

@@ -313,6 +313,37 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestOverlappedAsync_NextBatchBeforeCommit_SameOutcomesTopicsAndAlarmsAsPlain()
+    {
+        // The import's overlap: batch N+1 enters the engine before batch N has committed; a repeat of a batch that is
+        // not committed yet must still be all duplicates.
+        var demo = SamplePaths.DemoPosts();
+        await using var plain = await HostAsync();
+        var plainOutcomes = new List<IngestOutcome>();
+        foreach (var chunk in demo.Chunk(300))
+        {
+            plainOutcomes.AddRange((await plain.Pipeline.IngestAsync(chunk)).Outcomes);
+        }
+
+        await using var overlapped = await HostAsync();
+        var chunks = demo.Chunk(300).ToList();
+        chunks.Insert(1, chunks[0]);
+        var writes = new List<Task<IngestResult>>();
+        foreach (var chunk in chunks)
+        {
+            writes.Add(await overlapped.Pipeline.IngestOverlappedAsync(overlapped.Pipeline.Prepare(chunk)));
+        }
+
+        var results = await Task.WhenAll(writes);
+
+        Assert.All(results[1].Outcomes, o => Assert.Equal(IngestOutcome.Duplicate, o));
+        Assert.Equal(plainOutcomes, results.Where((_, i) => i != 1).SelectMany(r => r.Outcomes));
+        var a = await StoredStateAsync(plain);
+        Assert.Equal(a, await StoredStateAsync(overlapped));
+        Assert.Contains("alarm", a, StringComparison.Ordinal);
+    }
+
+    [StorageFact]
     public async Task IngestAsync_PreparedBatchIngestedTwice_RefusedAndNothingChanges()
     {
         await using var host = await HostAsync();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Threading.Channels;
+using System.Diagnostics;
 using CrisisBot.Features.HotTopics.Api;
 using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Pipeline;
@@ -28,17 +28,19 @@ public static class ImportCommand
         var file = new Argument<string>("file") { Description = "Posts: .jsonl/.ndjson or .json (one object or an array) or .csv (header row)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse, validate and look for duplicates (in the file and the database) without writing anything." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Diagnostics: write the process's memory (kernel and GC view) every 0.5 s and the pipeline's state every 100,000 posts to this TSV file." };
+        var timing = new Option<bool>("--timing") { Description = "Diagnostics: at the end, print to standard error per pipeline stage (reader, engine, insert, batch tail, commit) the time it was busy and the time it waited for its input or its consumer." };
         var command = new Command("import", "Import a post file into the configured database through the hot-topic pipeline (same rules as POST /api/posts).")
         {
             file,
             dryRun,
             memoryLog,
+            timing,
         };
-        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetValue(dryRun), parseResult.GetValue(memoryLog), ct));
+        command.SetAction((parseResult, ct) => RunAsync(host, parseResult, parseResult.GetRequiredValue(file), parseResult.GetValue(dryRun), parseResult.GetValue(memoryLog), parseResult.GetValue(timing), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, string? memoryLogPath, CancellationToken ct)
+    private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, string? memoryLogPath, bool timingWanted, CancellationToken ct)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -61,6 +63,7 @@ public static class ImportCommand
             var intakeOptions = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
             var batchSize = intakeOptions.BatchSize;
             var counts = new ImportCounts();
+            IngestTiming? timing = null;
             var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
             try
             {
@@ -91,14 +94,53 @@ public static class ImportCommand
                     using var heapLimit = host.OwnsProcess ? ImportHeapLimit.Start(intakeOptions.ImportHeapLimitMB) : null;
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
+                    timing = timingWanted ? new IngestTiming() : null;
+                    pipeline.Timing = timing;
                     // The reader thread parses and prepares (text work) the next batch while this one is ingested.
-                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
+                    // The engine runs batch N+1 while the pipeline's writer commits batch N; counts include a batch only
+                    // once it has committed.
+                    Task<IngestResult>? writing = null;
+                    async Task CountCommittedAsync()
                     {
-                        var result = await pipeline.IngestAsync(prepared!, ct);
+                        if (writing is null)
+                        {
+                            return;
+                        }
+
+                        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
+                        var result = await writing;
+                        writing = null;
+                        timing?.Add(IngestTiming.Stage.EngineWaitWriter, t);
                         counts.Accepted += result.Accepted;
                         counts.Duplicates += result.Duplicates;
                         memoryLog?.Progress(counts.Total, pipeline.DescribeMemory);
-                    }, ct);
+                    }
+
+                    try
+                    {
+                        await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
+                        {
+                            var next = await pipeline.IngestOverlappedAsync(prepared!, ct);
+                            await CountCommittedAsync();
+                            writing = next;
+                        }, ct, timing);
+                    }
+                    catch (Exception) when (writing is not null)
+                    {
+                        // The batch being written when the import stopped counts if it commits.
+                        try
+                        {
+                            await CountCommittedAsync();
+                        }
+                        catch (Exception)
+                        {
+                            // it did not: the first error is the one to report
+                        }
+
+                        throw;
+                    }
+
+                    await CountCommittedAsync();
                     memoryLog?.Note(string.Create(CultureInfo.InvariantCulture, $"end at {counts.Total} posts: {pipeline.DescribeMemory()}; heap ceiling {(heapLimit is null ? "off" : $"{heapLimit.Current >> 20} MB, raised {heapLimit.Raises} times")}"));
                 }
             }
@@ -120,6 +162,11 @@ public static class ImportCommand
                 await error.WriteLineAsync($"… and {counts.Rejected - counts.Errors.Count:N0} more rejected items");
             }
 
+            if (timing is not null)
+            {
+                await error.WriteLineAsync(timing.Report());
+            }
+
             var seconds = Math.Max(progress.Elapsed.TotalSeconds, 1e-3);
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
@@ -128,71 +175,120 @@ public static class ImportCommand
         }
     }
 
-    /// <summary>Parses (and, with <paramref name="prepare"/>, prepares) on a worker thread and hands batches to
+    /// <summary>Parses (and, with <paramref name="prepare"/>, prepares) on a dedicated reader thread and hands batches to
     /// <paramref name="consume"/> on this one (one batch parsed ahead: enough to overlap, and it bounds the posts held in
-    /// memory to about three batches).</summary>
+    /// memory to about three batches). The hand-off blocks (no thread-pool worker left spinning between batches).</summary>
     internal static async Task ReadBatchesAsync(
         Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
-        Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct)
+        Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct,
+        IngestTiming? timing = null)
     {
-        var channel = Channel.CreateBounded<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(
-            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(
-            async () =>
+        var queue = new HandOffQueue<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(capacity: 1);
+        using var cancelled = ct.Register(queue.Complete);
+        Exception? readerError = null;
+        var reader = new Thread(() =>
+        {
+            try
             {
-                try
+                var started = timing is null ? 0 : Stopwatch.GetTimestamp();
+                var posts = new List<SocialPost>(batchSize);
+                var errors = new List<PostError>();
+                void Hand(List<SocialPost> batch, List<PostError> batchErrors)
                 {
-                    var posts = new List<SocialPost>(batchSize);
-                    var errors = new List<PostError>();
-                    foreach (var item in new PostReader(time).Read(stream, format))
+                    var t = timing is null ? 0 : Stopwatch.GetTimestamp();
+                    var prepared = prepare?.Invoke(batch);
+                    t = timing?.Add(IngestTiming.Stage.ReaderPrepare, t) ?? 0;
+                    if (!queue.Add((batch, prepared, batchErrors, stream.Position)))
                     {
-                        if (item.Post is { } post)
-                        {
-                            posts.Add(post);
-                        }
-                        else if (item.Error is { } e)
-                        {
-                            errors.Add(e);
-                        }
-
-                        if (posts.Count >= batchSize)
-                        {
-                            await channel.Writer.WriteAsync((posts, prepare?.Invoke(posts), errors, stream.Position), ct);
-                            posts = new List<SocialPost>(batchSize);
-                            errors = [];
-                        }
+                        throw new OperationCanceledException("the import stopped"); // the consumer failed or was cancelled
                     }
 
-                    await channel.Writer.WriteAsync((posts, prepare?.Invoke(posts), errors, stream.Position), ct);
-                    channel.Writer.Complete();
+                    timing?.Add(IngestTiming.Stage.ReaderWaitConsumer, t);
                 }
-                catch (Exception ex)
-                {
-                    channel.Writer.Complete(ex);
-                }
-            },
-            ct);
 
-        await foreach (var (posts, prepared, errors, position) in channel.Reader.ReadAllAsync(ct))
+                foreach (var item in new PostReader(time).Read(stream, format))
+                {
+                    if (item.Post is { } post)
+                    {
+                        posts.Add(post);
+                    }
+                    else if (item.Error is { } e)
+                    {
+                        errors.Add(e);
+                    }
+
+                    if (posts.Count >= batchSize)
+                    {
+                        Hand(posts, errors);
+                        posts = new List<SocialPost>(batchSize);
+                        errors = [];
+                    }
+                }
+
+                Hand(posts, errors);
+                if (timing is not null)
+                {
+                    // Parse = the reader thread's time less what the other two reader rows measured.
+                    var total = Stopwatch.GetTimestamp() - started;
+                    var other = (long)((timing.Seconds(IngestTiming.Stage.ReaderPrepare) + timing.Seconds(IngestTiming.Stage.ReaderWaitConsumer)) * Stopwatch.Frequency);
+                    timing.AddTicks(IngestTiming.Stage.ReaderParse, total - other);
+                }
+            }
+            catch (Exception ex)
+            {
+                readerError = ex;
+            }
+            finally
+            {
+                queue.Complete();
+            }
+        })
         {
-            foreach (var e in errors)
+            IsBackground = true,
+            Name = "import reader",
+        };
+        reader.Start();
+        try
+        {
+            while (true)
             {
-                counts.Rejected++;
-                if (counts.Errors.Count < MaxListedErrors)
+                var waited = timing is null ? 0 : Stopwatch.GetTimestamp();
+                if (!queue.TryTake(out var batch))
                 {
-                    counts.Errors.Add(e);
+                    ct.ThrowIfCancellationRequested();
+                    break; // the reader finished (or failed: see below)
                 }
-            }
 
-            if (posts.Count > 0)
-            {
-                await consume(posts, prepared);
-            }
+                timing?.Add(IngestTiming.Stage.EngineWaitInput, waited);
+                var (posts, prepared, errors, position) = batch;
+                foreach (var e in errors)
+                {
+                    counts.Rejected++;
+                    if (counts.Errors.Count < MaxListedErrors)
+                    {
+                        counts.Errors.Add(e);
+                    }
+                }
 
-            progress?.Report(position, counts.Total);
+                if (posts.Count > 0)
+                {
+                    await consume(posts, prepared);
+                }
+
+                progress?.Report(position, counts.Total);
+            }
+        }
+        finally
+        {
+            // A failed or cancelled consumer releases a reader blocked on the full queue.
+            queue.Complete();
+            reader.Join();
         }
 
-        await producer;
+        if (readerError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readerError);
+        }
     }
 
     /// <summary>Duplicate checks for a dry run: the database (if it exists) and the keys seen earlier in the file.</summary>

@@ -48,6 +48,12 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _writerLock = new();
     private Task? _writer;
+    private WriterThread? _writerThread;
+    private Task<IngestResult>? _lastWrite;
+    private Exception? _writerFault;
+    private readonly List<(Task<IngestResult> Commit, HashSet<PostKey> Keys)> _pendingKeys = [];
+    private CrisisDbContext? _readDb;
+    private IntakeCommands? _readCommands;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
@@ -90,6 +96,9 @@ public sealed class HotTopicPipeline : IDisposable
     /// </summary>
     public bool RelaxedCommits { get; set; }
 
+    /// <summary>Opt-in per-stage timing (<c>import --timing</c>); null (the default) measures nothing.</summary>
+    internal IngestTiming? Timing { get; set; }
+
     /// <summary>What the engine holds in memory (counts), for diagnostics and benchmarks.</summary>
     public string DescribeMemory() => $"{_engine.DescribeMemory()}, extras {_extras.Count:N0}, merged-children lists {_mergedChildren.Count:N0}, known keys {_known.Count:N0} ({_known.Bytes / 1024:N0} KiB)";
 
@@ -99,10 +108,7 @@ public sealed class HotTopicPipeline : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            if (!_ready)
-            {
-                await RebuildAsync(ct);
-            }
+            await EnsureReadyAsync(drain: true, ct);
         }
         finally
         {
@@ -131,7 +137,7 @@ public sealed class HotTopicPipeline : IDisposable
     public Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(posts);
-        return IngestAsync(posts, null, ct);
+        return IngestCoreAsync(posts, ct);
     }
 
     /// <summary>
@@ -139,7 +145,27 @@ public sealed class HotTopicPipeline : IDisposable
     /// by <see cref="Prepare"/> (on another thread, while earlier batches were ingested): the same outcomes, topics and
     /// alarms, with only the order-dependent engine part and the database work left for this call.
     /// </summary>
-    public Task<IngestResult> IngestAsync(PreparedBatch batch, CancellationToken ct = default)
+    public async Task<IngestResult> IngestAsync(PreparedBatch batch, CancellationToken ct = default)
+    {
+        var committed = await IngestOverlappedAsync(batch, recover: true, ct);
+        return await committed;
+    }
+
+    /// <summary>
+    /// Bulk import: runs the engine over a prepared batch and returns as soon as the engine is done with it, with a task
+    /// that completes once the batch has committed. The posts' inserts, the topic upserts, alarm inserts, observers and
+    /// the commit run on the pipeline's writer thread (in batch order, one transaction per batch), so the engine can
+    /// start the next batch while this one is written. Keys of batches not yet committed still count as duplicates
+    /// (the engine keeps their keys until it has seen their commit; other lookups use its own read connection). If a
+    /// batch fails to write, it and every batch queued after it fail (their tasks throw; nothing of them is stored),
+    /// and every later call of this method throws <see cref="InvalidOperationException"/> (naming the failure) without
+    /// touching anything, so a caller counting committed batches counts exactly what is stored; the next call of another
+    /// ingest method (or <see cref="StartAsync"/>) waits for the writer and rebuilds the engine from storage.
+    /// </summary>
+    public Task<Task<IngestResult>> IngestOverlappedAsync(PreparedBatch batch, CancellationToken ct = default) =>
+        IngestOverlappedAsync(batch, recover: false, ct);
+
+    private async Task<Task<IngestResult>> IngestOverlappedAsync(PreparedBatch batch, bool recover, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Chunks.Count != (batch.Posts.Count + InsertChunk - 1) / InsertChunk)
@@ -147,7 +173,77 @@ public sealed class HotTopicPipeline : IDisposable
             throw new InvalidOperationException("this prepared batch was already ingested");
         }
 
-        return IngestAsync(batch.Posts, batch, ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await EnsureReadyAsync(drain: recover, ct);
+            try
+            {
+                return EngineOverlapped(batch);
+            }
+            catch (Exception ex)
+            {
+                IntakeLog.BatchFailed(_logger, batch.Posts.Count, ex);
+                _ready = false;
+                throw;
+            }
+            finally
+            {
+                foreach (var chunk in batch.Chunks)
+                {
+                    _chunkPool.Enqueue(chunk);
+                }
+
+                batch.Chunks.Clear();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under the gate. With <paramref name="drain"/> (or when the engine must be rebuilt): waits until the writer has
+    /// committed (or failed) every queued batch, and rebuilds the engine from storage when a batch failed or it was never
+    /// built. Without it (the next overlapped batch), a failed write throws instead.
+    /// </summary>
+    private async Task EnsureReadyAsync(bool drain, CancellationToken ct)
+    {
+        if (!drain && Volatile.Read(ref _writerFault) is { } fault)
+        {
+            throw new InvalidOperationException($"an earlier batch failed to write (it and the batches after it are not stored): {fault.Message}", fault);
+        }
+
+        if (!drain && _ready)
+        {
+            return;
+        }
+
+        if (_lastWrite is { } last)
+        {
+            try
+            {
+                await last;
+            }
+            catch (Exception)
+            {
+                // its caller got the exception; the fault below makes the engine rebuild
+            }
+
+            _lastWrite = null;
+        }
+
+        _pendingKeys.Clear(); // every queued batch committed or failed
+        if (Interlocked.Exchange(ref _writerFault, null) is not null)
+        {
+            _ready = false;
+        }
+
+        if (!_ready)
+        {
+            await RebuildAsync(ct);
+        }
     }
 
     /// <summary>
@@ -176,19 +272,16 @@ public sealed class HotTopicPipeline : IDisposable
         return new PreparedBatch(posts, chunks);
     }
 
-    private async Task<IngestResult> IngestAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared, CancellationToken ct)
+    private async Task<IngestResult> IngestCoreAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            if (!_ready)
-            {
-                await RebuildAsync(ct);
-            }
+            await EnsureReadyAsync(drain: true, ct);
 
             try
             {
-                return await IngestLockedAsync(posts, prepared);
+                return await IngestLockedCoreAsync(posts);
             }
             catch (Exception ex)
             {
@@ -307,29 +400,11 @@ public sealed class HotTopicPipeline : IDisposable
         public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private async Task<IngestResult> IngestLockedAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
-    {
-        try
-        {
-            return await IngestLockedCoreAsync(posts, prepared);
-        }
-        finally
-        {
-            if (prepared is not null)
-            {
-                foreach (var chunk in prepared.Chunks)
-                {
-                    _chunkPool.Enqueue(chunk);
-                }
-
-                prepared.Chunks.Clear();
-            }
-        }
-    }
-
-    private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts, PreparedBatch? prepared)
+    private async Task<IngestResult> IngestLockedCoreAsync(IReadOnlyList<SocialPost> posts)
     {
         var ct = CancellationToken.None;
+        var timing = Timing;
+        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
         var outcomes = new IngestOutcome[posts.Count];
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
@@ -376,92 +451,93 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post):
-            //    a helper thread normalises and featurises them (pure functions of the text) ahead of the engine, then
-            //    inserts the posts the engine has processed (only it uses the connection meanwhile; the insert's
-            //    ON CONFLICT has the last word); the engine runs its order-dependent part on this thread.
+            // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): a helper thread
+            //    normalises and featurises them (pure functions of the text) ahead of the engine, then inserts the posts
+            //    the engine has processed (only it uses the connection meanwhile; the insert's ON CONFLICT has the last
+            //    word); the engine runs its order-dependent part on this thread. (The import's prepared batches take
+            //    EngineOverlapped instead.)
+            t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
             var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
-            var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var conflicts = new List<int>();
-            var helper = Task.Run(async () =>
+            Exception? engineError = null;
+            List<TopicAlarm>? newAlarms = null;
+            List<TopicMerge>? newMerges = null;
+            List<TopicView>? views = null;
+            var repoint = new List<(int Id, int Into)>();
             {
-                try
+                var features = Channel.CreateUnbounded<FeatureChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var processed = Channel.CreateUnbounded<(int Index, PostOutcome Outcome)[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var helper = Task.Run(async () =>
                 {
-                    for (var start = 0; prepared is null && start < fresh.Count; start += chunkSize)
+                    try
                     {
-                        var chunk = RentChunk();
-                        for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
+                        for (var start = 0; start < fresh.Count; start += chunkSize)
                         {
-                            chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _rulesRouter);
+                            var chunk = RentChunk();
+                            for (var k = start; k < Math.Min(fresh.Count, start + chunkSize); k++)
+                            {
+                                chunk.Add(posts[fresh[k]].Text, _helperTokens, _helperVector, _rulesRouter);
+                            }
+
+                            features.Writer.TryWrite(chunk);
                         }
 
-                        features.Writer.TryWrite(chunk);
+                        features.Writer.Complete();
+                    }
+                    catch (Exception ex)
+                    {
+                        features.Writer.Complete(ex);
                     }
 
-                    features.Writer.Complete();
-                }
-                catch (Exception ex)
-                {
-                    features.Writer.Complete(ex);
-                }
-
-                await foreach (var chunk in processed.Reader.ReadAllAsync())
-                {
-                    commands.InsertPosts(posts, chunk, conflicts);
-                }
-            });
-            Exception? engineError = null;
-            try
-            {
-                if (prepared is not null)
-                {
-                    // Features were prepared ahead (one chunk per InsertChunk posts of the batch, fresh or not).
-                    for (var start = 0; start < fresh.Count; start += chunkSize)
+                    await foreach (var chunk in processed.Reader.ReadAllAsync())
                     {
-                        var outcomesOfChunk = new (int Index, PostOutcome Outcome)[Math.Min(chunkSize, fresh.Count - start)];
-                        for (var k = 0; k < outcomesOfChunk.Length; k++)
+                        commands.InsertPosts(posts, chunk, conflicts);
+                    }
+                });
+                try
+                {
+                    var done = 0;
+                    await foreach (var chunk in features.Reader.ReadAllAsync(ct))
+                    {
+                        var outcomesOfChunk = new (int Index, PostOutcome Outcome)[chunk.Count];
+                        for (var k = 0; k < chunk.Count; k++)
                         {
-                            var i = fresh[start + k];
-                            outcomesOfChunk[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
+                            var i = fresh[done + k];
+                            outcomesOfChunk[k] = (i, Process(posts[i], changed, chunk, k));
                         }
 
+                        done += chunk.Count;
+                        _chunkPool.Enqueue(chunk);
                         processed.Writer.TryWrite(outcomesOfChunk);
                     }
                 }
-
-                var done = 0;
-                await foreach (var chunk in features.Reader.ReadAllAsync(ct))
+                catch (Exception ex)
                 {
-                    var outcomesOfChunk = new (int Index, PostOutcome Outcome)[chunk.Count];
-                    for (var k = 0; k < chunk.Count; k++)
-                    {
-                        var i = fresh[done + k];
-                        outcomesOfChunk[k] = (i, Process(posts[i], changed, chunk, k));
-                    }
-
-                    done += chunk.Count;
-                    _chunkPool.Enqueue(chunk);
-                    processed.Writer.TryWrite(outcomesOfChunk);
+                    engineError = ex;
                 }
-            }
-            catch (Exception ex)
-            {
-                engineError = ex;
-            }
-            finally
-            {
-                processed.Writer.Complete();
-            }
+                finally
+                {
+                    processed.Writer.Complete();
+                }
 
-            // The helper always finishes before the commands are disposed (also when the engine failed).
-            try
-            {
-                await helper;
-            }
-            catch (Exception) when (engineError is not null)
-            {
-                // the engine's error is the one to report
+                t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
+                if (engineError is null)
+                {
+                    (newAlarms, newMerges, views) = ChangedViews(alarmsBefore, mergesBefore, changed, repoint);
+                    t = timing?.Add(IngestTiming.Stage.EngineViews, t) ?? 0;
+                }
+
+                // The helper always finishes before the commands are disposed (also when the engine failed).
+                try
+                {
+                    await helper;
+                }
+                catch (Exception) when (engineError is not null)
+                {
+                    // the engine's error is the one to report
+                }
+
+                t = timing?.Add(IngestTiming.Stage.EngineWaitWriter, t) ?? 0;
             }
 
             if (engineError is not null)
@@ -483,12 +559,7 @@ public sealed class HotTopicPipeline : IDisposable
                 outcomes[i] = IngestOutcome.Duplicate;
             }
 
-            var newAlarms = Slice(_engine.Alarms, alarmsBefore);
-            var newMerges = Slice(_engine.Merges, mergesBefore);
-            CollectChanges(newAlarms, newMerges, changed);
-            var repoint = new List<(int Id, int Into)>();
-            var views = BuildViews(changed, repoint);
-            foreach (var view in views)
+            foreach (var view in views!)
             {
                 commands.UpsertTopic(view.Topic);
             }
@@ -498,14 +569,14 @@ public sealed class HotTopicPipeline : IDisposable
                 commands.RepointMergedTopic(id, into);
             }
 
-            foreach (var alarm in newAlarms)
+            foreach (var alarm in newAlarms!)
             {
                 commands.InsertAlarm(alarm);
             }
 
-            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges.Count > 0))
+            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges!.Count > 0))
             {
-                var batch = new TopicChangeBatch(views, newAlarms, newMerges, _engine.Watermark ?? default, IsRebuild: false);
+                var batch = new TopicChangeBatch(views, newAlarms, newMerges!, _engine.Watermark ?? default, IsRebuild: false);
                 foreach (var observer in _observers)
                 {
                     await observer.OnTopicsChangedAsync(db, batch, ct);
@@ -513,10 +584,368 @@ public sealed class HotTopicPipeline : IDisposable
             }
         }
 
+        t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        timing?.Add(IngestTiming.Stage.Commit, t);
         ReleaseSettled();
         return new IngestResult(outcomes);
+    }
+
+    /// <summary>The batch's new alarms and merges and the views of every topic they, the posts or the sweep changed.</summary>
+    private (List<TopicAlarm> Alarms, List<TopicMerge> Merges, List<TopicView> Views) ChangedViews(
+        int alarmsBefore, int mergesBefore, HashSet<int> changed, List<(int Id, int Into)> repoint)
+    {
+        var newAlarms = Slice(_engine.Alarms, alarmsBefore);
+        var newMerges = Slice(_engine.Merges, mergesBefore);
+        CollectChanges(newAlarms, newMerges, changed);
+        return (newAlarms, newMerges, BuildViews(changed, repoint));
+    }
+
+    /// <summary>
+    /// The engine's part of an overlapped batch (engine thread, under the gate): duplicates, the engine over the fresh
+    /// posts, the views of what changed; the writer thread gets the batch's steps in order (begin, rows,
+    /// commit) and completes the returned task once it committed.
+    /// </summary>
+    private Task<IngestResult> EngineOverlapped(PreparedBatch prepared)
+    {
+        var posts = prepared.Posts;
+        var timing = Timing;
+        var t = timing is null ? 0 : Stopwatch.GetTimestamp();
+        var outcomes = new IngestOutcome[posts.Count];
+        var job = new WriteJob(posts, outcomes, RelaxedCommits, timing);
+        var writer = Writer();
+        writer.Post(job, WriteStep.Begin);
+        try
+        {
+            // 1. Duplicates: keys stored or in a batch not committed yet, and repeats inside the batch. The filter holds
+            //    the keys of every batch the engine processed; those it cannot rule out are checked against the keys of
+            //    the batches whose commit this thread has not seen yet, then looked up on a read connection of its own
+            //    (it sees every commit; a batch is dropped from the pending list only once its commit was seen).
+            var keys = new PostKey[posts.Count];
+            for (var i = 0; i < posts.Count; i++)
+            {
+                keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(prepared))).Key;
+            }
+
+            var maybe = new List<PostKey>();
+            foreach (var key in keys)
+            {
+                if (_known.MightContain(key))
+                {
+                    maybe.Add(key);
+                }
+            }
+
+            _pendingKeys.RemoveAll(p => p.Commit.IsCompleted);
+            HashSet<PostKey> stored = [];
+            if (maybe.Count > 0)
+            {
+                var ask = new List<PostKey>(maybe.Count);
+                foreach (var key in maybe)
+                {
+                    if (_pendingKeys.Exists(p => p.Keys.Contains(key)))
+                    {
+                        stored.Add(key);
+                    }
+                    else
+                    {
+                        ask.Add(key);
+                    }
+                }
+
+                if (ask.Count > 0)
+                {
+                    stored.UnionWith(ReadCommands().FindStored(ask));
+                }
+            }
+
+            var seen = new HashSet<PostKey>();
+            var fresh = new List<int>(posts.Count);
+            for (var i = 0; i < posts.Count; i++)
+            {
+                if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
+                {
+                    outcomes[i] = IngestOutcome.Duplicate;
+                }
+                else
+                {
+                    fresh.Add(i);
+                }
+            }
+
+            t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
+
+            // 2. The engine over the fresh posts (features prepared ahead, one chunk per InsertChunk posts of the batch);
+            //    every chunk of processed posts goes to the writer at once.
+            var alarmsBefore = _engine.Alarms.Count;
+            var mergesBefore = _engine.Merges.Count;
+            var changed = new HashSet<int>();
+            var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
+            for (var start = 0; start < fresh.Count; start += chunkSize)
+            {
+                var rows = new (int Index, PostOutcome Outcome)[Math.Min(chunkSize, fresh.Count - start)];
+                for (var k = 0; k < rows.Length; k++)
+                {
+                    var i = fresh[start + k];
+                    rows[k] = (i, Process(posts[i], changed, prepared.Chunks[i / InsertChunk], i % InsertChunk));
+                }
+
+                writer.Post(job, WriteStep.Rows, rows);
+            }
+
+            t = timing?.Add(IngestTiming.Stage.EngineProcess, t) ?? 0;
+
+            // 3. What changed, as the writer will store it (views are snapshots: the engine moves on meanwhile).
+            (job.Alarms, job.Merges, job.Views) = ChangedViews(alarmsBefore, mergesBefore, changed, job.Repoint);
+            job.Watermark = _engine.Watermark ?? default;
+            var pending = new HashSet<PostKey>(fresh.Count);
+            foreach (var i in fresh)
+            {
+                outcomes[i] = IngestOutcome.Accepted; // the writer turns insert conflicts into duplicates
+                _known.Add(keys[i]);
+                pending.Add(keys[i]);
+            }
+
+            _pendingKeys.Add((job.Completion.Task, pending));
+
+            ReleaseSettled();
+            timing?.Add(IngestTiming.Stage.EngineViews, t);
+        }
+        catch (Exception ex)
+        {
+            job.Error ??= ex;
+            writer.Post(job, WriteStep.Abort);
+            throw;
+        }
+
+        writer.Post(job, WriteStep.Commit);
+        _lastWrite = job.Completion.Task;
+        return job.Completion.Task;
+    }
+
+    /// <summary>The engine thread's own connection for duplicate lookups of overlapped batches (no transaction).</summary>
+    private IntakeCommands ReadCommands()
+    {
+        if (_readCommands is null)
+        {
+            _readDb = _dbFactory.CreateDbContext();
+            _readDb.Database.OpenConnection();
+            _readCommands = new IntakeCommands(_readDb.Database.GetDbConnection(), null);
+        }
+
+        return _readCommands;
+    }
+
+    private WriterThread Writer()
+    {
+        lock (_writerLock)
+        {
+            return _writerThread ??= new WriterThread(this);
+        }
+    }
+
+    private enum WriteStep
+    {
+        Begin,
+        Rows,
+        Commit,
+        Abort,
+    }
+
+    /// <summary>One overlapped batch on the writer: its transaction, what the engine handed over, and its outcome.</summary>
+    private sealed class WriteJob(IReadOnlyList<SocialPost> posts, IngestOutcome[] outcomes, bool relaxed, IngestTiming? timing)
+    {
+        public IReadOnlyList<SocialPost> Posts { get; } = posts;
+
+        public IngestOutcome[] Outcomes { get; } = outcomes;
+
+        public bool Relaxed { get; } = relaxed;
+
+        public IngestTiming? Timing { get; } = timing;
+
+        public List<int> Conflicts { get; } = [];
+
+        public CrisisDbContext? Db { get; set; }
+
+        public IDbContextTransaction? Transaction { get; set; }
+
+        public IntakeCommands? Commands { get; set; }
+
+        public List<TopicAlarm> Alarms { get; set; } = [];
+
+        public List<TopicMerge> Merges { get; set; } = [];
+
+        public List<TopicView> Views { get; set; } = [];
+
+        public List<(int Id, int Into)> Repoint { get; } = [];
+
+        public DateTimeOffset Watermark { get; set; }
+
+        /// <summary>The first failure of this batch (its own, the engine's, or an earlier batch's).</summary>
+        public Exception? Error { get; set; }
+
+        public TaskCompletionSource<IngestResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// The import's writer: a dedicated thread that owns the overlapped batches' transactions, fed step by step through a
+    /// blocking queue (between steps it sleeps in the kernel; no thread-pool worker spins for work). Batches are written
+    /// strictly in order; after a failure every later batch fails too (the engine has seen them, storage must not) until
+    /// the pipeline has rebuilt. A background thread, started on the first prepared batch, ended by Dispose.
+    /// </summary>
+    private sealed class WriterThread : IDisposable
+    {
+        private readonly HandOffQueue<(WriteJob Job, WriteStep Step, (int Index, PostOutcome Outcome)[]? Rows)> _queue = new();
+
+        private readonly HotTopicPipeline _pipeline;
+
+        public WriterThread(HotTopicPipeline pipeline)
+        {
+            _pipeline = pipeline;
+            new Thread(Run) { IsBackground = true, Name = "hot-topic writer" }.Start();
+        }
+
+        public void Post(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows = null)
+        {
+            ObjectDisposedException.ThrowIf(!_queue.Add((job, step, rows)), this);
+        }
+
+        private void Run()
+        {
+            while (true)
+            {
+                var waited = Stopwatch.GetTimestamp();
+                if (!_queue.TryTake(out var item))
+                {
+                    return; // disposed
+                }
+
+                var (job, step, rows) = item;
+                var t = job.Timing?.Add(IngestTiming.Stage.WriterWaitInput, waited) ?? 0;
+                if (job.Error is null && Volatile.Read(ref _pipeline._writerFault) is { } fault)
+                {
+                    job.Error = new InvalidOperationException("not written: an earlier batch failed to write", fault);
+                }
+
+                try
+                {
+                    if (job.Error is null)
+                    {
+                        Do(job, step, rows, t);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    job.Error = ex;
+                    Interlocked.CompareExchange(ref _pipeline._writerFault, ex, null);
+                    IntakeLog.BatchFailed(_pipeline._logger, job.Posts.Count, ex);
+                }
+
+                if (step is WriteStep.Commit or WriteStep.Abort && job.Error is { } error)
+                {
+                    try
+                    {
+                        Close(job); // rolls the transaction back
+                    }
+                    catch (Exception closeError)
+                    {
+                        IntakeLog.BatchFailed(_pipeline._logger, job.Posts.Count, closeError);
+                    }
+
+                    job.Completion.TrySetException(error);
+                }
+            }
+        }
+
+        private void Do(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows, long t)
+        {
+            var timing = job.Timing;
+            switch (step)
+            {
+                case WriteStep.Begin:
+                    var db = _pipeline._dbFactory.CreateDbContext();
+                    job.Db = db;
+                    db.Database.OpenConnection();
+                    if (job.Relaxed && db.Database.IsSqlite())
+                    {
+                        db.Database.ExecuteSqlRaw("PRAGMA synchronous = NORMAL;");
+                    }
+
+                    job.Transaction = db.Database.BeginTransaction();
+                    job.Commands = new IntakeCommands(db.Database.GetDbConnection(), job.Transaction.GetDbTransaction());
+                    timing?.Add(IngestTiming.Stage.WriterBegin, t);
+                    break;
+                case WriteStep.Rows:
+                    job.Commands!.InsertPosts(job.Posts, rows, job.Conflicts);
+                    timing?.Add(IngestTiming.Stage.WriterInsert, t);
+                    break;
+                case WriteStep.Commit:
+                    var commands = job.Commands!;
+                    foreach (var view in job.Views)
+                    {
+                        commands.UpsertTopic(view.Topic);
+                    }
+
+                    foreach (var (id, into) in job.Repoint)
+                    {
+                        commands.RepointMergedTopic(id, into);
+                    }
+
+                    foreach (var alarm in job.Alarms)
+                    {
+                        commands.InsertAlarm(alarm);
+                    }
+
+                    var observers = _pipeline._observers;
+                    if (observers.Length > 0 && (job.Views.Count > 0 || job.Alarms.Count > 0 || job.Merges.Count > 0))
+                    {
+                        var batch = new TopicChangeBatch(job.Views, job.Alarms, job.Merges, job.Watermark, IsRebuild: false);
+                        foreach (var observer in observers)
+                        {
+                            // This dedicated thread has no synchronisation context: waiting here blocks only the writer.
+                            observer.OnTopicsChangedAsync(job.Db!, batch, CancellationToken.None).GetAwaiter().GetResult();
+                        }
+                    }
+
+                    t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
+                    job.Db!.SaveChanges();
+                    job.Transaction!.Commit();
+                    timing?.Add(IngestTiming.Stage.Commit, t);
+                    foreach (var i in job.Conflicts)
+                    {
+                        // Only another writer (a second process on the same database) can get here between the lookup
+                        // and the insert; the engine has counted the post once more than storage, which a restart corrects.
+                        IntakeLog.ConcurrentDuplicate(_pipeline._logger, job.Posts[i].Key.ToString());
+                        job.Outcomes[i] = IngestOutcome.Duplicate;
+                    }
+
+                    job.Completion.TrySetResult(new IngestResult(job.Outcomes));
+                    Close(job);
+                    break;
+                case WriteStep.Abort:
+                    break;
+            }
+        }
+
+        /// <summary>Ends the job's transaction (rolled back unless committed) and connection.</summary>
+        private static void Close(WriteJob job)
+        {
+            try
+            {
+                job.Commands?.Dispose();
+                job.Transaction?.Dispose();
+                job.Db?.Dispose();
+            }
+            finally
+            {
+                job.Commands = null;
+                job.Transaction = null;
+                job.Db = null;
+            }
+        }
+
+        public void Dispose() => _queue.Complete();
     }
 
     private FeatureChunk RentChunk()
@@ -746,6 +1175,13 @@ public sealed class HotTopicPipeline : IDisposable
     public void Dispose()
     {
         _requests.Writer.TryComplete();
+        lock (_writerLock)
+        {
+            _writerThread?.Dispose();
+            _readCommands?.Dispose();
+            _readDb?.Dispose();
+        }
+
         _gate.Dispose();
     }
 }
