@@ -46,11 +46,18 @@ public static partial class CrisisPostRule
     public const string Description =
         "posts that arrived while the crisis was active (whatever their createdAt) and posts created in the crisis window (also when they arrived later)";
 
+    /// <summary>
+    /// <paramref name="column"/> (a <c>DateTimeOffset</c> column) is in the crisis period: from the declaration to the
+    /// stand-down, both included (or to now while active). Every time-windowed file of the export uses it, as the
+    /// event-time rules below use the same bounds in Unix ms, so every file ends at the same instant.
+    /// </summary>
+    public static string InPeriod(string column) => $"({column} >= @from AND {column} <= @to)";
+
     /// <summary>The post of <paramref name="posts"/> (a <c>HotTopicPosts</c> alias) arrived while the crisis was active.</summary>
     public static string Arrived(string posts) => $"({posts}.\"Seq\" > @seqFrom AND {posts}.\"Seq\" <= @seqTo)";
 
     /// <summary>The post of <paramref name="posts"/> was created (event time) in the window.</summary>
-    public static string CreatedInWindow(string posts) => $"({posts}.\"CreatedAtMs\" >= @fromMs AND {posts}.\"CreatedAtMs\" < @toMs)";
+    public static string CreatedInWindow(string posts) => $"({posts}.\"CreatedAtMs\" >= @fromMs AND {posts}.\"CreatedAtMs\" <= @toMs)";
 
     /// <summary>The post of <paramref name="posts"/> belongs to the crisis.</summary>
     public static string Post(string posts) => $"({CreatedInWindow(posts)} OR {Arrived(posts)})";
@@ -66,13 +73,13 @@ public static partial class CrisisPostRule
 
     /// <summary>The topic of <paramref name="topics"/> (a <c>HotTopics</c> alias) was seen in the window or holds an arrived post.</summary>
     public static string Topic(string topics) =>
-        $"(({topics}.\"FirstSeenMs\" < @toMs AND {topics}.\"LastSeenMs\" >= @fromMs) OR {topics}.\"Id\" IN {ArrivedTopics})";
+        $"(({topics}.\"FirstSeenMs\" <= @toMs AND {topics}.\"LastSeenMs\" >= @fromMs) OR {topics}.\"Id\" IN {ArrivedTopics})";
 
     /// <summary>The alarm of <paramref name="alarms"/> (a <c>HotTopicAlarms</c> alias) belongs to the crisis.</summary>
     public static string Alarm(string alarms)
     {
         var span = $"(SELECT {{0}}(a.\"CreatedAtMs\") FROM \"HotTopicPosts\" a WHERE {Arrived("a")})";
-        return $"(({alarms}.\"AtMs\" >= @fromMs AND {alarms}.\"AtMs\" < @toMs) OR ({alarms}.\"TopicId\" IN {ArrivedTopics} " +
+        return $"(({alarms}.\"AtMs\" >= @fromMs AND {alarms}.\"AtMs\" <= @toMs) OR ({alarms}.\"TopicId\" IN {ArrivedTopics} " +
                $"AND {alarms}.\"AtMs\" >= {string.Format(CultureInfo.InvariantCulture, span, "MIN")} AND {alarms}.\"AtMs\" <= {string.Format(CultureInfo.InvariantCulture, span, "MAX")}))";
     }
 
