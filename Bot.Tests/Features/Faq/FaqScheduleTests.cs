@@ -7,19 +7,14 @@ using static CrisisBot.Tests.Features.Experts.ExpertTestHost;
 namespace CrisisBot.Tests.Features.Faq;
 
 /// <summary>The scheduled publish (<c>Faq:Schedule</c> in <c>Faq:TimeZone</c>) across both daylight-saving changes, on a fake clock.</summary>
-public class FaqScheduleTests
+public class FaqScheduleTests : StorageProviderTests
 {
-    protected virtual Task<string?> DatabaseAsync() => Task.FromResult<string?>(null);
-
-    protected virtual Task DropAsync(string? database) => Task.CompletedTask;
-
     [StorageFact]
     public async Task Schedule_AcrossSpringForwardAndFallBack_PublishesOncePerLocalDayWhenContentChanged()
     {
         // 01:30 Europe/London daily. 2026-03-29: 01:30 does not exist (01:00 GMT → 02:00 BST), so it runs at 02:00 BST.
         // 2026-10-25: 01:30 happens twice (02:00 BST → 01:00 GMT); it runs once, at the first.
-        var database = await DatabaseAsync();
-        var h = await FaqTestHost.StartAsync(database, new Dictionary<string, string?>
+        var h = await FaqTestHost.StartAsync(Postgres, new Dictionary<string, string?>
         {
             ["Faq:Schedule"] = "30 1 * * *",
             ["Faq:TimeZone"] = "Europe/London",
@@ -77,7 +72,6 @@ public class FaqScheduleTests
         {
             await h.DisposeAsync();
             DeleteDirectory(h.DataDirectory);
-            await DropAsync(database);
         }
     }
 
@@ -99,8 +93,5 @@ public class FaqScheduleTests
 [PostgresTests]
 public sealed class FaqSchedulePostgresTests : FaqScheduleTests
 {
-    protected override async Task<string?> DatabaseAsync() =>
-        PostgresTestServer.ConnectionString is null ? null : await PostgresTestServer.CreateDatabaseAsync();
-
-    protected override Task DropAsync(string? database) => database is null ? Task.CompletedTask : PostgresTestServer.DropDatabaseAsync(database);
+    protected override bool OnPostgres => true;
 }

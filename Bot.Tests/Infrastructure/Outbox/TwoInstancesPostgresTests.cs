@@ -16,22 +16,14 @@ namespace CrisisBot.Tests.Infrastructure.Outbox;
 /// </summary>
 [Collection(CrisisBot.Tests.Infrastructure.SerialTests.Name)]
 [PostgresTests]
-public sealed class TwoInstancesPostgresTests : IAsyncLifetime
+public sealed class TwoInstancesPostgresTests : StorageProviderTests
 {
     private const int Channels = 30;
     private const int Cards = 120;
     private const int UpdatesPerCard = 2;
-    private string _database = null!;
+    protected override bool OnPostgres => true;
 
-    public async Task InitializeAsync() => _database = PostgresTestServer.Skip is null ? await PostgresTestServer.CreateDatabaseAsync() : "";
-
-    public async Task DisposeAsync()
-    {
-        if (_database.Length > 0)
-        {
-            await PostgresTestServer.DropDatabaseAsync(_database);
-        }
-    }
+    private string Database => Postgres!;
 
     private static Dictionary<string, string?> Settings(string instance) => new()
     {
@@ -45,8 +37,8 @@ public sealed class TwoInstancesPostgresTests : IAsyncLifetime
     public async Task SameBurstOnTwoInstances_NoDuplicateNoLostUpdateNoViolation_JobsRunOnce()
     {
         await using var fake = await FakeConnectorServer.StartAsync();
-        await using var a = await OutboxTestHost.StartAsync(Settings("instance-a"), postgres: _database);
-        await using var b = await OutboxTestHost.StartAsync(Settings("instance-b"), postgres: _database);
+        await using var a = await OutboxTestHost.StartAsync(Settings("instance-a"), postgres: Database);
+        await using var b = await OutboxTestHost.StartAsync(Settings("instance-b"), postgres: Database);
         Assert.True(a.Worker.SharesLimits && b.Worker.SharesLimits);
 
         // Wait until the partitions are split (a took all 64 first, then hands 32 to b).
@@ -65,9 +57,9 @@ public sealed class TwoInstancesPostgresTests : IAsyncLifetime
         var directory = Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
         var timersA = new RecordingHandler("card.reminder");
         var timersB = new RecordingHandler("card.reminder");
-        await using var schedulerA = await SchedulerTestHost.StartAsync(directory, _database, time, "instance-a", [timersA],
+        await using var schedulerA = await SchedulerTestHost.StartAsync(directory, Database, time, "instance-a", [timersA],
             [new RecordingJob("digest", "*/5 * * * *", TimeZoneInfo.Utc, runs, "a")]);
-        await using var schedulerB = await SchedulerTestHost.StartAsync(directory, _database, time, "instance-b", [timersB],
+        await using var schedulerB = await SchedulerTestHost.StartAsync(directory, Database, time, "instance-b", [timersB],
             [new RecordingJob("digest", "*/5 * * * *", TimeZoneInfo.Utc, runs, "b")]);
 
         // The same burst from both instances: every card posted by one of them, its updates enqueued alternately by both.

@@ -13,27 +13,11 @@ using Npgsql;
 namespace CrisisBot.Tests.Infrastructure.Storage;
 
 /// <summary>The PostgreSQL migrations and /healthz on a real server (scripts/postgres.sh), each test on its own database.</summary>
-public sealed class PostgresStorageTests : IAsyncLifetime
+public sealed class PostgresStorageTests : StorageProviderTests
 {
-    private string? _database;
+    protected override bool OnPostgres => true;
 
-    private string Database => _database!;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestServer.Skip is null)
-        {
-            _database = await PostgresTestServer.CreateDatabaseAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await PostgresTestServer.DropDatabaseAsync(_database);
-        }
-    }
+    private string Database => Postgres!;
 
     private static IConfiguration Configuration(string connectionString) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {

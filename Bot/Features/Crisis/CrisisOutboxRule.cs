@@ -16,7 +16,10 @@ public static class CrisisOutboxRule
     public const string CardIdPrefix = "crisis:";
 
     /// <summary>The rule as SQL on <c>OutboxMessages</c>, with <c>@from</c>/<c>@to</c> and <c>@crisisCard</c>/<c>@crisisCardChildren</c> (<see cref="Parameters"/>).</summary>
-    public const string Sql = "(\"CreatedAt\" >= @from AND \"CreatedAt\" < @to) OR \"CardId\" = @crisisCard OR \"CardId\" LIKE @crisisCardChildren";
+    public static readonly string Sql = $"{CrisisPostRule.InPeriod("\"CreatedAt\"")} OR {OwnCards}";
+
+    /// <summary>The row (of <c>OutboxMessages</c> or <c>CardMessages</c>) belongs to one of the crisis's own cards.</summary>
+    public const string OwnCards = "\"CardId\" = @crisisCard OR \"CardId\" LIKE @crisisCardChildren";
 
     /// <summary>The rule in words (export manifest).</summary>
     public const string Description =
@@ -43,6 +46,6 @@ internal sealed class CrisisOutboxHold : IOutboxRetentionHold
         var crises = db.Set<CrisisRecord>();
         return candidates.Where(m =>
             (m.CardId == null || !m.CardId.StartsWith(CrisisOutboxRule.CardIdPrefix))
-            && !crises.Any(c => m.CreatedAt >= c.DeclaredAt && (c.StoodDownAt == null || m.CreatedAt < c.StoodDownAt)));
+            && !crises.Any(c => m.CreatedAt >= c.DeclaredAt && (c.StoodDownAt == null || m.CreatedAt <= c.StoodDownAt)));
     }
 }

@@ -46,11 +46,18 @@ public static partial class CrisisPostRule
     public const string Description =
         "posts that arrived while the crisis was active (whatever their createdAt) and posts created in the crisis window (also when they arrived later)";
 
+    /// <summary>
+    /// <paramref name="column"/> (a <c>DateTimeOffset</c> column) is in the crisis period: from the declaration to the
+    /// stand-down, both included (or to now while active). Every time-windowed file of the export uses it, as the
+    /// event-time rules below use the same bounds in Unix ms, so every file ends at the same instant.
+    /// </summary>
+    public static string InPeriod(string column) => $"({column} >= @from AND {column} <= @to)";
+
     /// <summary>The post of <paramref name="posts"/> (a <c>HotTopicPosts</c> alias) arrived while the crisis was active.</summary>
     public static string Arrived(string posts) => $"({posts}.\"Seq\" > @seqFrom AND {posts}.\"Seq\" <= @seqTo)";
 
     /// <summary>The post of <paramref name="posts"/> was created (event time) in the window.</summary>
-    public static string CreatedInWindow(string posts) => $"({posts}.\"CreatedAtMs\" >= @fromMs AND {posts}.\"CreatedAtMs\" < @toMs)";
+    public static string CreatedInWindow(string posts) => $"({posts}.\"CreatedAtMs\" >= @fromMs AND {posts}.\"CreatedAtMs\" <= @toMs)";
 
     /// <summary>The post of <paramref name="posts"/> belongs to the crisis.</summary>
     public static string Post(string posts) => $"({CreatedInWindow(posts)} OR {Arrived(posts)})";
@@ -66,13 +73,13 @@ public static partial class CrisisPostRule
 
     /// <summary>The topic of <paramref name="topics"/> (a <c>HotTopics</c> alias) was seen in the window or holds an arrived post.</summary>
     public static string Topic(string topics) =>
-        $"(({topics}.\"FirstSeenMs\" < @toMs AND {topics}.\"LastSeenMs\" >= @fromMs) OR {topics}.\"Id\" IN {ArrivedTopics})";
+        $"(({topics}.\"FirstSeenMs\" <= @toMs AND {topics}.\"LastSeenMs\" >= @fromMs) OR {topics}.\"Id\" IN {ArrivedTopics})";
 
     /// <summary>The alarm of <paramref name="alarms"/> (a <c>HotTopicAlarms</c> alias) belongs to the crisis.</summary>
     public static string Alarm(string alarms)
     {
         var span = $"(SELECT {{0}}(a.\"CreatedAtMs\") FROM \"HotTopicPosts\" a WHERE {Arrived("a")})";
-        return $"(({alarms}.\"AtMs\" >= @fromMs AND {alarms}.\"AtMs\" < @toMs) OR ({alarms}.\"TopicId\" IN {ArrivedTopics} " +
+        return $"(({alarms}.\"AtMs\" >= @fromMs AND {alarms}.\"AtMs\" <= @toMs) OR ({alarms}.\"TopicId\" IN {ArrivedTopics} " +
                $"AND {alarms}.\"AtMs\" >= {string.Format(CultureInfo.InvariantCulture, span, "MIN")} AND {alarms}.\"AtMs\" <= {string.Format(CultureInfo.InvariantCulture, span, "MAX")}))";
     }
 
@@ -111,15 +118,12 @@ public static partial class CrisisPostRule
         var products = productKeys.Count == 0 ? "" : $" AND {{0}}.\"Product\" IN ({string.Join(", ", productKeys.Select((_, i) => $"@product{i}"))})";
         string Scope(string alias) => string.Format(CultureInfo.InvariantCulture, products, alias);
         var posts = $"FROM \"HotTopicPosts\" p WHERE {Post("p")}{Scope("p")}";
-        var (count, topics) = await ReadAsync(db, period, productKeys, $"SELECT COUNT(*), COUNT(DISTINCT {CurrentTopic("p")}) {posts}", ct);
-        if (count == 0)
-        {
-            return null;
-        }
-
-        var (peak, _) = await ReadAsync(db, period, productKeys, $"SELECT COALESCE(MAX(h.n), 0), 0 FROM (SELECT COUNT(*) AS n {posts} GROUP BY p.\"CreatedAtMs\" / 3600000) h", ct);
-        var (alarms, _) = await ReadAsync(db, period, productKeys, $"SELECT COUNT(*), 0 FROM \"HotTopicAlarms\" al WHERE {Alarm("al")}{Scope("al")}", ct);
-        return new CrisisVolumes((int)count, (int)peak, (int)topics, (int)alarms);
+        // One statement: the posts and their topics, the busiest hour, the alarms.
+        var values = await ReadAsync(db, period, productKeys,
+            $"SELECT c.n, c.topics, (SELECT COALESCE(MAX(h.n), 0) FROM (SELECT COUNT(*) AS n {posts} GROUP BY p.\"CreatedAtMs\" / 3600000) h), " +
+            $"(SELECT COUNT(*) FROM \"HotTopicAlarms\" al WHERE {Alarm("al")}{Scope("al")}) " +
+            $"FROM (SELECT COUNT(*) AS n, COUNT(DISTINCT {CurrentTopic("p")}) AS topics {posts}) c", ct);
+        return values[0] == 0 ? null : new CrisisVolumes((int)values[0], (int)values[2], (int)values[1], (int)values[3]);
     }
 
     /// <summary>Adds the rule's parameters that <paramref name="command"/>'s SQL uses (plus any of <paramref name="extra"/>).</summary>
@@ -145,7 +149,7 @@ public static partial class CrisisPostRule
         }
     }
 
-    private static async Task<(long First, long Second)> ReadAsync(CrisisDbContext db, CrisisPeriod period, IReadOnlyList<string> productKeys, string sql, CancellationToken ct)
+    private static async Task<long[]> ReadAsync(CrisisDbContext db, CrisisPeriod period, IReadOnlyList<string> productKeys, string sql, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
@@ -163,7 +167,13 @@ public static partial class CrisisPostRule
             AddParameters(command, period, db.Database.IsNpgsql(), products);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+            var values = new long[reader.FieldCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+            }
+
+            return values;
         }
         finally
         {

@@ -213,25 +213,26 @@ public sealed class ExpertService(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topicId);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return (await FindTopicQuestionAsync(db, topicId, ct))?.Id;
+        return await FindTopicQuestionIdAsync(db, topicId, ct);
     }
 
-    /// <inheritdoc cref="FindTopicQuestionIdAsync"/>
-    private async Task<ExpertQuestion?> FindTopicQuestionAsync(CrisisDbContext db, string topicId, CancellationToken ct)
+    /// <inheritdoc cref="FindTopicQuestionIdAsync(string, CancellationToken)"/>
+    private async Task<long?> FindTopicQuestionIdAsync(CrisisDbContext db, string topicId, CancellationToken ct)
     {
         var topics = (await lineage.GetAbsorbedAsync(db, [topicId], ct)).GetValueOrDefault(topicId) ?? [topicId];
-        var open = await db.Set<ExpertQuestion>()
+        return await db.Set<ExpertQuestion>()
             .Where(q => (q.Status == QuestionStatus.Open || q.Status == QuestionStatus.InReview) && q.TopicId != null && topics.Contains(q.TopicId))
-            .ToListAsync(ct);
-        return open.OrderBy(q => q.TopicId == topicId ? 0 : 1).ThenBy(q => q.Id).FirstOrDefault();
+            .OrderBy(q => q.TopicId == topicId ? 0 : 1).ThenBy(q => q.Id)
+            .Select(q => (long?)q.Id)
+            .FirstOrDefaultAsync(ct);
     }
 
     private async Task<ExpertQuestion?> FindJoinableAsync(CrisisDbContext db, string productKey, string? topicId, string terms, CancellationToken ct)
     {
         // The topic's own open question, or one asked on a topic that was merged into it, is joined first.
-        if (!string.IsNullOrWhiteSpace(topicId) && await FindTopicQuestionAsync(db, topicId, ct) is { } sameTopic)
+        if (!string.IsNullOrWhiteSpace(topicId) && await FindTopicQuestionIdAsync(db, topicId, ct) is { } sameTopic)
         {
-            return sameTopic;
+            return await db.Set<ExpertQuestion>().SingleAsync(q => q.Id == sameTopic, ct);
         }
 
         var threshold = options.CurrentValue.JoinSimilarity;

@@ -31,6 +31,7 @@ public static class HotTopicsFeature
         services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IntakeOptionsValidator>();
+        services.AddSingleton<PostsIntakeStats>();
         services.AddSingleton<IValidateOptions<IntakeOptions>>(sp => sp.GetRequiredService<IntakeOptionsValidator>());
         services.AddSingleton<IValidateOptions<ApiOptions>>(sp => sp.GetRequiredService<IntakeOptionsValidator>());
         services.TryAddSingleton<HotTopicPipeline>();

@@ -120,8 +120,28 @@ internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, T
         }
 
         await MarkInFlightAsync(sample.Id, owner, ct);
+
+        // The sent UPDATE's first (cold) compilation outside a transaction: MarkSentAsync runs it inside one, and SQLite's
+        // write lock would otherwise be held while EF compiles it.
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            await SetSentAsync(db, sample.Id, owner, now, conversationId: null, activityId: null, ct);
+        }
+
         await MarkSentAsync(sample, owner, conversationId: null, activityId: null, ct);
     }
+
+    private static Task<int> SetSentAsync(CrisisDbContext db, long id, string owner, DateTimeOffset now, string? conversationId, string? activityId, CancellationToken ct) =>
+        db.Set<OutboxMessage>().Where(m => m.Id == id && m.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, OutboxStatus.Sent)
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.ResultConversationId, conversationId)
+                .SetProperty(m => m.ResultActivityId, activityId)
+                .SetProperty(m => m.InFlightSince, (DateTimeOffset?)null)
+                .SetProperty(m => m.LeaseOwner, (string?)null)
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(m => m.LastError, (string?)null), ct);
 
     /// <summary>Counts an interrupted send (the row was in flight when its worker died) and clears the stamp.</summary>
     public async Task RecordInterruptedAsync(long id, string owner, CancellationToken ct)
@@ -156,16 +176,7 @@ internal sealed class OutboxStore(IDbContextFactory<CrisisDbContext> contexts, T
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Set<OutboxMessage>().Where(m => m.Id == row.Id && m.LeaseOwner == owner)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Status, OutboxStatus.Sent)
-                .SetProperty(m => m.SentAt, now)
-                .SetProperty(m => m.ResultConversationId, conversationId)
-                .SetProperty(m => m.ResultActivityId, activityId)
-                .SetProperty(m => m.InFlightSince, (DateTimeOffset?)null)
-                .SetProperty(m => m.LeaseOwner, (string?)null)
-                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(m => m.LastError, (string?)null), ct);
+        await SetSentAsync(db, row.Id, owner, now, conversationId, activityId, ct);
         if (row.Kind == OutboxKind.ChannelPost && row.CardId is not null && conversationId is not null && activityId is not null)
         {
             var existing = await db.Set<CardMessage>().FindAsync([row.CardId], ct);

@@ -171,6 +171,67 @@ public class CrisisExportTests : StorageProviderTests
     }
 
     [StorageFact]
+    public async Task Export_EventsBeforeInsideAtAndAfterStandDown_EveryFileCoversDeclarationThroughStandDown()
+    {
+        var h = _host;
+        var declared = h.Time.GetUtcNow().AddHours(1);
+        var stoodDown = declared.AddHours(2);
+        var moments = new (string Label, DateTimeOffset At)[]
+        {
+            ("before", declared.AddSeconds(-1)), ("declared", declared), ("inside", declared.AddMinutes(30)), ("at", stoodDown), ("after", stoodDown.AddSeconds(1)),
+        };
+        int crisisId;
+        await using (var db = await h.DbAsync())
+        {
+            db.Add(new StoredTopic { Id = 7, Title = "Strike claims", Product = "travel-insurance", Posts = 5, FirstSeenMs = declared.AddDays(-1).ToUnixTimeMilliseconds(), LastSeenMs = stoodDown.AddDays(1).ToUnixTimeMilliseconds() });
+            var crisis = CrisisRecord.Declare("Airport strike", ["travel-insurance"], "Strike", new CrisisActor("lead", "Lena Lead"),
+                new CrisisChannel("19:crisis@thread.tacv2", "Crisis", "19:team@thread.tacv2", "Care", ServiceUrl, Tenant, CrisisRecord.OriginLinked, null), 4, declared, null);
+            db.Add(crisis);
+            await db.SaveChangesAsync();
+            crisisId = crisis.Id;
+            crisis.StandDown(new CrisisActor("lead", "Lena Lead"), "Over", null, stoodDown);
+            foreach (var (label, at) in moments)
+            {
+                db.Add(AuditEntry.Create(at, "test.event", "admin", "Admin", label, null));
+                db.Add(new ExpertAuditEntry { At = at, Action = "test.event", ActorName = "Expert", After = label });
+                db.Add(new StoredAlarm { TopicId = 7, Product = label, Scope = CrisisBot.Features.HotTopics.Spikes.AlarmScope.Topic, AtMs = at.ToUnixTimeMilliseconds(), Severity = CrisisBot.Features.HotTopics.Spikes.AlarmSeverity.Low });
+            }
+
+            // The stand-down report (one of the crisis's own cards) is delivered after the stand-down.
+            foreach (var (label, at, card) in moments.Select(m => (m.Label, m.At, "topic:7:" + m.Label)).Append(("report", stoodDown.AddMinutes(1), crisis.CardId + ":report")))
+            {
+                var row = OutboxMessage.Create(OutboxRequest.ChannelPost(ServiceUrl, Tenant, "19:c-" + label + "@thread.tacv2", OutgoingActivity.Message(label), card), "{}", at);
+                db.Add(row);
+                await db.SaveChangesAsync();
+                db.Add(CardMessage.Create(card, "19:c-" + label + "@thread.tacv2", "activity-" + label, ServiceUrl, row.Id, at));
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        foreach (var (label, at) in moments)
+        {
+            await AddPostsAsync(at, 7, false, label);
+        }
+
+        using var zipBytes = new MemoryStream();
+        var manifest = await h.Get<CrisisExporter>().WriteAsync(crisisId, zipBytes);
+        Assert.NotNull(manifest);
+        Assert.Equal(ExportValues.Time(stoodDown), manifest.WindowTo);
+        zipBytes.Position = 0;
+        using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
+        string[] period = ["at", "declared", "inside"];
+        List<string> Labels(string file, Func<JsonElement, string> label) => [.. Lines(zip, file).Select(label).Order(StringComparer.Ordinal)];
+        Assert.Equal(period, Labels("posts", l => l.GetProperty("Text").GetString()!));
+        Assert.Equal(period, Labels("alarms", l => l.GetProperty("Product").GetString()!));
+        Assert.Equal(period, Labels("audit", l => l.GetProperty("Subject").GetString()!));
+        Assert.Equal(period, Labels("approvals-audit", l => l.GetProperty("After").GetString()!));
+        string[] delivered = [.. period, "report"];
+        Assert.Equal(delivered, Labels("deliveries-outbox", l => l.GetProperty("ConversationId").GetString()!["19:c-".Length..].Split('@')[0]));
+        Assert.Equal(delivered, Labels("card-posts", l => l.GetProperty("ActivityId").GetString()!["activity-".Length..]));
+    }
+
+    [StorageFact]
     public async Task Export_UnknownCrisis_NullAndNothingWritten()
     {
         using var output = new MemoryStream();

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using CrisisBot.Features.HotTopics.Api;
 using CrisisBot.Tests.Infrastructure;
+using CrisisBot.Tests.Infrastructure.Outbox;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -18,6 +20,7 @@ public sealed class PostsEndpointTests : IDisposable
     private static readonly DateTimeOffset Now = new(2026, 3, 24, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Now);
     private readonly CrisisBotFactory _factory;
+    private readonly LogCollector _logs = new();
 
     public PostsEndpointTests()
     {
@@ -29,6 +32,7 @@ public sealed class PostsEndpointTests : IDisposable
             {
                 s.RemoveAll<TimeProvider>();
                 s.AddSingleton<TimeProvider>(_time);
+                s.AddSingleton<ILoggerProvider>(_logs);
             });
     }
 
@@ -235,5 +239,36 @@ public sealed class PostsEndpointTests : IDisposable
 
         Assert.Null(PostsSignature.Verify("1774353600", signature, body, [Secret], Now, TimeSpan.FromMinutes(5)));
         Assert.NotNull(PostsSignature.Verify("1774353601", signature, body, [Secret], Now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task Post_ManyRequests_NoInformationLinePerRequest_OneSummaryPerMinute_RejectionsAtWarning()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Post("ok-" + i.ToString(CultureInfo.InvariantCulture)))).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Post("ok-0"))).Status); // a duplicate
+        var mixed = Post("ok-4") + "\n" + """{"id":"bad","source":"twitter","createdAt":"2026-03-24T09:15:00Z"}""";
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(mixed)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(Post("x"), signature: "sha256=00")).Status);
+
+        // Per request: no Information line; the rejected item and the refusal are Warnings, one each.
+        Assert.DoesNotContain(_logs.Entries, e => e.EventId.Id == 1211 && e.Level >= LogLevel.Information);
+        var rejected = Assert.Single(_logs.Entries, e => e.EventId.Id == 1214);
+        Assert.Equal(LogLevel.Warning, rejected.Level);
+        Assert.Contains("1 of 2 items rejected; first, item 1:", rejected.Message, StringComparison.Ordinal);
+        Assert.Contains("text", rejected.Message, StringComparison.Ordinal);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 1210 && e.Level == LogLevel.Warning);
+        Assert.DoesNotContain(_logs.Entries, e => e.EventId.Id == 1213); // the minute is not over
+
+        _time.Advance(PostsIntakeStats.Interval);
+        var summary = Assert.Single(_logs.Entries, e => e.EventId.Id == 1213);
+        Assert.Equal(LogLevel.Information, summary.Level);
+        Assert.Equal("POST /api/posts, last 60 s: 6 requests, 4 posts accepted, 1 duplicates, 1 items rejected, 1 requests refused", summary.Message);
+
+        _time.Advance(PostsIntakeStats.Interval); // a quiet minute writes nothing
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 1213);
     }
 }

@@ -2,7 +2,14 @@ using CrisisBot.Features.Channels;
 using CrisisBot.Features.HotTopics.Cards;
 using CrisisBot.Infrastructure.Outbox;
 using CrisisBot.Infrastructure.Startup;
+using CrisisBot.Features.HotTopics.Routing;
+using CrisisBot.Infrastructure.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using static CrisisBot.Tests.Features.HotTopics.Cards.TopicBatches;
 using H = CrisisBot.Tests.Features.HotTopics.Cards.TopicCardsTestHost;
 
@@ -89,6 +96,76 @@ public sealed class TopicCardWarmupTests
         finally
         {
             H.Delete(host.DataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task WarmUpAsync_FirstRender_HoldsNoSqliteWriteLock()
+    {
+        // The renderer reads the clock once per rendering: this clock looks, at that moment, whether another connection
+        // could take SQLite's write lock. The cold first rendering (JIT) must not run inside the warm-up's write transaction
+        // (at load 40 it held the lock for 7 s and another writer timed out).
+        var probe = new WriteLockProbeClock(new FakeTimeProvider(H.Start));
+        await using var host = await H.StartAsync(configure: s => s.Replace(ServiceDescriptor.Singleton(sp => new TopicCardRenderer(sp.GetRequiredService<ProductCatalog>(), probe))));
+        try
+        {
+            await host.LinkAsync(ChannelRole.Product, H.ProductChannel, "mail-parcels");
+            await using (var db = await host.Get<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync())
+            {
+                probe.ConnectionString = db.Database.GetConnectionString();
+            }
+
+            await host.Get<TopicCardWarmup>().WarmUpAsync();
+
+            Assert.NotEmpty(probe.Renders);
+            Assert.False(probe.Renders[0], "the first (cold) rendering ran while the write lock was held");
+            Assert.True(probe.Renders.Count >= 2, $"renders: {probe.Renders.Count}"); // the cold one, then the warm one that is written
+            Assert.True(probe.Renders[^1], "the warm rendering is inside the rolled-back transaction, whose writes are warmed up too");
+            Assert.Null(await host.CardAsync(TopicCardWarmup.SampleTopicId));
+            Assert.Empty(await host.OutboxAsync());
+        }
+        finally
+        {
+            H.Delete(host.DataDirectory);
+        }
+    }
+
+    /// <summary>A clock that records, at each reading, whether SQLite's write lock is held by another connection.</summary>
+    private sealed class WriteLockProbeClock(TimeProvider inner) : TimeProvider
+    {
+        public string? ConnectionString { get; set; }
+
+        /// <summary>One entry per reading once <see cref="ConnectionString"/> is set: true when the write lock was held.</summary>
+        public List<bool> Renders { get; } = [];
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (ConnectionString is not null)
+            {
+                Renders.Add(IsWriteLocked(ConnectionString));
+            }
+
+            return inner.GetUtcNow();
+        }
+
+        private static bool IsWriteLocked(string connectionString)
+        {
+            // Default Timeout=1: the holder may be this very thread (the warm-up waiting on the renderer), so do not wait long.
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = 1 }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE;"; // one statement: an error in a later statement of a batch is not reported
+            try
+            {
+                command.ExecuteNonQuery();
+                command.CommandText = "ROLLBACK;";
+                command.ExecuteNonQuery();
+                return false;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == 5) // SQLITE_BUSY
+            {
+                return true;
+            }
         }
     }
 }

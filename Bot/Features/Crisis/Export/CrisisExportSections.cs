@@ -12,8 +12,8 @@ namespace CrisisBot.Features.Crisis.Export;
 internal sealed class TableSections : IExportSection
 {
     /// <summary>Questions of the window: asked in it, or with an expert-loop audit row in it.</summary>
-    internal const string WindowQuestions =
-        "(SELECT q.\"Id\" FROM \"ExpertQuestions\" q WHERE (q.\"AskedAt\" >= @from AND q.\"AskedAt\" < @to) OR q.\"Id\" IN (SELECT a.\"QuestionId\" FROM \"ExpertAudit\" a WHERE a.\"At\" >= @from AND a.\"At\" < @to AND a.\"QuestionId\" IS NOT NULL))";
+    internal static readonly string WindowQuestions =
+        $"(SELECT q.\"Id\" FROM \"ExpertQuestions\" q WHERE {CrisisPostRule.InPeriod("q.\"AskedAt\"")} OR q.\"Id\" IN (SELECT a.\"QuestionId\" FROM \"ExpertAudit\" a WHERE {CrisisPostRule.InPeriod("a.\"At\"")} AND a.\"QuestionId\" IS NOT NULL))";
 
     private const string Posts = "\"HotTopicPosts\"";
 
@@ -31,17 +31,17 @@ internal sealed class TableSections : IExportSection
         new("questions", "ExpertQuestions", $"\"Id\" IN {WindowQuestions}"),
         new("answer-versions", "ExpertAnswers", $"\"QuestionId\" IN {WindowQuestions}"),
         new("library-entries", "LibraryEntries", $"\"QuestionId\" IN {WindowQuestions}"),
-        new("approvals-audit", "ExpertAudit", "\"At\" >= @from AND \"At\" < @to"),
-        new("usage", "ExpertAudit", "\"Action\" = 'answer.used' AND \"At\" >= @from AND \"At\" < @to"),
+        new("approvals-audit", "ExpertAudit", CrisisPostRule.InPeriod("\"At\"")),
+        new("usage", "ExpertAudit", $"\"Action\" = 'answer.used' AND {CrisisPostRule.InPeriod("\"At\"")}"),
         new("waiting-agents", "ExpertQuestionWaiters", $"\"QuestionId\" IN {WindowQuestions}"),
         new("answer-recipients", "LibraryRecipients", $"\"EntryId\" IN (SELECT e.\"Id\" FROM \"LibraryEntries\" e WHERE e.\"QuestionId\" IN {WindowQuestions})"),
         new("deliveries-outbox", "OutboxMessages", CrisisOutboxRule.Sql),
-        new("card-posts", "CardMessages", "\"PostedAt\" >= @from AND \"PostedAt\" < @to"),
-        new("audit", "AuditEntries", "\"At\" >= @from AND \"At\" < @to"),
+        new("card-posts", "CardMessages", $"{CrisisPostRule.InPeriod("\"PostedAt\"")} OR {CrisisOutboxRule.OwnCards}"),
+        new("audit", "AuditEntries", CrisisPostRule.InPeriod("\"At\"")),
         new("crisis", "Crises", "\"Id\" = @crisis"),
         new("crisis-roles", "CrisisRoles", "\"CrisisId\" = @crisis"),
-        new("crisis-proposals", "CrisisProposals", "\"CrisisId\" = @crisis OR (\"ProposedAt\" >= @from AND \"ProposedAt\" < @to)"),
-        new("decisions", "CrisisDecisions", "\"CrisisId\" = @crisis OR (\"RaisedAt\" >= @from AND \"RaisedAt\" < @to)"),
+        new("crisis-proposals", "CrisisProposals", $"\"CrisisId\" = @crisis OR {CrisisPostRule.InPeriod("\"ProposedAt\"")}"),
+        new("decisions", "CrisisDecisions", $"\"CrisisId\" = @crisis OR {CrisisPostRule.InPeriod("\"RaisedAt\"")}"),
         new("status-updates", "CrisisStatusUpdates", "\"CrisisId\" = @crisis"),
     ];
 

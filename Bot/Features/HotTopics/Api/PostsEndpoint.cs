@@ -20,6 +20,25 @@ internal static class PostsEndpoint
         IOptions<IntakeOptions> options,
         TimeProvider time,
         ILogger<HotTopicPipeline> logger,
+        PostsIntakeStats stats,
+        CancellationToken ct)
+    {
+        var result = await HandleCoreAsync(request, pipeline, options, time, logger, stats, ct);
+        if (result is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted })
+        {
+            stats.Refused();
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> HandleCoreAsync(
+        HttpRequest request,
+        HotTopicPipeline pipeline,
+        IOptions<IntakeOptions> options,
+        TimeProvider time,
+        ILogger<HotTopicPipeline> logger,
+        PostsIntakeStats stats,
         CancellationToken ct)
     {
         var o = options.Value;
@@ -108,7 +127,13 @@ internal static class PostsEndpoint
         }
 
         IntakeLog.PostsIngested(logger, accepted, duplicates, rejected.Count);
+        stats.Ingested(accepted, duplicates, rejected.Count);
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        if (rejected.Count > 0)
+        {
+            IntakeLog.PostsRejected(logger, rejected.Count, posts.Count + rejected.Count, rejected[0].Index, rejected[0].Error);
+        }
+
         return Results.Json(new PostsAccepted(accepted, duplicates, rejected), IntakeJsonContext.Default.PostsAccepted, statusCode: StatusCodes.Status202Accepted);
     }
 

@@ -24,9 +24,10 @@ public sealed record TopicCardWarmupResult(TimeSpan Elapsed, TimeSpan Cpu, long 
 /// the JIT and EF query compilation of the whole path (measured in bench/spikecard: most of the first card's latency).
 /// Registered with <see cref="BackgroundStart.AddBackgroundWorker"/> like the other background workers, so it runs once
 /// <see cref="BackgroundStartGate"/> opens (the first answered request, or <c>Startup:BackgroundDelay</c> after the start)
-/// and never delays the start itself. Then, in one transaction that is rolled back: a sample hot topic goes through the publisher (card
-/// row), the flusher's per-card step (targets, renderer, sender, outbox row), and the outbox worker runs a send's
-/// statements against no row. Private publisher/sender/outbox instances with their own signals and no logging are
+/// and never delays the start itself. A sample hot topic goes through the publisher (card row), the flusher's per-card
+/// step (targets, renderer, sender, outbox row), first with no transaction and nothing saved (the cold part: JIT, query
+/// compilation, the first render, holding no write lock), then warm in one transaction that is rolled back (the
+/// writes); then the outbox worker runs a send's statements against no row. Private publisher/sender/outbox instances with their own signals and no logging are
 /// used, so no worker is woken and no log line mentions the sample. Nothing is stored, nothing is sent.
 /// </summary>
 public sealed class TopicCardWarmup(
@@ -88,14 +89,29 @@ public sealed class TopicCardWarmup(
         using var outboxSignal = new OutboxSignal();
         var publisher = new TopicCardPublisher(flushSignal, time, NullLogger<TopicCardPublisher>.Instance);
         var sender = new TopicCardSender(targets, renderer, new Outbox(contexts, outboxSignal, time), options, NullLogger<TopicCardSender>.Instance);
+        var key = TopicCardRenderer.ExpertKey(SampleTopicId);
+        var statuses = await experts.GetTopicStatusesAsync([key], ct);
+        var expert = statuses.GetValueOrDefault(key);
+
+        // 1. The cold part (JIT, EF query compilation, the first render) with no write lock: no transaction and no
+        // SaveChanges, so only reads reach the database (SQLite readers never block its one writer); the rows added
+        // here are dropped with the context.
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            await publisher.OnTopicsChangedAsync(db, SampleBatch(now), ct);
+            _ = await TopicCardFlusher.SendCardAsync(db, sender, SampleTopicId, now, expert, ct); // the flusher's query (no row)
+            var card = db.Set<TopicCard>().Local.Single(c => c.TopicId == SampleTopicId);
+            await sender.SendIfDueAsync(db, card, now, expert, ct);
+        }
+
+        // 2. The writes, now warm: the same path in one transaction that is rolled back, so the write lock is held for
+        // the statements only (milliseconds), not for the compilation above.
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await publisher.OnTopicsChangedAsync(db, SampleBatch(now), ct);
             await db.SaveChangesAsync(ct);
-            var key = TopicCardRenderer.ExpertKey(SampleTopicId);
-            var statuses = await experts.GetTopicStatusesAsync([key], ct);
-            await TopicCardFlusher.SendCardAsync(db, sender, SampleTopicId, now, statuses.GetValueOrDefault(key), ct);
+            await TopicCardFlusher.SendCardAsync(db, sender, SampleTopicId, now, expert, ct);
             await db.SaveChangesAsync(ct);
             await transaction.RollbackAsync(ct);
         }

@@ -15,9 +15,16 @@ internal static partial class IntakeLog
     [LoggerMessage(EventId = 1210, Level = LogLevel.Warning, Message = "POST /api/posts refused: {Reason}")]
     public static partial void PostsRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "POST /api/posts: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
+    /// <summary>One line per request, Debug: the Information view is the summary (1213).</summary>
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Debug, Message = "POST /api/posts: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected")]
     public static partial void PostsIngested(ILogger logger, int accepted, int duplicates, int rejected);
 
     [LoggerMessage(EventId = 1212, Level = LogLevel.Debug, Message = "Group commit: {Requests} requests, {Posts} posts in one transaction")]
     public static partial void GroupCommit(ILogger logger, int requests, int posts);
+
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Information, Message = "POST /api/posts, last {Seconds} s: {Requests} requests, {Accepted} posts accepted, {Duplicates} duplicates, {Rejected} items rejected, {Refused} requests refused")]
+    public static partial void PostsSummary(ILogger logger, long seconds, long requests, long accepted, long duplicates, long rejected, long refused);
+
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Warning, Message = "POST /api/posts: {Rejected} of {Items} items rejected; first, item {Index}: {Error}")]
+    public static partial void PostsRejected(ILogger logger, int rejected, int items, int index, string error);
 }
