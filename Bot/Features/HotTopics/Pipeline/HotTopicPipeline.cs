@@ -420,36 +420,12 @@ public sealed class HotTopicPipeline : IDisposable
         using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {
             // 1. Duplicates: keys already stored (batched lookups on the unique index) and repeats inside the batch.
-            var keys = new PostKey[posts.Count];
-            for (var i = 0; i < posts.Count; i++)
-            {
-                keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Key;
-            }
+            var keys = KeysOf(posts, nameof(posts));
 
             // Only keys the filter cannot rule out are looked up (none, for a file of new posts).
-            var maybe = new List<PostKey>();
-            foreach (var key in keys)
-            {
-                if (_known.MightContain(key))
-                {
-                    maybe.Add(key);
-                }
-            }
-
+            var maybe = MaybeStored(keys);
             var stored = maybe.Count > 0 ? commands.FindStored(maybe) : [];
-            var seen = new HashSet<PostKey>();
-            var fresh = new List<int>(posts.Count);
-            for (var i = 0; i < posts.Count; i++)
-            {
-                if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
-                {
-                    outcomes[i] = IngestOutcome.Duplicate;
-                }
-                else
-                {
-                    fresh.Add(i);
-                }
-            }
+            var fresh = MarkDuplicates(keys, stored, outcomes);
 
             // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): a helper thread
             //    normalises and featurises them (pure functions of the text) ahead of the engine, then inserts the posts
@@ -559,24 +535,11 @@ public sealed class HotTopicPipeline : IDisposable
                 outcomes[i] = IngestOutcome.Duplicate;
             }
 
-            foreach (var view in views!)
-            {
-                commands.UpsertTopic(view.Topic);
-            }
+            WriteTopicChanges(commands, views!, repoint, newAlarms!);
 
-            foreach (var (id, into) in repoint)
+            if (_observers.Length > 0 && (views!.Count > 0 || newAlarms!.Count > 0 || newMerges!.Count > 0))
             {
-                commands.RepointMergedTopic(id, into);
-            }
-
-            foreach (var alarm in newAlarms!)
-            {
-                commands.InsertAlarm(alarm);
-            }
-
-            if (_observers.Length > 0 && (views.Count > 0 || newAlarms.Count > 0 || newMerges!.Count > 0))
-            {
-                var batch = new TopicChangeBatch(views, newAlarms, newMerges!, _engine.Watermark ?? default, IsRebuild: false);
+                var batch = new TopicChangeBatch(views, newAlarms!, newMerges!, _engine.Watermark ?? default, IsRebuild: false);
                 foreach (var observer in _observers)
                 {
                     await observer.OnTopicsChangedAsync(db, batch, ct);
@@ -622,20 +585,8 @@ public sealed class HotTopicPipeline : IDisposable
             //    the keys of every batch the engine processed; those it cannot rule out are checked against the keys of
             //    the batches whose commit this thread has not seen yet, then looked up on a read connection of its own
             //    (it sees every commit; a batch is dropped from the pending list only once its commit was seen).
-            var keys = new PostKey[posts.Count];
-            for (var i = 0; i < posts.Count; i++)
-            {
-                keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(prepared))).Key;
-            }
-
-            var maybe = new List<PostKey>();
-            foreach (var key in keys)
-            {
-                if (_known.MightContain(key))
-                {
-                    maybe.Add(key);
-                }
-            }
+            var keys = KeysOf(posts, nameof(prepared));
+            var maybe = MaybeStored(keys);
 
             _pendingKeys.RemoveAll(p => p.Commit.IsCompleted);
             HashSet<PostKey> stored = [];
@@ -660,20 +611,7 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            var seen = new HashSet<PostKey>();
-            var fresh = new List<int>(posts.Count);
-            for (var i = 0; i < posts.Count; i++)
-            {
-                if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
-                {
-                    outcomes[i] = IngestOutcome.Duplicate;
-                }
-                else
-                {
-                    fresh.Add(i);
-                }
-            }
-
+            var fresh = MarkDuplicates(keys, stored, outcomes);
             t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
 
             // 2. The engine over the fresh posts (features prepared ahead, one chunk per InsertChunk posts of the batch);
@@ -881,21 +819,7 @@ public sealed class HotTopicPipeline : IDisposable
                     timing?.Add(IngestTiming.Stage.WriterInsert, t);
                     break;
                 case WriteStep.Commit:
-                    var commands = job.Commands!;
-                    foreach (var view in job.Views)
-                    {
-                        commands.UpsertTopic(view.Topic);
-                    }
-
-                    foreach (var (id, into) in job.Repoint)
-                    {
-                        commands.RepointMergedTopic(id, into);
-                    }
-
-                    foreach (var alarm in job.Alarms)
-                    {
-                        commands.InsertAlarm(alarm);
-                    }
+                    WriteTopicChanges(job.Commands!, job.Views, job.Repoint, job.Alarms);
 
                     var observers = _pipeline._observers;
                     if (observers.Length > 0 && (job.Views.Count > 0 || job.Alarms.Count > 0 || job.Merges.Count > 0))
@@ -960,6 +884,71 @@ public sealed class HotTopicPipeline : IDisposable
     }
 
     /// <summary>Drops settled topics (saved, resolved, out of the index) from the engine and the extras: bounded memory.</summary>
+    private static PostKey[] KeysOf(IReadOnlyList<SocialPost> posts, string paramName)
+    {
+        var keys = new PostKey[posts.Count];
+        for (var i = 0; i < posts.Count; i++)
+        {
+            keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", paramName)).Key;
+        }
+
+        return keys;
+    }
+
+    /// <summary>The keys the known-key filter cannot rule out (none, for a file of new posts).</summary>
+    private List<PostKey> MaybeStored(PostKey[] keys)
+    {
+        var maybe = new List<PostKey>();
+        foreach (var key in keys)
+        {
+            if (_known.MightContain(key))
+            {
+                maybe.Add(key);
+            }
+        }
+
+        return maybe;
+    }
+
+    /// <summary>Marks stored keys and repeats inside the batch as duplicates; the indexes of the others, in order.</summary>
+    private static List<int> MarkDuplicates(PostKey[] keys, HashSet<PostKey> stored, IngestOutcome[] outcomes)
+    {
+        var seen = new HashSet<PostKey>();
+        var fresh = new List<int>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
+            {
+                outcomes[i] = IngestOutcome.Duplicate;
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        return fresh;
+    }
+
+    /// <summary>A batch's topic rows: the changed topics upserted, merged topics' posts re-pointed, the new alarms.</summary>
+    private static void WriteTopicChanges(IntakeCommands commands, List<TopicView> views, List<(int Id, int Into)> repoint, List<TopicAlarm> alarms)
+    {
+        foreach (var view in views)
+        {
+            commands.UpsertTopic(view.Topic);
+        }
+
+        foreach (var (id, into) in repoint)
+        {
+            commands.RepointMergedTopic(id, into);
+        }
+
+        foreach (var alarm in alarms)
+        {
+            commands.InsertAlarm(alarm);
+        }
+    }
+
     private void ReleaseSettled()
     {
         foreach (var id in _engine.ReleaseSettled())
