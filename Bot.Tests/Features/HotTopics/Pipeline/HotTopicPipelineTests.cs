@@ -344,6 +344,35 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestOverlappedAsync_ObserverOverManyBatches_EachBatchStartsUntrackedAndItsRowsCommit()
+    {
+        // The writer keeps one context for the whole import: each batch's observer must still start with nothing
+        // tracked, and what it adds must commit with its batch.
+        var trackedAtStart = new List<int>();
+        var observer = new RecordingObserver();
+        observer.OnBatch = (db, batch) =>
+        {
+            trackedAtStart.Add(db.ChangeTracker.Entries().Count());
+            db.Add(AuditEntry.Create(batch.Watermark, "test.batch", "writer-test", null, $"batch {trackedAtStart.Count}", null));
+            return Task.CompletedTask;
+        };
+        await using var host = await HostAsync(observer);
+        var writes = new List<Task<IngestResult>>();
+        foreach (var chunk in SamplePaths.DemoPosts().Chunk(300))
+        {
+            writes.Add(await host.Pipeline.IngestOverlappedAsync(host.Pipeline.Prepare(chunk)));
+        }
+
+        await Task.WhenAll(writes);
+
+        Assert.True(trackedAtStart.Count > 1);
+        Assert.All(trackedAtStart, n => Assert.Equal(0, n));
+        await using var check = await host.DbFactory.CreateDbContextAsync();
+        var subjects = await check.Set<AuditEntry>().Where(e => e.Action == "test.batch").Select(e => e.Subject).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, trackedAtStart.Count).Select(i => $"batch {i}").Order(), subjects.Order());
+    }
+
+    [StorageFact]
     public async Task IngestAsync_PreparedBatchIngestedTwice_RefusedAndNothingChanges()
     {
         await using var host = await HostAsync();

@@ -63,6 +63,51 @@ internal sealed class HandOffQueue<T>
         }
     }
 
+    /// <summary>
+    /// The next item, waiting at most <paramref name="timeout"/>; false when none came in time, or once the queue is
+    /// completed and empty (<see cref="IsCompleted"/> tells which).
+    /// </summary>
+    public bool TryTake(out T item, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_lock)
+        {
+            while (_items.Count == 0 && !_completed)
+            {
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0 || !Monitor.Wait(_lock, TimeSpan.FromMilliseconds(left)))
+                {
+                    if (_items.Count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (_items.Count == 0)
+            {
+                item = default!;
+                return false;
+            }
+
+            item = _items.Dequeue();
+            Monitor.PulseAll(_lock);
+            return true;
+        }
+    }
+
+    /// <summary>True once <see cref="Complete"/> was called and every item was taken.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _completed && _items.Count == 0;
+            }
+        }
+    }
+
     /// <summary>No more items: takers get what is queued, then false; waiting and later adders get false.</summary>
     public void Complete()
     {

@@ -734,14 +734,27 @@ public sealed class HotTopicPipeline : IDisposable
     /// </summary>
     private sealed class WriterThread : IDisposable
     {
+        /// <summary>How long the writer keeps its connection and prepared statements open without work.</summary>
+        private static readonly TimeSpan IdleClose = TimeSpan.FromSeconds(5);
+
         private readonly HandOffQueue<(WriteJob Job, WriteStep Step, (int Index, PostOutcome Outcome)[]? Rows)> _queue = new();
 
         private readonly HotTopicPipeline _pipeline;
+        private readonly Thread _thread;
+
+        // The writer's session: one context, connection and set of prepared statements for every batch until it is idle
+        // for IdleClose, the pipeline is disposed, or a batch fails (then the next batch opens a new one). Each batch is
+        // still its own transaction on it.
+        private CrisisDbContext? _db;
+        private IntakeCommands? _commands;
+        private bool _relaxed;
+        private string? _synchronousBefore;
 
         public WriterThread(HotTopicPipeline pipeline)
         {
             _pipeline = pipeline;
-            new Thread(Run) { IsBackground = true, Name = "hot-topic writer" }.Start();
+            _thread = new Thread(Run) { IsBackground = true, Name = "hot-topic writer" };
+            _thread.Start();
         }
 
         public void Post(WriteJob job, WriteStep step, (int Index, PostOutcome Outcome)[]? rows = null)
@@ -751,12 +764,31 @@ public sealed class HotTopicPipeline : IDisposable
 
         private void Run()
         {
+            try
+            {
+                RunSteps();
+            }
+            finally
+            {
+                CloseSession();
+            }
+        }
+
+        private void RunSteps()
+        {
             while (true)
             {
                 var waited = Stopwatch.GetTimestamp();
-                if (!_queue.TryTake(out var item))
+                var taken = _db is not null ? _queue.TryTake(out var item, IdleClose) : _queue.TryTake(out item);
+                if (!taken)
                 {
-                    return; // disposed
+                    if (_db is null || _queue.IsCompleted)
+                    {
+                        return; // disposed
+                    }
+
+                    CloseSession(); // idle: the connection goes back to the pool
+                    continue;
                 }
 
                 var (job, step, rows) = item;
@@ -802,16 +834,11 @@ public sealed class HotTopicPipeline : IDisposable
             switch (step)
             {
                 case WriteStep.Begin:
-                    var db = _pipeline._dbFactory.CreateDbContext();
+                    var db = OpenSession(job.Relaxed);
                     job.Db = db;
-                    db.Database.OpenConnection();
-                    if (job.Relaxed && db.Database.IsSqlite())
-                    {
-                        db.Database.ExecuteSqlRaw("PRAGMA synchronous = NORMAL;");
-                    }
-
                     job.Transaction = db.Database.BeginTransaction();
-                    job.Commands = new IntakeCommands(db.Database.GetDbConnection(), job.Transaction.GetDbTransaction());
+                    job.Commands = _commands;
+                    _commands!.UseTransaction(job.Transaction.GetDbTransaction());
                     timing?.Add(IngestTiming.Stage.WriterBegin, t);
                     break;
                 case WriteStep.Rows:
@@ -833,7 +860,13 @@ public sealed class HotTopicPipeline : IDisposable
                     }
 
                     t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
-                    job.Db!.SaveChanges();
+                    if (observers.Length > 0)
+                    {
+                        // Only observers add entities to the context (the pipeline's own rows are raw SQL): without any,
+                        // there is nothing to save.
+                        job.Db!.SaveChanges();
+                    }
+
                     job.Transaction!.Commit();
                     timing?.Add(IngestTiming.Stage.Commit, t);
                     foreach (var i in job.Conflicts)
@@ -844,22 +877,62 @@ public sealed class HotTopicPipeline : IDisposable
                         job.Outcomes[i] = IngestOutcome.Duplicate;
                     }
 
+                    EndBatch(job);
                     job.Completion.TrySetResult(new IngestResult(job.Outcomes));
-                    Close(job);
                     break;
                 case WriteStep.Abort:
                     break;
             }
         }
 
-        /// <summary>Ends the job's transaction (rolled back unless committed) and connection.</summary>
-        private static void Close(WriteJob job)
+        /// <summary>The session's context with its connection open (opened on first use, PRAGMAs set once).</summary>
+        private CrisisDbContext OpenSession(bool relaxed)
+        {
+            if (_db is not null && _relaxed != relaxed)
+            {
+                CloseSession();
+            }
+
+            if (_db is null)
+            {
+                var db = _pipeline._dbFactory.CreateDbContext();
+                try
+                {
+                    db.Database.OpenConnection();
+                    var connection = db.Database.GetDbConnection();
+                    if (relaxed && db.Database.IsSqlite())
+                    {
+                        // Per connection; the previous value is restored before the connection goes back to the pool.
+                        using var command = connection.CreateCommand();
+                        command.CommandText = "PRAGMA synchronous;";
+                        _synchronousBefore = Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                        command.CommandText = "PRAGMA synchronous = NORMAL;";
+                        command.ExecuteNonQuery();
+                    }
+
+                    _commands = new IntakeCommands(connection, null);
+                    _relaxed = relaxed;
+                    _db = db;
+                }
+                catch
+                {
+                    db.Dispose();
+                    _synchronousBefore = null;
+                    throw;
+                }
+            }
+
+            return _db;
+        }
+
+        /// <summary>After a commit: the transaction ends, the session stays open for the next batch, nothing stays tracked.</summary>
+        private void EndBatch(WriteJob job)
         {
             try
             {
-                job.Commands?.Dispose();
                 job.Transaction?.Dispose();
-                job.Db?.Dispose();
+                _commands?.UseTransaction(null);
+                job.Db?.ChangeTracker.Clear();
             }
             finally
             {
@@ -869,7 +942,60 @@ public sealed class HotTopicPipeline : IDisposable
             }
         }
 
-        public void Dispose() => _queue.Complete();
+        /// <summary>Ends the job's transaction (rolled back unless committed) and the session with it.</summary>
+        private void Close(WriteJob job)
+        {
+            try
+            {
+                job.Transaction?.Dispose();
+            }
+            finally
+            {
+                job.Commands = null;
+                job.Transaction = null;
+                job.Db = null;
+                CloseSession();
+            }
+        }
+
+        private void CloseSession()
+        {
+            var db = _db;
+            var commands = _commands;
+            var synchronousBefore = _synchronousBefore;
+            _db = null;
+            _commands = null;
+            _synchronousBefore = null;
+            try
+            {
+                commands?.Dispose();
+                if (db is not null && synchronousBefore is not null && db.Database.CurrentTransaction is null
+                    && int.TryParse(synchronousBefore, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level))
+                {
+                    using var command = db.Database.GetDbConnection().CreateCommand();
+                    command.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA synchronous = {level};");
+                    command.ExecuteNonQuery();
+                }
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
+            {
+                IntakeLog.BatchFailed(_pipeline._logger, 0, ex);
+            }
+            finally
+            {
+                db?.Dispose();
+            }
+        }
+
+        /// <summary>Stops the thread once the queued steps are done, and waits for it (its connection is closed then).</summary>
+        public void Dispose()
+        {
+            _queue.Complete();
+            if (Thread.CurrentThread != _thread)
+            {
+                _thread.Join();
+            }
+        }
     }
 
     private FeatureChunk RentChunk()
@@ -1061,7 +1187,10 @@ public sealed class HotTopicPipeline : IDisposable
                 continue;
             }
 
-            views.Add(new TopicView(snapshot, _extras.HourlyCounts(topicId, watermark), _extras.SamplePosts(topicId), _extras.Alarms(topicId)));
+            // Without observers only the snapshot is stored (the topic upsert): the card extras are not copied.
+            views.Add(_observers.Length == 0
+                ? new TopicView(snapshot, [], [], [])
+                : new TopicView(snapshot, _extras.HourlyCounts(topicId, watermark), _extras.SamplePosts(topicId), _extras.Alarms(topicId)));
         }
 
         return views;

@@ -42,7 +42,7 @@ internal sealed class IntakeCommands : IDisposable
         """;
 
     private readonly DbConnection _connection;
-    private readonly DbTransaction? _transaction;
+    private DbTransaction? _transaction;
     private DbCommand? _insertPost;
     private DbCommand? _exists;
     private DbCommand? _upsertTopic;
@@ -54,6 +54,19 @@ internal sealed class IntakeCommands : IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _transaction = transaction;
+    }
+
+    /// <summary>
+    /// Moves every prepared statement to <paramref name="transaction"/> (a new transaction on the same connection), so one
+    /// set of prepared statements serves many transactions (the import's writer keeps them for the whole import).
+    /// </summary>
+    public void UseTransaction(DbTransaction? transaction)
+    {
+        _transaction = transaction;
+        foreach (var command in Commands())
+        {
+            command.Transaction = transaction;
+        }
     }
 
     /// <summary>Rows per batched lookup in <see cref="FindStored"/>.</summary>
@@ -214,14 +227,25 @@ internal sealed class IntakeCommands : IDisposable
 
     public void Dispose()
     {
-        _insertPost?.Dispose();
-        _exists?.Dispose();
-        _upsertTopic?.Dispose();
-        _insertAlarm?.Dispose();
-        _repointMerged?.Dispose();
-        foreach (var command in _lookups.Values)
+        foreach (var command in Commands())
         {
             command.Dispose();
+        }
+    }
+
+    private IEnumerable<DbCommand> Commands()
+    {
+        foreach (var command in new[] { _insertPost, _exists, _upsertTopic, _insertAlarm, _repointMerged })
+        {
+            if (command is not null)
+            {
+                yield return command;
+            }
+        }
+
+        foreach (var command in _lookups.Values)
+        {
+            yield return command;
         }
     }
 

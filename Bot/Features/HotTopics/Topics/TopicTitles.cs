@@ -14,8 +14,15 @@ internal static class TopicTitles
     [ThreadStatic]
     private static TokenizedText? t_tokens;
 
+    // Per distinct term: its score, where its surface form sits in t_surfaces, and its first position. Surface strings
+    // are made only for the winning terms (titles are built for every changed topic of every batch).
     [ThreadStatic]
-    private static Dictionary<int, (float Score, string Surface, int Order)>? t_scores;
+    private static Dictionary<int, (float Score, int Start, int Length, int Order)>? t_scores;
+
+    [ThreadStatic]
+    private static char[]? t_surfaces;
+
+    private const string Separator = " · ";
 
     public static string Build(Topic topic)
     {
@@ -26,6 +33,8 @@ internal static class TopicTitles
 
         var tokens = t_tokens ??= new TokenizedText();
         var scores = t_scores ??= [];
+        var surfaces = t_surfaces ??= new char[1024];
+        var used = 0;
         scores.Clear();
         var order = 0;
         foreach (var text in topic.Exemplars)
@@ -39,23 +48,78 @@ internal static class TopicTitles
                 }
 
                 var index = FeatureHasher.WordIndex(tokens.Stem(token));
-                if (scores.TryGetValue(index, out var known))
+                ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scores, index, out var known);
+                if (known)
                 {
-                    scores[index] = known with { Score = known.Score + 1e-3f };
+                    entry.Score += 1e-3f;
                     continue;
                 }
 
                 var weight = topic.Centroid is { } c && c.TryGetValue(index, out var w) ? w : 0f;
-                scores[index] = (weight, tokens.Surface(token).ToString(), order++);
+                var surface = tokens.Surface(token);
+                if (used + surface.Length > surfaces.Length)
+                {
+                    Array.Resize(ref surfaces, Math.Max(surfaces.Length * 2, used + surface.Length));
+                    t_surfaces = surfaces;
+                }
+
+                surface.CopyTo(surfaces.AsSpan(used));
+                entry = (weight, used, surface.Length, order++);
+                used += surface.Length;
             }
         }
 
-        var top = scores.Values
-            .OrderByDescending(s => s.Score)
-            .ThenBy(s => s.Order)
-            .Take(Terms)
-            .Select(s => s.Surface);
-        var title = string.Join(" · ", top);
-        return title.Length == 0 ? topic.Id.ToString() : title;
+        // The Terms best: score descending, then first position (a total order, as OrderByDescending.ThenBy gave).
+        Span<(float Score, int Start, int Length, int Order)> top = stackalloc (float, int, int, int)[Terms];
+        var n = 0;
+        foreach (var s in scores.Values)
+        {
+            if (n == Terms && !Before(s, top[n - 1]))
+            {
+                continue;
+            }
+
+            var i = n < Terms ? n++ : Terms - 1;
+            while (i > 0 && Before(s, top[i - 1]))
+            {
+                top[i] = top[i - 1];
+                i--;
+            }
+
+            top[i] = s;
+        }
+
+        if (n == 0)
+        {
+            return topic.Id.ToString();
+        }
+
+        var length = (n - 1) * Separator.Length;
+        for (var i = 0; i < n; i++)
+        {
+            length += top[i].Length;
+        }
+
+        var title = new char[length];
+        var at = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (i > 0)
+            {
+                Separator.CopyTo(title.AsSpan(at));
+                at += Separator.Length;
+            }
+
+            surfaces.AsSpan(top[i].Start, top[i].Length).CopyTo(title.AsSpan(at));
+            at += top[i].Length;
+        }
+
+        return new string(title);
+    }
+
+    private static bool Before(in (float Score, int Start, int Length, int Order) a, in (float Score, int Start, int Length, int Order) b)
+    {
+        var c = a.Score.CompareTo(b.Score);
+        return c > 0 || (c == 0 && a.Order < b.Order);
     }
 }
