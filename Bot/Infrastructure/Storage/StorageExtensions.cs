@@ -88,6 +88,27 @@ public static class StorageExtensions
         services.GetService<Startup.StartupTrace>()?.Mark("EF Core model built");
         if (provider == StorageProvider.Sqlite)
         {
+            // One connection for every SQLite step below (EF Core counts nested opens: the inner ones reuse it).
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
+        try
+        {
+            await MigrateOpenedAsync(services, db, provider, logger, ct);
+        }
+        finally
+        {
+            if (provider == StorageProvider.Sqlite)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    private static async Task MigrateOpenedAsync(IServiceProvider services, CrisisDbContext db, StorageProvider provider, ILogger logger, CancellationToken ct)
+    {
+        if (provider == StorageProvider.Sqlite)
+        {
             // WAL is a property of the database file: set once, it persists. Readers then never block the writer.
             var journalMode = await ExecuteScalarAsync(db, "PRAGMA journal_mode=WAL;", ct);
             StorageLog.JournalMode(logger, journalMode ?? "unknown");

@@ -68,8 +68,13 @@ public static class ImportCommand
         {
             await using var services = IntakeCli.BuildServices(host, parseResult);
             phases?.Mark("services built");
+
+            // EF Core's first context (its internal services, the compiled model) is built on another thread while this
+            // one checks the configuration (products file, text tables); it touches no file. Migration waits for it.
+            var storageWarmUp = dryRun ? Task.CompletedTask : IntakeCli.WarmUpStorageAsync(services);
             if (IntakeCli.CheckConfiguration(services) is { } configError)
             {
+                await IntakeCli.QuietlyAsync(storageWarmUp); // its failure, if any, is the one reported here
                 await error.WriteLineAsync($"error: {configError}");
                 return CliExitCodes.UsageError;
             }
@@ -118,6 +123,7 @@ public static class ImportCommand
                     // text work needs no database): migrate the storage, then rebuild the engine from what it holds.
                     async Task SetUpAsync()
                     {
+                        await IntakeCli.QuietlyAsync(storageWarmUp); // a real storage problem surfaces from the migration
                         await services.MigrateStorageAsync(ct);
                         phases?.Mark("storage migrated");
                         await pipeline.StartAsync(ct);
