@@ -19,6 +19,20 @@ public class TextNormalizerTests
     }
 
     [Fact]
+    public void FoldTable_BuiltWithOneNormalisationCall_EqualsOneCallPerLetter()
+    {
+        var reference = TextNormalizer.BuildFoldOneByOne();
+        var table = TextNormalizer.FoldTable.ToArray();
+
+        Assert.Equal(reference.Length, table.Length);
+        var differing = Enumerable.Range(0, reference.Length).Where(i => reference[i] != table[i]).Take(5).Select(i => $"U+{i:X4}").ToList();
+        Assert.Empty(differing);
+        Assert.Equal('e', table['É']);  // decomposed, mark dropped, lower-cased
+        Assert.Equal('f', table['ﬀ']);  // compatibility ligature: its first letter
+        Assert.Equal('a', table['Ａ']); // full width
+    }
+
+    [Fact]
     public void Normalize_MarksStopWordsAndStems()
     {
         var t = Norm("The refunds were refunded");

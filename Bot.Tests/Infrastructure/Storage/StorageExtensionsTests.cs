@@ -134,6 +134,38 @@ public sealed class StorageExtensionsTests : IDisposable
     }
 
     [Fact]
+    public async Task MigrateStorageAsync_ExistingDatabaseWithoutTheLastMigration_AppliesExactlyThatOne()
+    {
+        var path = Path.Combine(_settings.DataDirectory, "crisisbot.db");
+        Directory.CreateDirectory(_settings.DataDirectory);
+        List<string> known;
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync();
+            known = [.. db.Database.GetMigrations()];
+            await Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(db).MigrateAsync(known[^2]);
+        }
+
+        Assert.Equal((known.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await ScalarAsync(path, "SELECT count(*) FROM \"__EFMigrationsHistory\";"));
+
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await services.MigrateStorageAsync();
+        }
+
+        Assert.Equal(known.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), await ScalarAsync(path, "SELECT count(*) FROM \"__EFMigrationsHistory\";"));
+        Assert.Equal(known[^1], await ScalarAsync(path, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\" DESC LIMIT 1;"));
+
+        // Nothing pending now: a restart leaves the file as it is.
+        await using (var services = Services(_settings.Configuration()))
+        {
+            await services.MigrateStorageAsync();
+        }
+
+        Assert.Equal(known.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), await ScalarAsync(path, "SELECT count(*) FROM \"__EFMigrationsHistory\";"));
+    }
+
+    [Fact]
     public async Task MigrateStorageAsync_StaleLockRowAndPendingMigrations_ClearsItAndMigrates()
     {
         Directory.CreateDirectory(_settings.DataDirectory);

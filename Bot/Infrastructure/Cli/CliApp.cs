@@ -52,9 +52,21 @@ public static class CliApp
         return first.Length > 0 && first[0] != '-' && first[0] != '/' && !first.Contains('=', StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the CLI with the real base directory, clock and console.</summary>
-    public static Task<int> RunAsync(string[] args) =>
-        RunAsync(args, new CliHost(AppContext.BaseDirectory, TimeProvider.System) { OwnsProcess = true });
+    /// <summary>
+    /// The dependency-injection container's switch that keeps it on its reflection-based resolver. By default every service
+    /// resolved twice gets an IL-emitted resolver, compiled on a thread-pool thread (EF Core's internal container alone
+    /// emits about a hundred): worth it for a server that resolves them millions of times, pure start-up cost for a
+    /// command that exits after a few resolutions (README "Performance": import fixed cost).
+    /// </summary>
+    internal const string DisableDynamicServiceResolutionSwitch = "Microsoft.Extensions.DependencyInjection.DisableDynamicEngine";
+
+    /// <summary>Runs the CLI with the real base directory, clock and console (the process is the command's own).</summary>
+    public static Task<int> RunAsync(string[] args)
+    {
+        // Read once, when the process's first service provider is built: none is built before the command runs.
+        AppContext.SetSwitch(DisableDynamicServiceResolutionSwitch, true);
+        return RunAsync(args, new CliHost(AppContext.BaseDirectory, TimeProvider.System) { OwnsProcess = true });
+    }
 
     /// <summary>Runs the CLI; <paramref name="output"/>/<paramref name="error"/> default to the console.</summary>
     public static async Task<int> RunAsync(

@@ -88,6 +88,27 @@ public static class StorageExtensions
         services.GetService<Startup.StartupTrace>()?.Mark("EF Core model built");
         if (provider == StorageProvider.Sqlite)
         {
+            // One connection for every SQLite step below (EF Core counts nested opens: the inner ones reuse it).
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
+        try
+        {
+            await MigrateOpenedAsync(services, db, provider, logger, ct);
+        }
+        finally
+        {
+            if (provider == StorageProvider.Sqlite)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    private static async Task MigrateOpenedAsync(IServiceProvider services, CrisisDbContext db, StorageProvider provider, ILogger logger, CancellationToken ct)
+    {
+        if (provider == StorageProvider.Sqlite)
+        {
             // WAL is a property of the database file: set once, it persists. Readers then never block the writer.
             var journalMode = await ExecuteScalarAsync(db, "PRAGMA journal_mode=WAL;", ct);
             StorageLog.JournalMode(logger, journalMode ?? "unknown");
@@ -133,7 +154,7 @@ public static class StorageExtensions
                 StorageLog.CreatedFromScript(logger, created.Count);
             }
 
-            pending = created.Count == known.Count ? [] : (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            pending = created.Count == known.Count ? [] : await PendingSqliteMigrationsAsync(db, known, ct);
             if (pending.Count > 0)
             {
                 var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -146,6 +167,33 @@ public static class StorageExtensions
         {
             StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
         }
+    }
+
+    /// <summary>
+    /// The migrations of <paramref name="known"/> not recorded in <c>__EFMigrationsHistory</c>, in order (what EF Core's
+    /// <c>GetPendingMigrationsAsync</c> answers), read with one plain query on the open connection instead of EF Core's
+    /// history repository (most of a restart's migration cost after the model). EF Core's own answer when the history
+    /// table cannot be read (a database it never migrated).
+    /// </summary>
+    private static async Task<List<string>> PendingSqliteMigrationsAsync(CrisisDbContext db, List<string> known, CancellationToken ct)
+    {
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\";";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return [.. await db.Database.GetPendingMigrationsAsync(ct)];
+        }
+
+        return known.Where(m => !applied.Contains(m)).ToList();
     }
 
     private static async Task<IReadOnlyList<string>> CreateFreshSqliteSchemaAsync(CrisisDbContext db, List<string> known, CancellationToken ct)

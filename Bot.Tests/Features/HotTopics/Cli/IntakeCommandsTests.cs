@@ -101,6 +101,38 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.EndsWith(" 3", process.TrimEnd(), StringComparison.Ordinal);
         var commit = run.Error.Split('\n').Single(l => l.Contains("commit (SaveChanges, COMMIT)", StringComparison.Ordinal));
         Assert.EndsWith(" 3", commit.TrimEnd(), StringComparison.Ordinal);
+
+        // The set-up and tear-down phases, in order, each once.
+        var phases = new[] { "services built", "configuration checked", "storage migrated", "pipeline ready", "first batch through the engine", "every batch committed", "end (services disposed)", "total" };
+        var at = phases.Select(p => run.Error.IndexOf("\n" + p, StringComparison.Ordinal)).ToList();
+        Assert.All(at, i => Assert.True(i > 0));
+        Assert.Equal(at.Order(), at);
+    }
+
+    [Fact]
+    public async Task Import_WithoutTiming_PrintsNoPhases()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n");
+
+        var run = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.DoesNotContain("import phases", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("import timing", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_StorageCannotBeCreated_ReportsItAndStopsTheReader()
+    {
+        // The data directory is a file: migration fails while the reader thread is already parsing.
+        var file = WriteFile("posts.jsonl", string.Join('\n', Enumerable.Range(0, 50).Select(i => Line($"s{i}"))) + "\n");
+        var blocker = WriteFile("not-a-directory", "x");
+
+        var run = await CliRunner.RunAsync(new CliHost(AppContext.BaseDirectory, _time), ["import", file, "--set", $"Storage:DataDirectory={blocker}", "--set", "Logging:LogLevel:Default=Warning", "--set", "Intake:BatchSize=10"]);
+
+        Assert.Equal(CliExitCodes.Failure, run.ExitCode);
+        Assert.Contains("import stopped after 0 accepted posts", run.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be created", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public static class ImportCommand
         var file = new Argument<string>("file") { Description = "Posts: .jsonl/.ndjson or .json (one object or an array) or .csv (header row)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse, validate and look for duplicates (in the file and the database) without writing anything." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Diagnostics: write the process's memory (kernel and GC view) every 0.5 s and the pipeline's state every 100,000 posts to this TSV file." };
-        var timing = new Option<bool>("--timing") { Description = "Diagnostics: at the end, print to standard error per pipeline stage (reader, engine, insert, batch tail, commit) the time it was busy and the time it waited for its input or its consumer." };
+        var timing = new Option<bool>("--timing") { Description = "Diagnostics: at the end, print to standard error per pipeline stage (reader, engine, insert, batch tail, commit) the time it was busy and the time it waited for its input or its consumer, and the wall and CPU time of each set-up phase (services, configuration, migration, pipeline ready, first batch, end)." };
         var command = new Command("import", "Import a post file into the configured database through the hot-topic pipeline (same rules as POST /api/posts).")
         {
             file,
@@ -42,6 +42,19 @@ public static class ImportCommand
 
     private static async Task<int> RunAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, string? memoryLogPath, bool timingWanted, CancellationToken ct)
     {
+        var phases = timingWanted ? ImportPhases.Begin() : null;
+        var exitCode = await RunCoreAsync(host, parseResult, path, dryRun, memoryLogPath, phases, ct);
+        if (phases is not null)
+        {
+            phases.Mark("end (services disposed)");
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync(phases.Report());
+        }
+
+        return exitCode;
+    }
+
+    private static async Task<int> RunCoreAsync(CliHost host, ParseResult parseResult, string path, bool dryRun, string? memoryLogPath, ImportPhases? phases, CancellationToken ct)
+    {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var (stream, format, openError) = IntakeCli.Open(path);
@@ -54,16 +67,25 @@ public static class ImportCommand
         await using (stream)
         {
             await using var services = IntakeCli.BuildServices(host, parseResult);
+            phases?.Mark("services built");
+
+            // EF Core's first context (its internal services, the compiled model) is built on another thread while this
+            // one checks the configuration (products file, text tables); it touches no file. Migration waits for it.
+            var storageWarmUp = dryRun ? Task.CompletedTask : IntakeCli.WarmUpStorageAsync(services);
             if (IntakeCli.CheckConfiguration(services) is { } configError)
             {
+                await IntakeCli.QuietlyAsync(storageWarmUp); // its failure, if any, is the one reported here
                 await error.WriteLineAsync($"error: {configError}");
                 return CliExitCodes.UsageError;
             }
+
+            phases?.Mark("configuration checked (products, options)");
 
             var intakeOptions = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
             var batchSize = intakeOptions.BatchSize;
             var counts = new ImportCounts();
             IngestTiming? timing = null;
+            var timingWanted = phases is not null;
             var progress = new ImportProgress(error, ImportProgress.IsInteractive(error), stream.Length, "bytes read");
             try
             {
@@ -86,16 +108,28 @@ public static class ImportCommand
 
                         return Task.CompletedTask;
                     }, ct);
+                    phases?.Mark("file checked");
                 }
                 else
                 {
                     await using var memoryLog = memoryLogPath is null ? null : ImportMemoryLog.Open(memoryLogPath);
-                    await services.MigrateStorageAsync(ct);
                     using var heapLimit = host.OwnsProcess ? ImportHeapLimit.Start(intakeOptions.ImportHeapLimitMB) : null;
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
                     timing = timingWanted ? new IngestTiming() : null;
                     pipeline.Timing = timing;
+
+                    // Set-up on this thread while the reader thread already parses and prepares the first batches (the
+                    // text work needs no database): migrate the storage, then rebuild the engine from what it holds.
+                    async Task SetUpAsync()
+                    {
+                        await IntakeCli.QuietlyAsync(storageWarmUp); // a real storage problem surfaces from the migration
+                        await services.MigrateStorageAsync(ct);
+                        phases?.Mark("storage migrated");
+                        await pipeline.StartAsync(ct);
+                        phases?.Mark("pipeline ready (engine rebuilt from storage)");
+                    }
+
                     // The reader thread parses and prepares (text work) the next batch while this one is ingested.
                     // The engine runs batch N+1 while the pipeline's writer commits batch N; counts include a batch only
                     // once it has committed.
@@ -123,7 +157,8 @@ public static class ImportCommand
                             var next = await pipeline.IngestOverlappedAsync(prepared!, ct);
                             await CountCommittedAsync();
                             writing = next;
-                        }, ct, timing);
+                            phases?.Mark("first batch through the engine");
+                        }, ct, timing, SetUpAsync);
                     }
                     catch (Exception) when (writing is not null)
                     {
@@ -141,6 +176,7 @@ public static class ImportCommand
                     }
 
                     await CountCommittedAsync();
+                    phases?.Mark("every batch committed");
                     memoryLog?.Note(string.Create(CultureInfo.InvariantCulture, $"end at {counts.Total} posts: {pipeline.DescribeMemory()}; heap ceiling {(heapLimit is null ? "off" : $"{heapLimit.Current >> 20} MB, raised {heapLimit.Raises} times")}"));
                 }
             }
@@ -171,17 +207,20 @@ public static class ImportCommand
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{(dryRun ? "Dry run (nothing written)" : "Imported")} {path}: {counts.Accepted:N0} {(dryRun ? "new" : "accepted")}, {counts.Duplicates:N0} duplicates, {counts.Rejected:N0} rejected in {seconds:0.0} s ({counts.Total / seconds:N0} posts/s)"));
+            phases?.Mark("reported");
             return counts.Rejected > 0 ? CliExitCodes.UsageError : CliExitCodes.Success;
         }
     }
 
     /// <summary>Parses (and, with <paramref name="prepare"/>, prepares) on a dedicated reader thread and hands batches to
     /// <paramref name="consume"/> on this one (one batch parsed ahead: enough to overlap, and it bounds the posts held in
-    /// memory to about three batches). The hand-off blocks (no thread-pool worker left spinning between batches).</summary>
+    /// memory to about three batches). The hand-off blocks (no thread-pool worker left spinning between batches).
+    /// <paramref name="whileReaderStarts"/> runs on this thread once the reader has started, before the first batch is
+    /// taken (set-up that needs no parsed post: it overlaps the first batches' parsing); if it throws, the reader stops.</summary>
     internal static async Task ReadBatchesAsync(
         Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
         Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct,
-        IngestTiming? timing = null)
+        IngestTiming? timing = null, Func<Task>? whileReaderStarts = null)
     {
         var queue = new HandOffQueue<(List<SocialPost> Posts, PreparedBatch? Prepared, List<PostError> Errors, long Position)>(capacity: 1);
         using var cancelled = ct.Register(queue.Complete);
@@ -250,6 +289,11 @@ public static class ImportCommand
         reader.Start();
         try
         {
+            if (whileReaderStarts is not null)
+            {
+                await whileReaderStarts();
+            }
+
             while (true)
             {
                 var waited = timing is null ? 0 : Stopwatch.GetTimestamp();
