@@ -42,14 +42,23 @@ public class PostJsonFastParserTests
     [InlineData("{\"id\":\"1\",\"createdAt\":\"2026-03-24T09:15:00Z\",\"text\":\"x\",\"source\":\"a-source-name-longer-than-32-bytes-is-not-cached\"}")]
     [InlineData("{\"id\":\"1\",\"source\":\"sóurce\",\"createdAt\":\"2026-03-24T09:15:00Z\",\"text\":\"x\"}")]
     [InlineData("{" + Head + ",\"text\":\"\u007f delete is allowed raw\"}")]
+    [InlineData("{" + Head + ",\"text\":\"an escaped \\\"quote\\\" and \\\\ \\/ \\b\\f\\n\\r\\t\"}")]
+    [InlineData("{" + Head + ",\"text\":\"won\\u0027t load \\uD83D\\uDE44\\ud83d\\ude00 mixed with raw é 😡 \\u00E9\\u0000\"}")]
+    [InlineData("{\"id\":\"1\",\"createdAt\":\"2026-03-24T09:15:00Z\",\"text\":\"x\",\"source\":\"tw\\u0069tter\",\"language\":\"\\u00e9n\",\"tags\":[\"a\\nb\"],\"author\":{\"handle\":\"@\\u0061\"}}")]
     public void TryParse_PlainPosts_AcceptsWithTheFullParsersResult(string json)
     {
         Assert.True(FastAgreesWithFullParser(json));
     }
 
     [Theory]
-    [InlineData("{" + Head + ",\"text\":\"an escaped \\\"quote\\\"\"}")]            // escapes: the full parser unescapes
-    [InlineData("{" + Head + ",\"text\":\"\\ud83d\\ude00 escaped pair\"}")]
+    [InlineData("{" + Head + ",\"text\":\"\\ud83d escaped lone high surrogate\"}")]
+    [InlineData("{" + Head + ",\"text\":\"\\ude00 escaped lone low surrogate\"}")]
+    [InlineData("{" + Head + ",\"text\":\"\\ud83d\\u0041 high surrogate then a letter\"}")]
+    [InlineData("{" + Head + ",\"text\":\"bad escape \\x41\"}")]
+    [InlineData("{" + Head + ",\"text\":\"bad hex \\u12G4\"}")]
+    [InlineData("{" + Head + ",\"text\":\"short hex \\u12\"}")]
+    [InlineData("{" + Head + ",\"te\\u0078t\":\"escaped key\"}")]
+    [InlineData("{\"id\":\"1\",\"source\":\"s\",\"text\":\"x\",\"createdAt\":\"2026-03-24T09:15:00\\u005A\"}")]
     [InlineData("{" + Head + ",\"text\":\"tab\there\"}")]                          // a raw control character: invalid JSON
     [InlineData("{" + Head + ",\"text\":\"x\",\"extra\":{\"deep\":[1,2]}}")]          // an unknown field
     [InlineData("{" + Head + ",\"text\":\"x\",\"text\":\"y\"}")]                      // a repeated field

@@ -4,7 +4,7 @@ namespace CrisisBot.Features.HotTopics.Intake;
 
 /// <summary>
 /// A one-pass reader for the usual post straight from its UTF-8 bytes: one JSON object whose fields are the known ones
-/// (each at most once), strings without escapes (valid UTF-8, no control characters), counts as plain non-negative
+/// (each at most once), strings of valid UTF-8 with valid escapes (surrogate escapes only in pairs), counts as plain non-negative
 /// integers, <c>createdAt</c> as <c>…Z</c>, every rule of <see cref="PostJsonParser"/> met. It creates only the strings a
 /// post keeps. Anything else (an escape, an unknown or repeated field, a fraction, an invalid value, a syntax error) makes
 /// it decline, and the caller reads the item with <see cref="System.Text.Json.Utf8JsonReader"/> as before: same result,
@@ -166,7 +166,7 @@ internal static class PostJsonFastParser
     private static bool Key(ReadOnlySpan<byte> s, ref int i, out ReadOnlySpan<byte> key)
     {
         SkipWhitespace(s, ref i);
-        if (!RawString(s, ref i, out key, out _))
+        if (!RawString(s, ref i, out key, out _, out var escaped) || escaped)
         {
             return false;
         }
@@ -182,26 +182,41 @@ internal static class PostJsonFastParser
     }
 
     /// <summary>
-    /// A string token at <paramref name="i"/> without escapes or control characters: its content bytes, and whether they
-    /// are all ASCII. False for anything else (the caller declines).
+    /// A string token at <paramref name="i"/>: its raw content bytes (escapes not yet decoded), whether they are all
+    /// ASCII and whether they hold an escape. False for a string JSON does not allow (a raw control character, invalid
+    /// UTF-8, no closing quote): the caller declines.
     /// </summary>
-    private static bool RawString(ReadOnlySpan<byte> s, ref int i, out ReadOnlySpan<byte> content, out bool ascii)
+    private static bool RawString(ReadOnlySpan<byte> s, ref int i, out ReadOnlySpan<byte> content, out bool ascii, out bool escaped)
     {
         content = default;
         ascii = true;
+        escaped = false;
         if (i >= s.Length || s[i] != (byte)'"')
         {
             return false;
         }
 
         var start = i + 1;
-        var end = s[start..].IndexOfAny((byte)'"', (byte)'\\');
-        if (end < 0 || s[start + end] != (byte)'"')
+        var at = start;
+        while (true)
         {
-            return false; // an escape (or no end): the full parser unescapes
+            var k = at < s.Length ? s[at..].IndexOfAny((byte)'"', (byte)'\\') : -1;
+            if (k < 0)
+            {
+                return false;
+            }
+
+            at += k;
+            if (s[at] == (byte)'"')
+            {
+                break;
+            }
+
+            escaped = true;
+            at += 2; // the backslash and the character after it (checked when decoded)
         }
 
-        content = s.Slice(start, end);
+        content = s[start..at];
         if (content.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
         {
             // Control characters are not allowed raw in a JSON string; other bytes must be valid UTF-8 (as the full
@@ -214,9 +229,128 @@ internal static class PostJsonFastParser
             ascii = false;
         }
 
-        i = start + end + 1;
+        i = at + 1;
         return true;
     }
+
+    /// <summary>The string of a token's content: decoded UTF-8 with JSON escapes resolved; null (decline) for an invalid
+    /// escape or a lone surrogate.</summary>
+    private static string? Decode(ReadOnlySpan<byte> content, bool ascii, bool escaped)
+    {
+        if (!escaped)
+        {
+            return ascii ? Encoding.ASCII.GetString(content) : Encoding.UTF8.GetString(content);
+        }
+
+        // Escapes only shorten: a raw byte gives at most one UTF-16 unit, "\n" one, "\uXXXX" one, a pair of them two.
+        char[]? rented = null;
+        Span<char> buffer = content.Length <= 512 ? stackalloc char[content.Length] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(content.Length));
+        try
+        {
+            var w = 0;
+            var i = 0;
+            while (i < content.Length)
+            {
+                var k = content[i..].IndexOf((byte)'\\');
+                var raw = k < 0 ? content[i..] : content.Slice(i, k);
+                if (!raw.IsEmpty)
+                {
+                    // A backslash never splits a UTF-8 sequence, and the whole content is valid UTF-8.
+                    w += Encoding.UTF8.GetChars(raw, buffer[w..]);
+                }
+
+                if (k < 0)
+                {
+                    break;
+                }
+
+                i += k + 1;
+                char c;
+                switch (content[i++])
+                {
+                    case (byte)'"': c = '"'; break;
+                    case (byte)'\\': c = '\\'; break;
+                    case (byte)'/': c = '/'; break;
+                    case (byte)'b': c = '\b'; break;
+                    case (byte)'f': c = '\f'; break;
+                    case (byte)'n': c = '\n'; break;
+                    case (byte)'r': c = '\r'; break;
+                    case (byte)'t': c = '\t'; break;
+                    case (byte)'u':
+                        if (!Hex4(content, i, out c))
+                        {
+                            return null;
+                        }
+
+                        i += 4;
+                        if (char.IsHighSurrogate(c))
+                        {
+                            // Only a pair makes a string the full parser accepts.
+                            if (i + 6 > content.Length || content[i] != (byte)'\\' || content[i + 1] != (byte)'u'
+                                || !Hex4(content, i + 2, out var low) || !char.IsLowSurrogate(low))
+                            {
+                                return null;
+                            }
+
+                            buffer[w++] = c;
+                            c = low;
+                            i += 6;
+                        }
+                        else if (char.IsLowSurrogate(c))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    default:
+                        return null;
+                }
+
+                buffer[w++] = c;
+            }
+
+            return new string(buffer[..w]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool Hex4(ReadOnlySpan<byte> s, int at, out char value)
+    {
+        value = '\0';
+        if (at + 4 > s.Length)
+        {
+            return false;
+        }
+
+        var v = 0;
+        for (var k = at; k < at + 4; k++)
+        {
+            var d = HexDigit(s[k]);
+            if (d < 0)
+            {
+                return false;
+            }
+
+            v = (v << 4) | d;
+        }
+
+        value = (char)v;
+        return true;
+    }
+
+    private static int HexDigit(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 
     /// <summary>A string (a new string of its content) or null; false for any other value.</summary>
     private static bool String(ReadOnlySpan<byte> s, ref int i, out string? value)
@@ -227,13 +361,13 @@ internal static class PostJsonFastParser
             return true;
         }
 
-        if (!RawString(s, ref i, out var content, out var ascii))
+        if (!RawString(s, ref i, out var content, out var ascii, out var escaped))
         {
             return false;
         }
 
-        value = ascii ? Encoding.ASCII.GetString(content) : Encoding.UTF8.GetString(content);
-        return true;
+        value = Decode(content, ascii, escaped);
+        return value is not null;
     }
 
     /// <summary><see cref="String"/> for source and language: a short ASCII value reuses the per-thread string.</summary>
@@ -246,12 +380,12 @@ internal static class PostJsonFastParser
         }
 
         var start = i;
-        if (!RawString(s, ref i, out var content, out var ascii))
+        if (!RawString(s, ref i, out var content, out var ascii, out var escaped))
         {
             return false;
         }
 
-        if (ascii && content.Length <= 32)
+        if (ascii && !escaped && content.Length <= 32)
         {
             value = PostJsonParser.RepeatedAscii(content);
             return value is not null;
@@ -264,7 +398,7 @@ internal static class PostJsonFastParser
     private static bool CreatedAt(ReadOnlySpan<byte> s, ref int i, DateTimeOffset now, out DateTimeOffset value)
     {
         value = default;
-        return RawString(s, ref i, out var content, out var ascii) && ascii
+        return RawString(s, ref i, out var content, out var ascii, out var escaped) && ascii && !escaped
             && PostValidation.TryParseUtcFast(content, out value) && value <= now + PostValidation.MaxFutureSkew;
     }
 
@@ -490,12 +624,12 @@ internal static class PostJsonFastParser
             while (true)
             {
                 SkipWhitespace(s, ref i);
-                if (!RawString(s, ref i, out var content, out var ascii))
+                if (!RawString(s, ref i, out var content, out var ascii, out var escaped) || Decode(content, ascii, escaped) is not { } tag)
                 {
                     return false;
                 }
 
-                list.Add(ascii ? Encoding.ASCII.GetString(content) : Encoding.UTF8.GetString(content));
+                list.Add(tag);
                 SkipWhitespace(s, ref i);
                 if (Take(s, ref i, (byte)']'))
                 {
