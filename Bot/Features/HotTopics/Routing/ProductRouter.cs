@@ -29,6 +29,8 @@ public sealed class ProductRouter
     private readonly List<(string Stem, int Product)> _fuzzy = [];
     private readonly Dictionary<int, int[]> _phraseStarts = [];               // first word index → phrase ids, ascending
     private readonly Dictionary<ulong, int[]> _fuzzyNeighbours = [];          // deletion-neighbourhood key → fuzzy ids, ascending
+    private readonly ulong[] _fuzzyFilter = new ulong[FilterBits / 64];       // a bit per key's FilterBit: most stems' keys miss it
+    private readonly ulong[] _wordFilter = new ulong[FilterBits / 64];        // a bit per keyword and phrase start word index
     private readonly int _fuzzyMinLength = int.MaxValue;
     private readonly int _fuzzyMaxLength;
     private readonly ProfileTable _profiles;
@@ -95,10 +97,17 @@ public sealed class ProductRouter
 
         _profiles = new ProfileTable(profiles);
 
+        // Word indices that are a keyword or start a phrase: a token whose bit is clear needs no dictionary lookup.
+        foreach (var word in _keywords.Keys)
+        {
+            SetBit(_wordFilter, word & (FilterBits - 1));
+        }
+
         // Phrases by their first word, so scoring looks only at phrases that can start at a token.
         for (var id = 0; id < _phrases.Count; id++)
         {
             var first = _phrases[id].Words[0];
+            SetBit(_wordFilter, first & (FilterBits - 1));
             _phraseStarts[first] = _phraseStarts.TryGetValue(first, out var ids) ? [.. ids, id] : [id];
         }
 
@@ -112,6 +121,7 @@ public sealed class ProductRouter
             for (var skip = -1; skip < keyword.Length; skip++)
             {
                 var key = NeighbourKey(keyword, skip);
+                SetBit(_fuzzyFilter, FilterBit(key));
                 if (!_fuzzyNeighbours.TryGetValue(key, out var ids))
                 {
                     _fuzzyNeighbours[key] = [id];
@@ -171,7 +181,7 @@ public sealed class ProductRouter
                 continue;
             }
 
-            if (_keywords.TryGetValue(stems[i], out var products))
+            if (HasBit(_wordFilter, stems[i] & (FilterBits - 1)) && _keywords.TryGetValue(stems[i], out var products))
             {
                 foreach (var p in products)
                 {
@@ -200,7 +210,7 @@ public sealed class ProductRouter
         var any = false;
         for (var i = 0; i + 1 < stems.Length; i++)
         {
-            if (!_phraseStarts.TryGetValue(stems[i], out var ids))
+            if (!HasBit(_wordFilter, stems[i] & (FilterBits - 1)) || !_phraseStarts.TryGetValue(stems[i], out var ids))
             {
                 continue;
             }
@@ -243,7 +253,9 @@ public sealed class ProductRouter
         var best = int.MaxValue;
         for (var skip = -1; skip < stem.Length; skip++)
         {
-            if (!_fuzzyNeighbours.TryGetValue(NeighbourKey(stem, skip), out var ids))
+            // A key whose bit is clear is no keyword's key: no dictionary lookup (the usual case).
+            var key = NeighbourKey(stem, skip);
+            if (!HasBit(_fuzzyFilter, FilterBit(key)) || !_fuzzyNeighbours.TryGetValue(key, out var ids))
             {
                 continue;
             }
@@ -266,6 +278,14 @@ public sealed class ProductRouter
 
         return best == int.MaxValue ? -1 : best;
     }
+
+    private const int FilterBits = 1 << 16;
+
+    private static int FilterBit(ulong key) => (int)((key ^ (key >> 29)) & (FilterBits - 1));
+
+    private static void SetBit(ulong[] filter, int bit) => filter[bit >> 6] |= 1UL << bit;
+
+    private static bool HasBit(ulong[] filter, int bit) => (filter[bit >> 6] & (1UL << bit)) != 0;
 
     /// <summary>A 64-bit hash of <paramref name="s"/> without the character at <paramref name="skip"/> (-1: none), with its length.</summary>
     private static ulong NeighbourKey(ReadOnlySpan<char> s, int skip)

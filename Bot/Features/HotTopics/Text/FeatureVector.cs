@@ -58,8 +58,30 @@ public sealed class FeatureVector
         Count++;
     }
 
-    /// <summary>Sorts by index and sums duplicates (term frequency), capping each at <paramref name="maxWeightFactor"/>× its unit.</summary>
+    /// <summary>Sorts by index and sums duplicates (term frequency).</summary>
+    /// <remarks>
+    /// The result is defined as <c>Array.Sort(indices, values)</c> followed by summing each run of equal indices in the
+    /// order the sort left it (that unstable order decides the last bit of a sum of different weights). A stable
+    /// bucket + insertion sort gives the same indices; a run whose weights are all equal sums to the same bits in any order,
+    /// so only a post with a run of <em>different</em> weights (a hash collision between feature kinds: rare) takes the
+    /// <c>Array.Sort</c> path itself. The fast path runs compiled Bot code; <c>Array.Sort&lt;int, float&gt;</c> runs
+    /// unoptimised code for the first seconds of a fresh process (a generic instantiation no precompiled image holds).
+    /// </remarks>
     internal void SortAndMerge()
+    {
+        if (Count <= 1)
+        {
+            return;
+        }
+
+        if (!TrySortAndMergeEqualRuns())
+        {
+            SortAndMergeWithArraySort();
+        }
+    }
+
+    /// <summary>The reference definition (and the fallback): <c>Array.Sort</c>, then sum each run in the sorted order.</summary>
+    internal void SortAndMergeWithArraySort()
     {
         if (Count <= 1)
         {
@@ -83,6 +105,113 @@ public sealed class FeatureVector
         }
 
         Count = w + 1;
+    }
+
+    private const int BucketBits = 6;
+    private int[] _sortedIndices = new int[256];
+    private float[] _sortedValues = new float[256];
+
+    /// <summary>
+    /// Stable sort by index (counting sort on the top <see cref="BucketBits"/> bits, then insertion sort, which finds the
+    /// buckets almost sorted) into scratch, then merges runs. False, with the vector untouched, when a run has different
+    /// weights or an index is outside the feature space.
+    /// </summary>
+    private bool TrySortAndMergeEqualRuns()
+    {
+        var n = Count;
+        if (_sortedIndices.Length < n)
+        {
+            _sortedIndices = new int[_indices.Length];
+            _sortedValues = new float[_indices.Length];
+        }
+
+        var indices = _indices.AsSpan(0, n);
+        var values = _values.AsSpan(0, n);
+        var sortedIndices = _sortedIndices.AsSpan(0, n);
+        var sortedValues = _sortedValues.AsSpan(0, n);
+        const int Shift = FeatureHasher.Bits - BucketBits;
+        Span<int> starts = stackalloc int[(1 << BucketBits) + 1];
+        starts.Clear();
+        foreach (var index in indices)
+        {
+            if ((uint)index >= FeatureHasher.Dimensions)
+            {
+                return false;
+            }
+
+            starts[(index >> Shift) + 1]++;
+        }
+
+        for (var b = 1; b < starts.Length; b++)
+        {
+            starts[b] += starts[b - 1];
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var at = starts[indices[i] >> Shift]++;
+            sortedIndices[at] = indices[i];
+            sortedValues[at] = values[i];
+        }
+
+        // Insertion sort, stable (equal indices keep their order): entries only move within their bucket.
+        for (var i = 1; i < n; i++)
+        {
+            var key = sortedIndices[i];
+            if (sortedIndices[i - 1] <= key)
+            {
+                continue;
+            }
+
+            var value = sortedValues[i];
+            var j = i - 1;
+            while (j >= 0 && sortedIndices[j] > key)
+            {
+                sortedIndices[j + 1] = sortedIndices[j];
+                sortedValues[j + 1] = sortedValues[j];
+                j--;
+            }
+
+            sortedIndices[j + 1] = key;
+            sortedValues[j + 1] = value;
+        }
+
+        // Merge runs into the vector; a run of different weights (by bits) means the order of its sum matters.
+        var w = 0;
+        var first = sortedValues[0];
+        for (var r = 1; r < n; r++)
+        {
+            if (sortedIndices[r] == sortedIndices[r - 1])
+            {
+                if (BitConverter.SingleToInt32Bits(sortedValues[r]) != BitConverter.SingleToInt32Bits(first))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                first = sortedValues[r];
+            }
+        }
+
+        indices[0] = sortedIndices[0];
+        values[0] = sortedValues[0];
+        for (var r = 1; r < n; r++)
+        {
+            if (sortedIndices[r] == indices[w])
+            {
+                values[w] += sortedValues[r];
+            }
+            else
+            {
+                w++;
+                indices[w] = sortedIndices[r];
+                values[w] = sortedValues[r];
+            }
+        }
+
+        Count = w + 1;
+        return true;
     }
 
     internal void Normalize()

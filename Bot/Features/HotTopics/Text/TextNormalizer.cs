@@ -18,13 +18,12 @@ public static class TextNormalizer
     // One folded character per UTF-16 unit: a letter, Separator or Skip. Built once (~65k entries).
     private static readonly char[] Fold = BuildFold();
 
-    private static readonly HashSet<string> StopWordSet = new(StopWords.English, StringComparer.Ordinal);
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopLookup =
-        StopWordSet.GetAlternateLookup<ReadOnlySpan<char>>();
+    // Looked up by span without an interface call (once per token of every post).
+    private static readonly SpanWordSet StopWordSet = new(StopWords.English);
 
     private static readonly int MaxStopWordLength = StopWords.English.Max(w => w.Length);
 
-    public static bool IsStopWord(ReadOnlySpan<char> token) => token.Length <= MaxStopWordLength && StopLookup.Contains(token);
+    public static bool IsStopWord(ReadOnlySpan<char> token) => token.Length <= MaxStopWordLength && StopWordSet.Contains(token);
 
     /// <summary>Normalises <paramref name="text"/> into <paramref name="output"/>.</summary>
     public static void Normalize(ReadOnlySpan<char> text, TokenizedText output)

@@ -17,7 +17,7 @@ public static class AbuseLexicon
         "thieves", "crooks", "parasites", "pathetic", "disgusting", "kill", "burn", "hunt", "die", "stab",
     };
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly SpanWordSet Lookup = new(Words);
 
     // Longer tokens cannot be in the lexicon: they skip the set lookup (most tokens of a post).
     private static readonly int MaxWordLength = Words.Max(w => w.Length);
