@@ -34,11 +34,6 @@ internal static class PostJsonParser
     /// </summary>
     internal static bool TryParseWellFormed(ReadOnlySpan<byte> json, int index, DateTimeOffset now, out PostParseResult result)
     {
-        if (PostJsonFastParser.TryParse(json, index, now, out result))
-        {
-            return true; // the usual post: plain fields, valid (anything else is read below)
-        }
-
         var reader = new Utf8JsonReader(json);
         try
         {
@@ -192,13 +187,7 @@ internal static class PostJsonParser
             return ReadString(ref r, field, ref error);
         }
 
-        return RepeatedAscii(r.ValueSpan) ?? ReadString(ref r, field, ref error);
-    }
-
-    /// <summary>The string of an unescaped ASCII value of at most 32 bytes, reused from the per-thread cache when it
-    /// repeats (see <see cref="ReadRepeatedString"/>); null when the bytes are not all ASCII.</summary>
-    internal static string? RepeatedAscii(ReadOnlySpan<byte> utf8)
-    {
+        var utf8 = r.ValueSpan;
         var cache = t_recent ??= new string?[RecentSlots];
         var slot = utf8.Length == 0 ? 0 : ((utf8.Length * 31) + (utf8[0] * 7) + utf8[^1]) & (RecentSlots - 1);
         if (cache[slot] is { } known && Ascii.Equals(utf8, known))
@@ -208,10 +197,10 @@ internal static class PostJsonParser
 
         if (!Ascii.IsValid(utf8))
         {
-            return null;
+            return ReadString(ref r, field, ref error);
         }
 
-        return cache[slot] = Encoding.ASCII.GetString(utf8);
+        return cache[slot] = r.GetString();
     }
 
     private const int RecentSlots = 16;
