@@ -568,6 +568,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
             {
                 t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
+                t.TitleTerms = null;
                 Unindex(t);
                 t.Centroid = null;
                 t.Terms.Clear();
