@@ -171,6 +171,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
         else
         {
+            c.Prefetch(indices);
             for (var i = 0; i < indices.Length; i++)
             {
                 ref var slot = ref c.GetValueRefOrAddDefault(indices[i]);
@@ -223,6 +224,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t)
     {
         var c = t.Centroid!;
+        c.Prefetch(distinct);
         var found = 0;
         var limit = options.StrongTermWeight * t.Size;
         for (var i = 0; i < distinct.Length && found < needed; i++)
@@ -281,14 +283,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     internal static (float Cosine, double Mean) Compare(Topic a, Topic b)
     {
         var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
-        double dot = 0;
-        for (var i = 0; i < small.Count; i++)
-        {
-            if (large.TryGetValue(small.KeyAt(i), out var x))
-            {
-                dot += small.ValueAt(i) * x;
-            }
-        }
+        var dot = small.DotInOrder(large);
 
         var denominator = Math.Sqrt(a.NormSquared * b.NormSquared);
         return (denominator <= 0 ? 0 : (float)(dot / denominator), dot / ((double)a.Size * b.Size));
@@ -328,10 +323,12 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
                     continue;
                 }
 
-                if (overlapOf[slot]++ == 0)
-                {
-                    touched[touchedCount++] = slot;
-                }
+                // Branch-free: the slot is written at the end of the touched list either way and kept only on its
+                // first count (whether a topic was seen before is unpredictable).
+                var seen = overlapOf[slot];
+                overlapOf[slot] = (byte)(seen + 1);
+                touched[touchedCount] = slot;
+                touchedCount += seen == 0 ? 1 : 0;
             }
         }
 
