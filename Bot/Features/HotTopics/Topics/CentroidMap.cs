@@ -47,6 +47,9 @@ internal sealed class CentroidMap
 
     public int Count { get; private set; }
 
+    /// <summary>Slots of the table (or entries while compact): reading it loads the table's header.</summary>
+    internal int Capacity => _slots.Length;
+
     /// <summary>Whether the entries are held compact (sorted, exactly sized) rather than in the hash table.</summary>
     internal bool IsCompact => _mask < 0;
 
