@@ -9,7 +9,7 @@ namespace CrisisBot.Features.HotTopics.Topics;
 /// <remarks>
 /// A word's score is its centroid weight plus 0.001 for each further occurrence in the examples (a tie-break towards
 /// repeated words); ties go to the word seen first. The example posts' words (stem index, surface form, repeats, in
-/// first-seen order) are kept per topic (<see cref="TitleTerms"/>) and extended when an example is added, so a title
+/// first-seen order) are kept per topic of 2+ posts (<see cref="TitleTerms"/>) and extended when an example is added, so a title
 /// costs one centroid lookup per word instead of normalising every example text each time (titles are built for every
 /// changed topic of every batch). The result is the same string as ranking the words afresh.
 /// </remarks>
@@ -23,6 +23,9 @@ internal static class TopicTitles
     [ThreadStatic]
     private static TokenizedText? t_tokens;
 
+    [ThreadStatic]
+    private static TitleTerms? t_scratch;
+
     public static string Build(Topic topic)
     {
         var exemplars = topic.Exemplars;
@@ -34,7 +37,10 @@ internal static class TopicTitles
         var terms = topic.TitleTerms;
         if (terms is null || !terms.Covers(exemplars))
         {
-            terms = topic.TitleTerms = new TitleTerms();
+            // Kept only for topics of 2+ posts (titled again in every batch they change in); a one-post topic is titled
+            // about twice (its first batch, its retirement), which does not pay for the memory of holding its words.
+            terms = topic.Size >= 2 ? topic.TitleTerms = new TitleTerms() : t_scratch ??= new TitleTerms();
+            terms.Clear();
         }
 
         if (terms.CoveredCount < exemplars.Count)
@@ -120,6 +126,15 @@ internal sealed class TitleTerms
     public int RepeatsAt(int i) => _repeats[i];
 
     public string SurfaceAt(int i) => _surface[i];
+
+    /// <summary>Forgets every word and text read (keeps the storage).</summary>
+    public void Clear()
+    {
+        Array.Clear(_covered);
+        Array.Clear(_surface);
+        CoveredCount = 0;
+        Count = 0;
+    }
 
     /// <summary>Whether the texts read so far are still the first entries of <paramref name="exemplars"/>.</summary>
     public bool Covers(List<string> exemplars)
