@@ -4,6 +4,7 @@ using CrisisBot.Features.HotTopics;
 using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Features.HotTopics.Text;
+using CrisisBot.Features.HotTopics.Topics;
 
 namespace CrisisBot.Bench.Quality;
 
@@ -13,11 +14,13 @@ namespace CrisisBot.Bench.Quality;
 /// chunks of 128 like the import's reader thread; the clock then covers only <c>HotTopicEngine.Process</c> with those
 /// prepared features and settled topics released every 4,000 posts like the pipeline after each batch (IDF weighting, routing similarity, clustering, merges, spikes, sweeps) on one thread, a fresh
 /// engine per round. Prints µs per post per round, allocations per post and topic/alarm counts (the counts must not
-/// change between builds: a quick exactness check).
+/// change between builds: a quick exactness check). <c>--views</c> adds, after each batch, what the import's views step asks
+/// of the engine: the snapshot (title, state, rates) of every topic the batch changed (the topics posts joined, both sides of
+/// each merge, the topics of new alarms), in id order; a checksum of those titles is printed (must not change between builds).
 /// </summary>
 internal static class EngineBench
 {
-    public static int Run(string path, int rounds, ProductCatalog catalog)
+    public static int Run(string path, int rounds, ProductCatalog catalog, bool views = false)
     {
         var inv = CultureInfo.InvariantCulture;
         var posts = new List<SocialPost>();
@@ -48,7 +51,8 @@ internal static class EngineBench
             chunks[^1].Add(posts[i].Text, tokens, vector, router);
         }
 
-        Console.WriteLine(string.Create(inv, $"engine bench: {posts.Count:N0} posts from {path}, text work prepared off the clock; {rounds} rounds, fresh engine each"));
+        Console.WriteLine(string.Create(inv, $"engine bench: {posts.Count:N0} posts from {path}, text work prepared off the clock; {rounds} rounds, fresh engine each{(views ? "; with the views' snapshots per batch" : "")}"));
+        var changed = new SortedSet<int>();
         var times = new List<double>();
         for (var r = 0; r < rounds; r++)
         {
@@ -58,11 +62,49 @@ internal static class EngineBench
             var gen0 = GC.CollectionCount(0);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
+            var titles = 0L;
+            var alarmsSeen = 0;
+            var mergesSeen = 0;
             for (var i = 0; i < posts.Count; i++)
             {
-                engine.Process(posts[i], chunks[i / ChunkSize], i % ChunkSize);
-                if ((i + 1) % BatchSize == 0)
+                var outcome = engine.Process(posts[i], chunks[i / ChunkSize], i % ChunkSize);
+                if (views && outcome.TopicId is { } joined)
                 {
+                    changed.Add(engine.Canonical(joined).Value);
+                }
+
+                if ((i + 1) % BatchSize == 0 || i == posts.Count - 1)
+                {
+                    if (views)
+                    {
+                        for (; alarmsSeen < engine.Alarms.Count; alarmsSeen++)
+                        {
+                            if (engine.Alarms[alarmsSeen].TopicId is { } alarmed)
+                            {
+                                changed.Add(alarmed.Value);
+                            }
+                        }
+
+                        for (; mergesSeen < engine.Merges.Count; mergesSeen++)
+                        {
+                            changed.Add(engine.Merges[mergesSeen].From.Value);
+                            changed.Add(engine.Merges[mergesSeen].Into.Value);
+                        }
+
+                        foreach (var id in changed)
+                        {
+                            if (engine.GetTopic(new TopicId(id)) is { } snapshot)
+                            {
+                                foreach (var ch in snapshot.Title)
+                                {
+                                    titles = unchecked((titles ^ ch) * 1099511628211L); // FNV-1a: the same in every process
+                                }
+                            }
+                        }
+
+                        changed.Clear();
+                    }
+
                     engine.ReleaseSettled(); // as the pipeline does after each committed batch
                 }
             }
@@ -74,7 +116,7 @@ internal static class EngineBench
             var alarms = engine.Alarms.Count;
             Console.WriteLine(string.Create(inv, $"  round {r + 1}: {perPost:F2} µs/post wall ({posts.Count / watch.Elapsed.TotalSeconds:N0} posts/s), process CPU {cpuUsed.TotalMicroseconds / posts.Count:F2} µs/post, "
                 + $"allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)posts.Count:N0} B/post, gen0 GCs {GC.CollectionCount(0) - gen0}; "
-                + $"topics {engine.Topics().Count:N0} resident, merges {engine.Merges.Count:N0}, alarms {alarms:N0}, {engine.DescribeMemory()}"));
+                + $"{(views ? $"titles checksum {titles:X}; " : "")}topics {engine.Topics().Count:N0} resident, merges {engine.Merges.Count:N0}, alarms {alarms:N0}, {engine.DescribeMemory()}"));
         }
 
         times.Sort();

@@ -14,7 +14,7 @@ using CrisisBot.Features.HotTopics.Topics;
 //   dotnet run --project bench/quality -c Release -- --smoke      the same on a small set (5 days, 4 spikes; bench/run.sh --smoke)
 //   dotnet run --project bench/quality -c Release -- demo <file>  write the demo crisis (fixed seed) as NDJSON
 //   dotnet run --project bench/quality -c Release -- dataset <file>  write the labelled evaluation set as NDJSON
-//   dotnet run --project bench/quality -c Release -- engine <file.jsonl> [--rounds N]  the engine alone on prepared features (µs/post)
+//   dotnet run --project bench/quality -c Release -- engine <file.jsonl> [--rounds N] [--views]  the engine alone on prepared features (µs/post); --views: plus the snapshots of each batch's changed topics, as the import's views step takes them
 var inv = CultureInfo.InvariantCulture;
 var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 // Spikes peak at 50–150 posts/hour per topic (a crisis flood: about 5–15× a topic's daytime rate). `--weak` uses
@@ -44,7 +44,7 @@ if (args.Length >= 2 && args[0] == "demo")
 if (args.Length >= 2 && args[0] == "engine")
 {
     var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault() is { } r ? int.Parse(r, inv) : 3;
-    return EngineBench.Run(args[1], rounds, ProductCatalog.Load(FindProducts()));
+    return EngineBench.Run(args[1], rounds, ProductCatalog.Load(FindProducts()), views: args.Contains("--views"));
 }
 
 var seedArg = args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault();

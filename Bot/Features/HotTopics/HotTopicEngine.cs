@@ -519,6 +519,8 @@ public sealed class HotTopicEngine
                     t.Exemplars.RemoveRange(2, t.Exemplars.Count - 2);
                     t.Exemplars.TrimExcess();
                 }
+
+                t.TitleTerms = null;
             }
         }
     }
@@ -591,6 +593,7 @@ public sealed class HotTopicEngine
         from.RetiredTitle = TopicTitles.Build(from);
         from.Exemplars.Clear();
         from.Exemplars.TrimExcess();
+        from.TitleTerms = null;
     }
 
     private TopicSnapshot Snapshot(Topic t)

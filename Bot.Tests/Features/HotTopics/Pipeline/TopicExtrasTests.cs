@@ -58,6 +58,31 @@ public sealed class TopicExtrasTests
     }
 
     [Fact]
+    public void Evict_HourByHourWithLatePostAndRevivedTopic_DropsExactlyTheTopicsQuietForADay()
+    {
+        var extras = new TopicExtras();
+        var c = new TopicId(3);
+        extras.Record(A, Posts.Make("1", "x", Posts.T0));
+        extras.Record(B, Posts.Make("2", "x", Posts.T0.AddHours(1)));
+        extras.Evict(Posts.T0.AddHours(30));                        // A and B both quiet for more than a day: gone
+        extras.Record(c, Posts.Make("3", "x", Posts.T0.AddHours(2))); // a late post of a new topic: older than the window
+        extras.Record(A, Posts.Make("4", "x", Posts.T0.AddHours(29))); // A wakes up: a new entry
+        extras.Evict(Posts.T0.AddHours(30).AddMinutes(30));          // same hour: nothing happens
+        Assert.Equal(2, extras.Count);
+
+        extras.Evict(Posts.T0.AddHours(31));                        // the next hour: the late topic goes, A stays
+
+        Assert.Equal(1, extras.Count);
+        Assert.Empty(extras.SamplePosts(c));
+        Assert.Equal(["4"], extras.SamplePosts(A).Select(s => s.Id));
+
+        extras.Evict(Posts.T0.AddHours(53));                        // A's last post 24 h before this hour: kept
+        Assert.Equal(1, extras.Count);
+        extras.Evict(Posts.T0.AddHours(54));                        // and one hour later: gone
+        Assert.Equal(0, extras.Count);
+    }
+
+    [Fact]
     public void Merge_CountsAndSamplesMoveToSurvivor()
     {
         var extras = new TopicExtras();

@@ -20,6 +20,12 @@ internal sealed class TopicExtras
 
     private readonly Dictionary<int, Entry> _entries = [];
     private readonly Dictionary<int, List<TopicAlarm>> _alarms = [];
+
+    // Eviction candidates by hour: an entry is listed under max(its LastHour, _scanFrom) whenever its LastHour is set
+    // (it only grows), so the hourly eviction reads the lists of the hours that fell out of the window instead of every
+    // entry. Every hour below _scanFrom has been read; a listing whose entry has moved on since is skipped.
+    private readonly Dictionary<long, List<int>> _byHour = [];
+    private long _scanFrom = long.MinValue;
     private long _lastEvictHour = long.MinValue;
 
     public int Count => _entries.Count;
@@ -31,7 +37,7 @@ internal sealed class TopicExtras
         e.AddCount(hour, 1);
         if (hour > e.LastHour)
         {
-            e.LastHour = hour;
+            SetLastHour(topic.Value, e, hour);
         }
 
         e.OfferSample(post);
@@ -77,7 +83,10 @@ internal sealed class TopicExtras
             }
         }
 
-        target.LastHour = Math.Max(target.LastHour, source.LastHour);
+        if (source.LastHour > target.LastHour)
+        {
+            SetLastHour(into.Value, target, source.LastHour);
+        }
         foreach (var s in source.SamplesList)
         {
             target.Offer(s);
@@ -94,22 +103,69 @@ internal sealed class TopicExtras
         }
 
         _lastEvictHour = hour;
-        List<int>? stale = null;
-        foreach (var (id, e) in _entries)
+        var end = hour - Hours; // entries whose last post is before this hour go
+        if (end <= _scanFrom)
         {
-            if (e.LastHour < hour - Hours)
+            return;
+        }
+
+        if (_scanFrom == long.MinValue || end - _scanFrom > _byHour.Count)
+        {
+            // A jump in event time (or the first call): read the lists that exist rather than every hour in between.
+            List<long>? due = null;
+            foreach (var h in _byHour.Keys)
             {
-                (stale ??= []).Add(id);
+                if (h < end)
+                {
+                    (due ??= []).Add(h);
+                }
+            }
+
+            if (due is not null)
+            {
+                foreach (var h in due)
+                {
+                    EvictListed(h, end);
+                }
+            }
+        }
+        else
+        {
+            for (var h = _scanFrom; h < end; h++)
+            {
+                EvictListed(h, end);
             }
         }
 
-        if (stale is not null)
+        _scanFrom = end;
+    }
+
+    private void EvictListed(long listHour, long end)
+    {
+        if (!_byHour.Remove(listHour, out var ids))
         {
-            foreach (var id in stale)
+            return;
+        }
+
+        foreach (var id in ids)
+        {
+            if (_entries.TryGetValue(id, out var e) && e.LastHour < end)
             {
                 _entries.Remove(id);
             }
         }
+    }
+
+    private void SetLastHour(int id, Entry e, long hour)
+    {
+        e.LastHour = hour;
+        var listHour = Math.Max(hour, _scanFrom);
+        if (!_byHour.TryGetValue(listHour, out var ids))
+        {
+            _byHour[listHour] = ids = [];
+        }
+
+        ids.Add(id);
     }
 
     public IReadOnlyList<int> HourlyCounts(TopicId topic, DateTimeOffset watermark)
@@ -152,13 +208,20 @@ internal sealed class TopicExtras
 
     private sealed class Entry
     {
-        public long[] HourStamps { get; } = Enumerable.Repeat(long.MinValue, Hours).ToArray();
+        public long[] HourStamps { get; } = NewStamps();
 
         public int[] Counts { get; } = new int[Hours];
 
         public long LastHour { get; set; } = long.MinValue;
 
         public List<TopicSamplePost> SamplesList { get; } = new(Samples);
+
+        private static long[] NewStamps()
+        {
+            var stamps = new long[Hours];
+            Array.Fill(stamps, long.MinValue);
+            return stamps;
+        }
 
         public void AddCount(long hour, int count)
         {
@@ -197,10 +260,10 @@ internal sealed class TopicExtras
             }
 
             // Most reach first; ties keep the earlier sample first.
-            var index = SamplesList.FindIndex(s => s.Reach < sample.Reach);
-            if (index < 0)
+            var index = 0;
+            while (index < SamplesList.Count && SamplesList[index].Reach >= sample.Reach)
             {
-                index = SamplesList.Count;
+                index++;
             }
 
             SamplesList.Insert(index, sample);

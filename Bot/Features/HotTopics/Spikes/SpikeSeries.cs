@@ -83,7 +83,7 @@ public sealed class SpikeSeries
         return (counts, expected);
     }
 
-    private static int Slot(long bucket) => (int)(((bucket % Ring) + Ring) % Ring);
+    private static int Slot(long bucket) => (int)(bucket & (Ring - 1)); // Ring is a power of two: the same as the non-negative remainder
 
     /// <summary>Counts one post at event time <paramref name="at"/> and evaluates the alarm.</summary>
     public void Observe(DateTimeOffset at, long reach, List<SpikeSignal> output)

@@ -33,6 +33,9 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
 
     public List<string> Exemplars { get; } = [];
 
+    /// <summary>The example posts' words, kept for <see cref="TopicTitles"/> (null until a title is built; dropped when the topic retires).</summary>
+    public TitleTerms? TitleTerms { get; set; }
+
     public int Abusive { get; set; }
 
     public long Reach { get; set; }

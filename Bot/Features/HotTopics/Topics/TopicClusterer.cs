@@ -39,6 +39,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private int _touchedCount;
     private readonly List<(int Overlap, int Slot)> _ranked = [];
     private int[] _distinct = new int[64];
+    private int _sink; // keeps the touching loads (value unused)
 
     /// <summary>Every topic slot ever created (released ones are null).</summary>
     public int Count => _topics.Count;
@@ -111,6 +112,16 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         Candidates(words, excludeSlot: -1);
         var distinct = DistinctWords(words);
         var needed = Math.Min(options.MinSharedTerms, distinct.Length);
+
+        // Load every candidate's topic, centroid and table header first: independent chains of three loads each, so
+        // their cache misses overlap instead of coming one candidate at a time.
+        var sink = 0;
+        foreach (var (_, slot) in _ranked)
+        {
+            sink ^= _topics[slot]!.Centroid!.Capacity;
+        }
+
+        _sink = sink;
         Topic? best = null;
         var bestSim = 0f;
         foreach (var (_, slot) in _ranked)
@@ -171,6 +182,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
         else
         {
+            c.Prefetch(indices);
             for (var i = 0; i < indices.Length; i++)
             {
                 ref var slot = ref c.GetValueRefOrAddDefault(indices[i]);
@@ -223,6 +235,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t)
     {
         var c = t.Centroid!;
+        c.Prefetch(distinct);
         var found = 0;
         var limit = options.StrongTermWeight * t.Size;
         for (var i = 0; i < distinct.Length && found < needed; i++)
@@ -281,14 +294,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     internal static (float Cosine, double Mean) Compare(Topic a, Topic b)
     {
         var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
-        double dot = 0;
-        for (var i = 0; i < small.Count; i++)
-        {
-            if (large.TryGetValue(small.KeyAt(i), out var x))
-            {
-                dot += small.ValueAt(i) * x;
-            }
-        }
+        var dot = small.DotInOrder(large);
 
         var denominator = Math.Sqrt(a.NormSquared * b.NormSquared);
         return (denominator <= 0 ? 0 : (float)(dot / denominator), dot / ((double)a.Size * b.Size));
@@ -328,10 +334,12 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
                     continue;
                 }
 
-                if (overlapOf[slot]++ == 0)
-                {
-                    touched[touchedCount++] = slot;
-                }
+                // Branch-free: the slot is written at the end of the touched list either way and kept only on its
+                // first count (whether a topic was seen before is unpredictable).
+                var seen = overlapOf[slot];
+                overlapOf[slot] = (byte)(seen + 1);
+                touched[touchedCount] = slot;
+                touchedCount += seen == 0 ? 1 : 0;
             }
         }
 
@@ -568,6 +576,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
             {
                 t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
+                t.TitleTerms = null;
                 Unindex(t);
                 t.Centroid = null;
                 t.Terms.Clear();

@@ -6,87 +6,87 @@ namespace CrisisBot.Features.HotTopics.Topics;
 /// Readable titles from a topic's top terms: the words of its example posts ranked by their weight in the centroid,
 /// shown in their folded surface form ("parcel · delivered · tracking"). Computed on demand, never per post.
 /// </summary>
+/// <remarks>
+/// A word's score is its centroid weight plus 0.001 for each further occurrence in the examples (a tie-break towards
+/// repeated words); ties go to the word seen first. The example posts' words (stem index, surface form, repeats, in
+/// first-seen order) are kept per topic of 2+ posts (<see cref="TitleTerms"/>) and extended when an example is added, so a title
+/// costs one centroid lookup per word instead of normalising every example text each time (titles are built for every
+/// changed topic of every batch). The result is the same string as ranking the words afresh.
+/// </remarks>
 internal static class TopicTitles
 {
     public const int Terms = 4;
+    private const float RepeatBonus = 1e-3f;
+    private const string Separator = " · ";
 
-    // Scratch reused per thread (titles are built for every changed topic of every batch, and for each retired one).
+    // Scratch reused per thread (titles are built on the engine thread and by diagnostics).
     [ThreadStatic]
     private static TokenizedText? t_tokens;
 
-    // Per distinct term: its score, where its surface form sits in t_surfaces, and its first position. Surface strings
-    // are made only for the winning terms (titles are built for every changed topic of every batch).
     [ThreadStatic]
-    private static Dictionary<int, (float Score, int Start, int Length, int Order)>? t_scores;
-
-    [ThreadStatic]
-    private static char[]? t_surfaces;
-
-    private const string Separator = " · ";
+    private static TitleTerms? t_scratch;
 
     public static string Build(Topic topic)
     {
-        if (topic.Exemplars.Count == 0)
+        var exemplars = topic.Exemplars;
+        if (exemplars.Count == 0)
         {
             return topic.Id.ToString();
         }
 
-        var tokens = t_tokens ??= new TokenizedText();
-        var scores = t_scores ??= [];
-        var surfaces = t_surfaces ??= new char[1024];
-        var used = 0;
-        scores.Clear();
-        var order = 0;
-        foreach (var text in topic.Exemplars)
+        var terms = topic.TitleTerms;
+        if (terms is null || !terms.Covers(exemplars))
         {
-            TextNormalizer.Normalize(text, tokens);
-            foreach (var token in tokens.Tokens)
+            // Kept only for topics of 2+ posts (titled again in every batch they change in); a one-post topic is titled
+            // about twice (its first batch, its retirement), which does not pay for the memory of holding its words.
+            terms = topic.Size >= 2 ? topic.TitleTerms = new TitleTerms() : t_scratch ??= new TitleTerms();
+            terms.Clear();
+        }
+
+        if (terms.CoveredCount < exemplars.Count)
+        {
+            var tokens = t_tokens ??= new TokenizedText();
+            for (var e = terms.CoveredCount; e < exemplars.Count; e++)
             {
-                if (token.IsStopWord || token.Length < 3)
-                {
-                    continue;
-                }
-
-                var index = FeatureHasher.WordIndex(tokens.Stem(token));
-                ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(scores, index, out var known);
-                if (known)
-                {
-                    entry.Score += 1e-3f;
-                    continue;
-                }
-
-                var weight = topic.Centroid is { } c && c.TryGetValue(index, out var w) ? w : 0f;
-                var surface = tokens.Surface(token);
-                if (used + surface.Length > surfaces.Length)
-                {
-                    Array.Resize(ref surfaces, Math.Max(surfaces.Length * 2, used + surface.Length));
-                    t_surfaces = surfaces;
-                }
-
-                surface.CopyTo(surfaces.AsSpan(used));
-                entry = (weight, used, surface.Length, order++);
-                used += surface.Length;
+                terms.AddExample(exemplars[e], tokens);
             }
         }
 
-        // The Terms best: score descending, then first position (a total order, as OrderByDescending.ThenBy gave).
-        Span<(float Score, int Start, int Length, int Order)> top = stackalloc (float, int, int, int)[Terms];
+        // The best Terms words by (score desc, first seen asc): entries are visited in first-seen order, so a later word
+        // only displaces one with a strictly lower score.
+        Span<int> top = stackalloc int[Terms];
+        Span<float> topScore = stackalloc float[Terms];
         var n = 0;
-        foreach (var s in scores.Values)
+        var centroid = topic.Centroid;
+        for (var i = 0; i < terms.Count; i++)
         {
-            if (n == Terms && !Before(s, top[n - 1]))
+            var score = centroid is not null && centroid.TryGetValue(terms.IndexAt(i), out var w) ? w : 0f;
+            for (var r = terms.RepeatsAt(i); r > 0; r--)
+            {
+                score += RepeatBonus;
+            }
+
+            var at = n;
+            while (at > 0 && score.CompareTo(topScore[at - 1]) > 0)
+            {
+                at--;
+            }
+
+            if (at >= Terms)
             {
                 continue;
             }
 
-            var i = n < Terms ? n++ : Terms - 1;
-            while (i > 0 && Before(s, top[i - 1]))
+            var last = Math.Min(n, Terms - 1);
+            for (var k = last; k > at; k--)
             {
-                top[i] = top[i - 1];
-                i--;
+                top[k] = top[k - 1];
+                topScore[k] = topScore[k - 1];
             }
 
-            top[i] = s;
+            top[at] = i;
+            topScore[at] = score;
+            n = Math.Min(n + 1, Terms);
         }
 
         if (n == 0)
@@ -94,32 +94,104 @@ internal static class TopicTitles
             return topic.Id.ToString();
         }
 
-        var length = (n - 1) * Separator.Length;
-        for (var i = 0; i < n; i++)
+        var a = terms.SurfaceAt(top[0]);
+        return n switch
         {
-            length += top[i].Length;
-        }
+            1 => a,
+            2 => string.Concat(a, Separator, terms.SurfaceAt(top[1])),
+            3 => string.Concat([a, Separator, terms.SurfaceAt(top[1]), Separator, terms.SurfaceAt(top[2])]),
+            _ => string.Concat([a, Separator, terms.SurfaceAt(top[1]), Separator, terms.SurfaceAt(top[2]), Separator, terms.SurfaceAt(top[3])]),
+        };
+    }
+}
 
-        var title = new char[length];
-        var at = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (i > 0)
-            {
-                Separator.CopyTo(title.AsSpan(at));
-                at += Separator.Length;
-            }
+/// <summary>
+/// The title candidates of a topic's example posts (<see cref="TopicTitles"/>): each distinct word (stem index, not a
+/// stop word, 3+ letters) with its first surface form and how often it occurred again, in first-seen order, and which
+/// example texts they were taken from (by reference), so a changed example list is noticed and read afresh.
+/// </summary>
+internal sealed class TitleTerms
+{
+    private string[] _covered = [];
+    private int[] _index = [];
+    private int[] _repeats = [];
+    private string[] _surface = [];
 
-            surfaces.AsSpan(top[i].Start, top[i].Length).CopyTo(title.AsSpan(at));
-            at += top[i].Length;
-        }
+    public int CoveredCount { get; private set; }
 
-        return new string(title);
+    public int Count { get; private set; }
+
+    public int IndexAt(int i) => _index[i];
+
+    public int RepeatsAt(int i) => _repeats[i];
+
+    public string SurfaceAt(int i) => _surface[i];
+
+    /// <summary>Forgets every word and text read (keeps the storage).</summary>
+    public void Clear()
+    {
+        Array.Clear(_covered);
+        Array.Clear(_surface);
+        CoveredCount = 0;
+        Count = 0;
     }
 
-    private static bool Before(in (float Score, int Start, int Length, int Order) a, in (float Score, int Start, int Length, int Order) b)
+    /// <summary>Whether the texts read so far are still the first entries of <paramref name="exemplars"/>.</summary>
+    public bool Covers(List<string> exemplars)
     {
-        var c = a.Score.CompareTo(b.Score);
-        return c > 0 || (c == 0 && a.Order < b.Order);
+        if (CoveredCount > exemplars.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < CoveredCount; i++)
+        {
+            if (!ReferenceEquals(_covered[i], exemplars[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads one more example text (the next one of the topic's list).</summary>
+    public void AddExample(string text, TokenizedText tokens)
+    {
+        if (CoveredCount == _covered.Length)
+        {
+            Array.Resize(ref _covered, Math.Max(2, _covered.Length * 2));
+        }
+
+        _covered[CoveredCount++] = text;
+        TextNormalizer.Normalize(text, tokens);
+        foreach (var token in tokens.Tokens)
+        {
+            if (token.IsStopWord || token.Length < 3)
+            {
+                continue;
+            }
+
+            var index = FeatureHasher.WordIndex(tokens.Stem(token));
+            var known = _index.AsSpan(0, Count).IndexOf(index);
+            if (known >= 0)
+            {
+                _repeats[known]++;
+                continue;
+            }
+
+            if (Count == _index.Length)
+            {
+                var size = Math.Max(8, Count * 2);
+                Array.Resize(ref _index, size);
+                Array.Resize(ref _repeats, size);
+                Array.Resize(ref _surface, size);
+            }
+
+            _index[Count] = index;
+            _repeats[Count] = 0;
+            _surface[Count] = tokens.Surface(token).ToString();
+            Count++;
+        }
     }
 }
