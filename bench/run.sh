@@ -117,6 +117,9 @@ build() {
   log "publishing the bot for $rid (ReadyToRun) into out/bench/bot"
   dotnet publish "$ROOT/Bot/Bot.csproj" -c Release -r "$rid" --self-contained false -o "$PUBLISHED_BOT_DIR" --nologo -v quiet \
     -clp:ErrorsOnly < /dev/null || die "dotnet publish of the bot failed"
+  # publish copies its ReadyToRun image with the time it was compiled, which can be older than a later rebuild of the
+  # same sources into bin/ (e.g. by `dotnet test`): mark it as made now, so choose_bot takes it.
+  touch "$PUBLISHED_BOT_DIR/Bot.dll"
 }
 
 # The published bot when it is at least as new as the Release build (a --no-build run after `dotnet test` may find an
