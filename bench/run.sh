@@ -112,6 +112,11 @@ npm_ci_peer() {
 build() {
   log "building Release (CrisisBot.sln: bot, bench projects, peers)"
   dotnet build "$ROOT/CrisisBot.sln" -c Release --nologo -v quiet -clp:ErrorsOnly < /dev/null || die "dotnet build failed"
+}
+
+# After build_others: a benchmark outside the solution that references Bot (bench/prep) rebuilds Bot/bin/Release, and
+# choose_bot takes the newer of the two.
+publish_bot() {
   local rid
   rid="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
   log "publishing the bot for $rid (ReadyToRun) into out/bench/bot"
@@ -177,6 +182,7 @@ outside() {
   npm_ci_peer
   [[ $BUILD -eq 1 ]] && build
   build_others
+  [[ $BUILD -eq 1 ]] && publish_bot
   choose_bot
   for f in "$SUITE_DLL" "$BARE_DLL" "$BOT_DLL"; do [[ -f "$f" ]] || die "missing $f (run without --no-build)"; done
 
