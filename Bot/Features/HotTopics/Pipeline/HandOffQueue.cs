@@ -42,38 +42,26 @@ internal sealed class HandOffQueue<T>
     }
 
     /// <summary>The next item, waiting for one; false once the queue is completed and empty.</summary>
-    public bool TryTake(out T item)
-    {
-        lock (_lock)
-        {
-            while (_items.Count == 0 && !_completed)
-            {
-                Monitor.Wait(_lock);
-            }
-
-            if (_items.Count == 0)
-            {
-                item = default!;
-                return false;
-            }
-
-            item = _items.Dequeue();
-            Monitor.PulseAll(_lock);
-            return true;
-        }
-    }
+    public bool TryTake(out T item) => TryTake(out item, Timeout.InfiniteTimeSpan);
 
     /// <summary>
-    /// The next item, waiting at most <paramref name="timeout"/>; false when none came in time, or once the queue is
-    /// completed and empty (<see cref="IsCompleted"/> tells which).
+    /// The next item, waiting at most <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: until one comes);
+    /// false when none came in time, or once the queue is completed and empty (<see cref="IsCompleted"/> tells which).
     /// </summary>
     public bool TryTake(out T item, TimeSpan timeout)
     {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var infinite = timeout == Timeout.InfiniteTimeSpan;
+        var deadline = infinite ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         lock (_lock)
         {
             while (_items.Count == 0 && !_completed)
             {
+                if (infinite)
+                {
+                    Monitor.Wait(_lock);
+                    continue;
+                }
+
                 var left = deadline - Environment.TickCount64;
                 if (left <= 0 || !Monitor.Wait(_lock, TimeSpan.FromMilliseconds(left)))
                 {
