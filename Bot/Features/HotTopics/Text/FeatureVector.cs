@@ -89,22 +89,34 @@ public sealed class FeatureVector
         }
 
         Array.Sort(_indices, _values, 0, Count);
+        Count = MergeRuns(_indices.AsSpan(0, Count), _values.AsSpan(0, Count), _indices, _values);
+    }
+
+    /// <summary>
+    /// Copies entries sorted by index into <paramref name="indices"/>/<paramref name="values"/>, summing each run of equal
+    /// indices in its sorted order; returns the count. The target may be the source itself (it is written at or before
+    /// the entry being read).
+    /// </summary>
+    private static int MergeRuns(ReadOnlySpan<int> sortedIndices, ReadOnlySpan<float> sortedValues, Span<int> indices, Span<float> values)
+    {
+        indices[0] = sortedIndices[0];
+        values[0] = sortedValues[0];
         var w = 0;
-        for (var r = 1; r < Count; r++)
+        for (var r = 1; r < sortedIndices.Length; r++)
         {
-            if (_indices[r] == _indices[w])
+            if (sortedIndices[r] == indices[w])
             {
-                _values[w] += _values[r];
+                values[w] += sortedValues[r];
             }
             else
             {
                 w++;
-                _indices[w] = _indices[r];
-                _values[w] = _values[r];
+                indices[w] = sortedIndices[r];
+                values[w] = sortedValues[r];
             }
         }
 
-        Count = w + 1;
+        return w + 1;
     }
 
     private const int BucketBits = 6;
@@ -177,7 +189,6 @@ public sealed class FeatureVector
         }
 
         // Merge runs into the vector; a run of different weights (by bits) means the order of its sum matters.
-        var w = 0;
         var first = sortedValues[0];
         for (var r = 1; r < n; r++)
         {
@@ -194,23 +205,7 @@ public sealed class FeatureVector
             }
         }
 
-        indices[0] = sortedIndices[0];
-        values[0] = sortedValues[0];
-        for (var r = 1; r < n; r++)
-        {
-            if (sortedIndices[r] == indices[w])
-            {
-                values[w] += sortedValues[r];
-            }
-            else
-            {
-                w++;
-                indices[w] = sortedIndices[r];
-                values[w] = sortedValues[r];
-            }
-        }
-
-        Count = w + 1;
+        Count = MergeRuns(sortedIndices, sortedValues, indices, values);
         return true;
     }
 
