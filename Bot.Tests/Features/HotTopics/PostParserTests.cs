@@ -395,4 +395,63 @@ public class PostParserTests
         Assert.Equal(PostFormat.Csv, PostReader.FormatFromFileName("a/b.CSV"));
         Assert.Equal(PostFormat.Json, PostReader.FormatFromFileName("x.jsonl"));
     }
+    private const string Full =
+        """{"id":"7","source":"twitter","author":{"handle":"@a","followers":12,"verified":false},"text":"my claim is not paid","createdAt":"2026-03-24T09:15:00Z","url":"https://x.example/7","language":"en","metrics":{"likes":1,"shares":0,"replies":2,"impressions":30},"tags":["a","b"]}""";
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\n{\"id\":\"8\",\"source\":")]
+    [InlineData(",{\"id\":")]
+    [InlineData(" xyz")]
+    public void TryParseLeading_ObjectAtTheStart_ParsedAsAloneWithItsLength(string after)
+    {
+        var now = Clock.GetUtcNow();
+        var obj = Encoding.UTF8.GetBytes(Full);
+        var buffer = Encoding.UTF8.GetBytes(Full + after);
+
+        Assert.True(PostJsonParser.TryParseLeading(buffer, 3, now, out var leading, out var length));
+
+        Assert.Equal(obj.Length, length);
+        var alone = PostJsonParser.Parse(obj, 3, now);
+        Assert.Equal(alone.Index, leading.Index);
+        Assert.Equal(alone.Post!.Key, leading.Post!.Key);
+        Assert.Equal(alone.Post.Text, leading.Post.Text);
+        Assert.Equal(alone.Post.CreatedAt, leading.Post.CreatedAt);
+        Assert.Equal(alone.Post.Author, leading.Post.Author);
+        Assert.Equal(alone.Post.Metrics, leading.Post.Metrics);
+        Assert.Equal(alone.Post.Url, leading.Post.Url);
+        Assert.Equal(alone.Post.Tags, leading.Post.Tags);
+    }
+
+    [Fact]
+    public void TryParseLeading_EveryTruncationOfAnObject_Declines()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Full);
+        for (var n = 1; n < bytes.Length; n++)
+        {
+            Assert.False(PostJsonParser.TryParseLeading(bytes.AsSpan(0, n), 0, Clock.GetUtcNow(), out _, out _), $"prefix of {n} bytes");
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"id":"1" "source":"twitter"}""")]
+    [InlineData("""{"id":"1","source":"twitter",}""")]
+    [InlineData("""{"id":"1","source":"twitter","text":"a","createdAt":"2026-03-24T09:15:00Z"]""")]
+    [InlineData("""{"id":1x}""")]
+    public void TryParseLeading_Malformed_Declines(string json)
+    {
+        Assert.False(PostJsonParser.TryParseLeading(Encoding.UTF8.GetBytes(json + "\n"), 0, Clock.GetUtcNow(), out _, out _));
+    }
+
+    [Fact]
+    public void Read_ItemsAfterAnItemLargerThanTheLimit_SameAsBefore()
+    {
+        var big = Good.Replace("my claim is not paid", new string('x', 2000), StringComparison.Ordinal);
+        var results = ParseJson(Good + "\n" + big + "\n" + Good.Replace("\"1\"", "\"2\"", StringComparison.Ordinal) + "\n", maxItemBytes: 1024);
+
+        Assert.Equal(3, results.Count);
+        Assert.Equal("1", results[0].Post!.Id);
+        Assert.Equal(PostErrorKind.TooLarge, results[1].Error!.Kind);
+        Assert.Equal("2", results[2].Post!.Id);
+    }
 }

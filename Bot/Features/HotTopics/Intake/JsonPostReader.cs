@@ -317,11 +317,11 @@ public sealed class JsonPostReader
             var span = _buf.AsSpan(_start, _end - _start);
             var inArray = _mode != Mode.Objects;
 
-            // Fast path for the usual item, one well-formed object already in the buffer: find its closing brace with a
-            // vectorised scan and parse it once. Anything else (incomplete, too large, malformed) takes the validating
-            // path below, which reports it exactly as before.
-            if (span[0] == (byte)'{' && ObjectLength(span) is var length and > 0 && length <= maxItemBytes
-                && PostJsonParser.TryParseWellFormed(span[..length], _index, now, out var parsed))
+            // Fast path for the usual item, one well-formed object already in the buffer: parse it where it starts, the
+            // reader finding its end (one pass over the bytes). Anything else (incomplete, larger than maxItemBytes,
+            // malformed) takes the validating path below, which reports it exactly as before.
+            if (span[0] == (byte)'{'
+                && PostJsonParser.TryParseLeading(span[..Math.Min(span.Length, maxItemBytes)], _index, now, out var parsed, out var length))
             {
                 output.Add(parsed);
                 _index++;
@@ -401,65 +401,6 @@ public sealed class JsonPostReader
             }
 
             return true;
-        }
-
-        /// <summary>
-        /// The length of the object starting at <paramref name="span"/>[0] (up to its matching '}', skipping strings and
-        /// escapes), or -1 when it does not end inside the span. No validation: see <see cref="PostJsonParser.TryParseWellFormed"/>.
-        /// </summary>
-        private static int ObjectLength(ReadOnlySpan<byte> span)
-        {
-            var depth = 0;
-            var i = 0;
-            while (i < span.Length)
-            {
-                // Three values: the vectorised IndexOfAny that the string scan below uses too (SearchValues' generic
-                // searcher ran unoptimised code for the first seconds of an import).
-                var k = span[i..].IndexOfAny((byte)'{', (byte)'}', (byte)'"');
-                if (k < 0)
-                {
-                    return -1;
-                }
-
-                i += k;
-                switch (span[i])
-                {
-                    case (byte)'{':
-                        depth++;
-                        break;
-                    case (byte)'}':
-                        if (--depth == 0)
-                        {
-                            return i + 1;
-                        }
-
-                        break;
-                    default: // '"': skip the string
-                        i++;
-                        while (true)
-                        {
-                            var q = i < span.Length ? span[i..].IndexOfAny((byte)'"', (byte)'\\') : -1;
-                            if (q < 0)
-                            {
-                                return -1;
-                            }
-
-                            i += q;
-                            if (span[i] == (byte)'"')
-                            {
-                                break;
-                            }
-
-                            i += 2; // an escape and the character it escapes
-                        }
-
-                        break;
-                }
-
-                i++;
-            }
-
-            return -1;
         }
 
         private bool NeedMore(bool final, List<PostParseResult> output, bool inArray)

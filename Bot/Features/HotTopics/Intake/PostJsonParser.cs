@@ -26,25 +26,35 @@ internal static class PostJsonParser
     }
 
     /// <summary>
-    /// <see cref="Parse"/> for bytes framed without validation (<c>JsonPostReader</c>'s fast path): true with the result
-    /// when <paramref name="json"/> is exactly one well-formed JSON object and reading it raised nothing; false otherwise
-    /// (the caller then frames it with the validating reader, which gives the same result or the syntax error with its
-    /// position). The reader validates every token it reads and the parser reads them all, so a true here means the
-    /// validating path would have framed the same bytes and parsed them to the same result.
+    /// <see cref="Parse"/> for the object that starts at <paramref name="buffer"/>[0] and ends somewhere inside it
+    /// (<c>JsonPostReader</c>'s fast path): the reader finds the object's end itself while it parses, so no framing scan
+    /// runs over the bytes first. True with the result and the object's <paramref name="length"/> when the buffer holds
+    /// one complete, well-formed object at its start and reading it raised nothing; false otherwise (incomplete, malformed,
+    /// or not an object: the caller then frames it with the validating reader, which gives the same result or the syntax
+    /// error with its position). The reader validates every token it reads and the parser reads them all up to the
+    /// object's closing brace, so a true here means the validating path would have framed the same bytes and parsed them
+    /// to the same result. Bytes after the object are not read.
     /// </summary>
-    internal static bool TryParseWellFormed(ReadOnlySpan<byte> json, int index, DateTimeOffset now, out PostParseResult result)
+    internal static bool TryParseLeading(ReadOnlySpan<byte> buffer, int index, DateTimeOffset now, out PostParseResult result, out int length)
     {
-        var reader = new Utf8JsonReader(json);
+        // Not the final block: running out of bytes inside the object ends the read (or throws), never completes it.
+        var reader = new Utf8JsonReader(buffer, isFinalBlock: false, state: default);
         try
         {
             result = ParseCore(ref reader, index, now);
-            return reader.BytesConsumed == json.Length && reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject;
+            if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject)
+            {
+                length = checked((int)reader.BytesConsumed);
+                return true;
+            }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            result = default;
-            return false;
         }
+
+        result = default;
+        length = 0;
+        return false;
     }
 
     private static PostParseResult Invalid(int index, string message) =>
