@@ -34,6 +34,7 @@ public static class HotTopicsFeature
         services.AddSingleton<PostsIntakeStats>();
         services.AddSingleton<IValidateOptions<IntakeOptions>>(sp => sp.GetRequiredService<IntakeOptionsValidator>());
         services.AddSingleton<IValidateOptions<ApiOptions>>(sp => sp.GetRequiredService<IntakeOptionsValidator>());
+        services.TryAddSingleton<IntakeDatabase>();
         services.TryAddSingleton<HotTopicPipeline>();
         return services;
     }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CrisisBot.Infrastructure.Storage;
@@ -10,13 +9,7 @@ internal sealed class SqliteConnectionSetup(int busyTimeoutSeconds) : DbConnecti
 {
     private readonly string _pragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutSeconds * 1000};");
 
-    public static string BuildConnectionString(StorageOptions options) => new SqliteConnectionStringBuilder
-    {
-        DataSource = options.SqliteDatabasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-        DefaultTimeout = options.BusyTimeoutSeconds,
-    }.ToString();
+    public static string BuildConnectionString(StorageOptions options) => SqliteConnections.BuildConnectionString(options);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -64,17 +64,7 @@ public static class StorageExtensions
 
         if (provider == StorageProvider.Sqlite)
         {
-            var directory = Path.GetDirectoryName(options.SqliteDatabasePath)!;
-            try
-            {
-                Directory.CreateDirectory(directory);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new InvalidOperationException(
-                    $"Storage:DataDirectory '{options.DataDirectory}' (resolved to '{directory}') cannot be created: {ex.Message}", ex);
-            }
-
+            SqliteStorageMigration.CreateDataDirectory(options);
             StorageLog.Migrating(logger, "sqlite", options.SqliteDatabasePath);
         }
         else
@@ -154,19 +144,49 @@ public static class StorageExtensions
                 StorageLog.CreatedFromScript(logger, created.Count);
             }
 
-            pending = created.Count == known.Count ? [] : await PendingSqliteMigrationsAsync(db, known, ct);
-            if (pending.Count > 0)
-            {
-                var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-                await ClearStaleSqliteMigrationLockAsync(db, time, logger, ct);
-                await db.Database.MigrateAsync(ct);
-            }
+            pending = created.Count == known.Count ? [] : await ApplyPendingSqliteMigrationsAsync(services, db, known, logger, ct);
         }
 
         if (pending.Count > 0)
         {
             StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
         }
+    }
+
+    /// <summary>
+    /// The SQLite migrations EF Core must apply (<see cref="SqliteStorageMigration"/> found some pending): the second half
+    /// of <see cref="MigrateStorageAsync"/>, on a context of its own, after the first half ran on a plain connection.
+    /// </summary>
+    internal static async Task MigratePendingSqliteAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<CrisisDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var pending = await ApplyPendingSqliteMigrationsAsync(services, db, db.Database.GetMigrations().ToList(), logger, ct);
+            if (pending.Count > 0)
+            {
+                StorageLog.Migrated(logger, pending.Count, string.Join(", ", pending));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<List<string>> ApplyPendingSqliteMigrationsAsync(IServiceProvider services, CrisisDbContext db, List<string> known, ILogger logger, CancellationToken ct)
+    {
+        var pending = await PendingSqliteMigrationsAsync(db, known, ct);
+        if (pending.Count > 0)
+        {
+            var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+            await ClearStaleSqliteMigrationLockAsync(db, time, logger, ct);
+            await db.Database.MigrateAsync(ct);
+        }
+
+        return pending;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CrisisBot.Features.HotTopics.Cli;
 using CrisisBot.Features.HotTopics.Intake;
@@ -5,6 +6,9 @@ using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Tests.Cli;
 using CrisisBot.Tests.Features.HotTopics.Pipeline;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CrisisBot.Tests.Features.HotTopics.Cli;
@@ -58,6 +62,115 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.Contains("0 accepted, 3 duplicates, 0 rejected", second.Output, StringComparison.Ordinal);
         Assert.Contains("posts/s", first.Error, StringComparison.Ordinal); // the progress line
         Assert.Equal(3, CountRows(Data, "HotTopicPosts"));
+    }
+
+    /// <summary>Connection strings of the EF Core contexts initialised on <paramref name="dataDirectory"/> while the scope is open.</summary>
+    private sealed class EfContextsOn : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _dataDirectory;
+        private readonly IDisposable _all;
+        private readonly List<IDisposable> _subscriptions = [];
+
+        public EfContextsOn(string dataDirectory)
+        {
+            _dataDirectory = dataDirectory;
+            _all = DiagnosticListener.AllListeners.Subscribe(this);
+        }
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Seen { get; } = new();
+
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(value.Subscribe(this));
+                }
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Value is ContextInitializedEventData { Context: var context }
+                && context.Database.GetConnectionString() is { } connection
+                && connection.Contains(_dataDirectory, StringComparison.Ordinal))
+            {
+                Seen.Enqueue(connection);
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void Dispose()
+        {
+            _all.Dispose();
+            lock (_subscriptions)
+            {
+                _subscriptions.ForEach(s => s.Dispose());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Import_FreshThenExistingSqliteDatabase_NeverBuildsAnEfCoreContext()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n{Line("3")}\n");
+        using var contexts = new EfContextsOn(Data);
+
+        var fresh = await RunAsync("import", file);
+        var existing = await RunAsync("import", file);
+        var dryRun = await RunAsync("import", file, "--dry-run");
+
+        Assert.Equal(CliExitCodes.Success, fresh.ExitCode);
+        Assert.Contains("0 accepted, 3 duplicates, 0 rejected", existing.Output, StringComparison.Ordinal);
+        Assert.Contains("0 new, 3 duplicates", dryRun.Output, StringComparison.Ordinal);
+        Assert.Empty(contexts.Seen);
+
+        // The probe sees contexts on this folder when there are some (topics export reads through EF Core).
+        Assert.Equal(CliExitCodes.Success, (await RunAsync("topics", "export", "--format", "jsonl", "--out", _temp.Combine("topics.jsonl"))).ExitCode);
+        Assert.NotEmpty(contexts.Seen);
+    }
+
+    [Fact]
+    public async Task Import_DatabaseOfAnOlderSchema_AppliesTheMissingMigrationsThenImports()
+    {
+        Directory.CreateDirectory(Data);
+        var path = Path.Combine(Data, "crisisbot.db");
+        var known = CrisisBot.Infrastructure.Storage.SqliteMigrationIds.Known;
+        await using (var db = new CrisisBot.Infrastructure.Storage.SqliteCrisisDbContext(
+            new DbContextOptionsBuilder<CrisisBot.Infrastructure.Storage.SqliteCrisisDbContext>().UseSqlite($"Data Source={path};Pooling=False").Options))
+        {
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(known[^2]); // all but the last
+        }
+
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
+        using var contexts = new EfContextsOn(Data);
+
+        var run = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Contains("2 accepted, 0 duplicates, 0 rejected", run.Output, StringComparison.Ordinal);
+        Assert.NotEmpty(contexts.Seen); // EF Core's migrator applied the last migration
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY 1";
+        using var reader = command.ExecuteReader();
+        var applied = new List<string>();
+        while (reader.Read())
+        {
+            applied.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(known, applied);
+        Assert.Equal(2, CountRows(Data, "HotTopicPosts"));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal sealed class IntakeTestHost : IAsyncDisposable
     }
 
     public HotTopicPipeline NewPipeline() => new(
-        DbFactory, Services.GetRequiredService<ProductCatalog>(), Observers, NullLogger<HotTopicPipeline>.Instance);
+        Services.GetRequiredService<IntakeDatabase>(), Services.GetRequiredService<ProductCatalog>(), Observers, NullLogger<HotTopicPipeline>.Instance);
 
     /// <summary>A new pipeline on the same database (the old one is dropped, as in a restart).</summary>
     public async Task<HotTopicPipeline> RestartAsync()

@@ -69,12 +69,10 @@ public static class ImportCommand
             await using var services = IntakeCli.BuildServices(host, parseResult);
             phases?.Mark("services built");
 
-            // EF Core's first context (its internal services, the compiled model) is built on another thread while this
-            // one checks the configuration (products file, text tables); it touches no file. Migration waits for it.
-            var storageWarmUp = dryRun ? Task.CompletedTask : IntakeCli.WarmUpStorageAsync(services);
+            // No EF Core warm-up: on SQLite the import runs on plain connections (IntakeDatabase, SqliteStorageMigration)
+            // and builds an EF Core context only to apply a pending migration (or on PostgreSQL).
             if (IntakeCli.CheckConfiguration(services) is { } configError)
             {
-                await IntakeCli.QuietlyAsync(storageWarmUp); // its failure, if any, is the one reported here
                 await error.WriteLineAsync($"error: {configError}");
                 return CliExitCodes.UsageError;
             }
@@ -123,8 +121,7 @@ public static class ImportCommand
                     // text work needs no database): migrate the storage, then rebuild the engine from what it holds.
                     async Task SetUpAsync()
                     {
-                        await IntakeCli.QuietlyAsync(storageWarmUp); // a real storage problem surfaces from the migration
-                        await services.MigrateStorageAsync(ct);
+                        await SqliteStorageMigration.MigrateAsync(services, ct);
                         phases?.Mark("storage migrated");
                         await pipeline.StartAsync(ct);
                         phases?.Mark("pipeline ready (engine rebuilt from storage)");
@@ -339,7 +336,7 @@ public static class ImportCommand
     private sealed class DryRunChecker : IAsyncDisposable
     {
         private readonly HashSet<PostKey> _seen = [];
-        private CrisisDbContext? _db;
+        private IntakeSession? _db;
         private IntakeCommands? _commands;
 
         public static async Task<DryRunChecker> CreateAsync(IServiceProvider services, CancellationToken ct)
@@ -351,9 +348,8 @@ public static class ImportCommand
                 return checker; // no database yet: nothing can be a duplicate of a stored post
             }
 
-            var db = await services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContextAsync(ct);
-            await db.Database.OpenConnectionAsync(ct);
-            var commands = new IntakeCommands(db.Database.GetDbConnection(), null);
+            var db = await services.GetRequiredService<IntakeDatabase>().OpenAsync(withContext: false, ct);
+            var commands = new IntakeCommands(db.Connection, null);
             try
             {
                 commands.Exists(new PostKey("dry-run", "probe"));

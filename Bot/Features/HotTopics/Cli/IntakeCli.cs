@@ -3,7 +3,6 @@ using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Infrastructure.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CrisisBot.Features.HotTopics.Cli;
@@ -35,49 +34,6 @@ internal static class IntakeCli
         catch (OptionsValidationException ex)
         {
             return ex.Message;
-        }
-    }
-
-    /// <summary>
-    /// Builds EF Core's first context on a thread of its own (its internal service provider and the compiled model: the
-    /// largest single set-up cost of a command on the database) so the caller can do other set-up meanwhile. Opens no
-    /// connection. Await it (through <see cref="QuietlyAsync"/>) before the first real use of storage: two first
-    /// contexts built at once would both do the work.
-    /// </summary>
-    public static Task WarmUpStorageAsync(IServiceProvider services)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(() =>
-        {
-            try
-            {
-                using var db = services.GetRequiredService<IDbContextFactory<CrisisDbContext>>().CreateDbContext();
-                _ = db.Model;
-                _ = db.Database.ProviderName;
-                done.SetResult();
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "storage warm-up",
-        }.Start();
-        return done.Task;
-    }
-
-    /// <summary>Waits for <paramref name="task"/>, ignoring its failure (reported by whatever uses the same thing next).</summary>
-    public static async Task QuietlyAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (Exception)
-        {
-            // the configuration check or the migration reports the problem with its own message
         }
     }
 

@@ -27,7 +27,7 @@ namespace CrisisBot.Features.HotTopics.Pipeline;
 /// </remarks>
 public sealed class HotTopicPipeline : IDisposable
 {
-    private readonly IDbContextFactory<CrisisDbContext> _dbFactory;
+    private readonly IntakeDatabase _database;
     private readonly ProductCatalog _catalog;
     private readonly ITopicChangeObserver[] _observers;
     private readonly ILogger<HotTopicPipeline> _logger;
@@ -52,24 +52,24 @@ public sealed class HotTopicPipeline : IDisposable
     private Task<IngestResult>? _lastWrite;
     private Exception? _writerFault;
     private readonly List<(Task<IngestResult> Commit, HashSet<PostKey> Keys)> _pendingKeys = [];
-    private CrisisDbContext? _readDb;
+    private IntakeSession? _readSession;
     private IntakeCommands? _readCommands;
     private Dictionary<int, List<int>> _mergedChildren = [];
     private bool _ready;
     private int _mergesSeen;
 
     public HotTopicPipeline(
-        IDbContextFactory<CrisisDbContext> dbFactory,
+        IntakeDatabase database,
         ProductCatalog catalog,
         IEnumerable<ITopicChangeObserver> observers,
         ILogger<HotTopicPipeline> logger,
         HotTopicOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(dbFactory);
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(observers);
         ArgumentNullException.ThrowIfNull(logger);
-        _dbFactory = dbFactory;
+        _database = database;
         _catalog = catalog;
         _observers = [.. observers];
         _logger = logger;
@@ -406,7 +406,7 @@ public sealed class HotTopicPipeline : IDisposable
         var timing = Timing;
         var t = timing is null ? 0 : Stopwatch.GetTimestamp();
         var outcomes = new IngestOutcome[posts.Count];
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _database.Contexts.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         if (RelaxedCommits && db.Database.IsSqlite())
         {
@@ -667,9 +667,8 @@ public sealed class HotTopicPipeline : IDisposable
     {
         if (_readCommands is null)
         {
-            _readDb = _dbFactory.CreateDbContext();
-            _readDb.Database.OpenConnection();
-            _readCommands = new IntakeCommands(_readDb.Database.GetDbConnection(), null);
+            _readSession = _database.Open(withContext: false);
+            _readCommands = new IntakeCommands(_readSession.Connection, null);
         }
 
         return _readCommands;
@@ -704,9 +703,7 @@ public sealed class HotTopicPipeline : IDisposable
 
         public List<int> Conflicts { get; } = [];
 
-        public CrisisDbContext? Db { get; set; }
-
-        public IDbContextTransaction? Transaction { get; set; }
+        public IntakeSession? Session { get; set; }
 
         public IntakeCommands? Commands { get; set; }
 
@@ -745,7 +742,7 @@ public sealed class HotTopicPipeline : IDisposable
         // The writer's session: one context, connection and set of prepared statements for every batch until it is idle
         // for IdleClose, the pipeline is disposed, or a batch fails (then the next batch opens a new one). Each batch is
         // still its own transaction on it.
-        private CrisisDbContext? _db;
+        private IntakeSession? _db;
         private IntakeCommands? _commands;
         private bool _relaxed;
         private string? _synchronousBefore;
@@ -835,10 +832,10 @@ public sealed class HotTopicPipeline : IDisposable
             {
                 case WriteStep.Begin:
                     var db = OpenSession(job.Relaxed);
-                    job.Db = db;
-                    job.Transaction = db.Database.BeginTransaction();
+                    job.Session = db;
+                    var transaction = db.Begin();
                     job.Commands = _commands;
-                    _commands!.UseTransaction(job.Transaction.GetDbTransaction());
+                    _commands!.UseTransaction(transaction);
                     timing?.Add(IngestTiming.Stage.WriterBegin, t);
                     break;
                 case WriteStep.Rows:
@@ -849,25 +846,18 @@ public sealed class HotTopicPipeline : IDisposable
                     WriteTopicChanges(job.Commands!, job.Views, job.Repoint, job.Alarms);
 
                     var observers = _pipeline._observers;
-                    if (observers.Length > 0 && (job.Views.Count > 0 || job.Alarms.Count > 0 || job.Merges.Count > 0))
+                    if (observers.Length > 0)
                     {
-                        var batch = new TopicChangeBatch(job.Views, job.Alarms, job.Merges, job.Watermark, IsRebuild: false);
-                        foreach (var observer in observers)
-                        {
-                            // This dedicated thread has no synchronisation context: waiting here blocks only the writer.
-                            observer.OnTopicsChangedAsync(job.Db!, batch, CancellationToken.None).GetAwaiter().GetResult();
-                        }
+                        var batch = job.Views.Count > 0 || job.Alarms.Count > 0 || job.Merges.Count > 0
+                            ? new TopicChangeBatch(job.Views, job.Alarms, job.Merges, job.Watermark, IsRebuild: false)
+                            : null;
+
+                        // This dedicated thread has no synchronisation context: waiting here blocks only the writer.
+                        job.Session!.NotifyAndSaveAsync(observers, batch, CancellationToken.None).GetAwaiter().GetResult();
                     }
 
                     t = timing?.Add(IngestTiming.Stage.TailWrites, t) ?? 0;
-                    if (observers.Length > 0)
-                    {
-                        // Only observers add entities to the context (the pipeline's own rows are raw SQL): without any,
-                        // there is nothing to save.
-                        job.Db!.SaveChanges();
-                    }
-
-                    job.Transaction!.Commit();
+                    job.Session!.Commit();
                     timing?.Add(IngestTiming.Stage.Commit, t);
                     foreach (var i in job.Conflicts)
                     {
@@ -885,8 +875,8 @@ public sealed class HotTopicPipeline : IDisposable
             }
         }
 
-        /// <summary>The session's context with its connection open (opened on first use, PRAGMAs set once).</summary>
-        private CrisisDbContext OpenSession(bool relaxed)
+        /// <summary>The session with its connection open (opened on first use, PRAGMAs set once).</summary>
+        private IntakeSession OpenSession(bool relaxed)
         {
             if (_db is not null && _relaxed != relaxed)
             {
@@ -895,12 +885,11 @@ public sealed class HotTopicPipeline : IDisposable
 
             if (_db is null)
             {
-                var db = _pipeline._dbFactory.CreateDbContext();
+                var db = _pipeline._database.Open(withContext: _pipeline._observers.Length > 0);
                 try
                 {
-                    db.Database.OpenConnection();
-                    var connection = db.Database.GetDbConnection();
-                    if (relaxed && db.Database.IsSqlite())
+                    var connection = db.Connection;
+                    if (relaxed && db.IsSqlite)
                     {
                         // Per connection; the previous value is restored before the connection goes back to the pool.
                         using var command = connection.CreateCommand();
@@ -930,15 +919,13 @@ public sealed class HotTopicPipeline : IDisposable
         {
             try
             {
-                job.Transaction?.Dispose();
+                job.Session?.EndTransaction();
                 _commands?.UseTransaction(null);
-                job.Db?.ChangeTracker.Clear();
             }
             finally
             {
                 job.Commands = null;
-                job.Transaction = null;
-                job.Db = null;
+                job.Session = null;
             }
         }
 
@@ -947,13 +934,12 @@ public sealed class HotTopicPipeline : IDisposable
         {
             try
             {
-                job.Transaction?.Dispose();
+                job.Session?.EndTransaction();
             }
             finally
             {
                 job.Commands = null;
-                job.Transaction = null;
-                job.Db = null;
+                job.Session = null;
                 CloseSession();
             }
         }
@@ -969,10 +955,10 @@ public sealed class HotTopicPipeline : IDisposable
             try
             {
                 commands?.Dispose();
-                if (db is not null && synchronousBefore is not null && db.Database.CurrentTransaction is null
+                if (db is not null && synchronousBefore is not null && db.Transaction is null
                     && int.TryParse(synchronousBefore, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level))
                 {
-                    using var command = db.Database.GetDbConnection().CreateCommand();
+                    using var command = db.Connection.CreateCommand();
                     command.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA synchronous = {level};");
                     command.ExecuteNonQuery();
                 }
@@ -1205,10 +1191,9 @@ public sealed class HotTopicPipeline : IDisposable
         _mergedChildren = [];
         _mergesSeen = 0;
         var changed = new HashSet<int>();
-        await using (var db = await _dbFactory.CreateDbContextAsync(ct))
+        await using (var db = await _database.OpenAsync(withContext: false, ct))
         {
-            await db.Database.OpenConnectionAsync(ct);
-            await using var command = db.Database.GetDbConnection().CreateCommand();
+            await using var command = db.Connection.CreateCommand();
             command.CommandText =
                 """SELECT "Source", "PostId", "Text", "AuthorHandle", "AuthorName", "CreatedAtMs", "Reach", "Url" FROM "HotTopicPosts" ORDER BY "Seq" """;
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -1236,11 +1221,10 @@ public sealed class HotTopicPipeline : IDisposable
         var live = _engine.Topics().Where(t => t.State != TopicState.Resolved).Select(t => t.Id.Value).ToList();
         if (live.Count > 0)
         {
-            await using var db = await _dbFactory.CreateDbContextAsync(ct);
-            await db.Database.OpenConnectionAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var db = await _database.OpenAsync(withContext: _observers.Length > 0, ct);
+            var transaction = await db.BeginAsync(ct);
             var views = BuildViews(live);
-            using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
+            using (var commands = new IntakeCommands(db.Connection, transaction))
             {
                 foreach (var view in views)
                 {
@@ -1249,13 +1233,8 @@ public sealed class HotTopicPipeline : IDisposable
             }
 
             var batch = new TopicChangeBatch(views, [], [], _engine.Watermark ?? default, IsRebuild: true);
-            foreach (var observer in _observers)
-            {
-                await observer.OnTopicsChangedAsync(db, batch, ct);
-            }
-
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await db.NotifyAndSaveAsync(_observers, batch, ct);
+            await db.CommitAsync(ct);
         }
 
         _ready = true;
@@ -1297,7 +1276,7 @@ public sealed class HotTopicPipeline : IDisposable
         {
             _writerThread?.Dispose();
             _readCommands?.Dispose();
-            _readDb?.Dispose();
+            _readSession?.Dispose();
         }
 
         _gate.Dispose();
