@@ -539,25 +539,27 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         return stats;
     }
 
-    /// <summary>Removes quiet topics from the candidate index and frees their centroids (event-time sweep).</summary>
-    public void Retire(DateTimeOffset watermark)
+    /// <summary>
+    /// Removes <paramref name="t"/> from the candidate index and frees its centroid if it is quiet at
+    /// <paramref name="watermark"/> (event-time sweep; the engine's hourly pass over <see cref="Resident"/> calls it for
+    /// every topic, in creation order). Touches only <paramref name="t"/> and its posting entries.
+    /// </summary>
+    public void RetireIfQuiet(Topic t, DateTimeOffset watermark)
     {
-        foreach (var t in Resident)
+        ArgumentNullException.ThrowIfNull(t);
+        if (!t.Indexed || !t.Alive)
         {
-            if (!t.Indexed || !t.Alive)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var quiet = watermark - t.LastSeen;
-            if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
-            {
-                t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
-                t.TitleTerms = null;
-                Unindex(t);
-                t.Centroid = null;
-                t.Terms.Clear();
-            }
+        var quiet = watermark - t.LastSeen;
+        if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
+        {
+            t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
+            t.TitleTerms = null;
+            Unindex(t);
+            t.Centroid = null;
+            t.Terms.Clear();
         }
     }
 }
