@@ -491,9 +491,12 @@ public sealed class HotTopicEngine
 
     private void Sweep(DateTimeOffset watermark)
     {
-        _clusterer.Retire(watermark);
+        // One pass over the resident topics: retiring a topic touches only that topic (and its posting entries), and
+        // the steps below read only the topic at hand, so each topic retired and then swept gives what a retire pass
+        // over all topics followed by a sweep pass gave.
         foreach (var t in _clusterer.Resident)
         {
+            _clusterer.RetireIfQuiet(t, watermark);
             if (!t.Alive)
             {
                 continue;

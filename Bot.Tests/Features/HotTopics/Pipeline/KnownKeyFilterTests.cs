@@ -36,4 +36,22 @@ public class KnownKeyFilterTests
         Assert.InRange(falsePositives, 0, 20_000 / 20); // about 1 % by design; 5 % would mean a broken hash
         Assert.False(new KnownKeyFilter().MightContain(new PostKey("twitter", "p1")));
     }
+
+    [Fact]
+    public void KeyHash_OfTheSameKey_AddsAndFindsLikeTheKey()
+    {
+        var filter = new KnownKeyFilter();
+        for (var i = 0; i < 70_000; i++) // into the second segment
+        {
+            filter.Add(KnownKeyFilter.HashOf(new PostKey("Twitter", "h" + i)));
+        }
+
+        for (var i = 0; i < 70_000; i++)
+        {
+            Assert.True(filter.MightContain(new PostKey("twitter", "h" + i)));
+        }
+
+        Assert.Equal(KnownKeyFilter.HashOf(new PostKey("TWITTER", "x")), KnownKeyFilter.HashOf(new PostKey("twitter", "x")));
+        Assert.Equal(70_000, filter.Count);
+    }
 }

@@ -423,7 +423,7 @@ public sealed class HotTopicPipeline : IDisposable
             var keys = KeysOf(posts, nameof(posts));
 
             // Only keys the filter cannot rule out are looked up (none, for a file of new posts).
-            var maybe = MaybeStored(keys);
+            var (maybe, hashes) = MaybeStored(keys);
             var stored = maybe.Count > 0 ? commands.FindStored(maybe) : [];
             var fresh = MarkDuplicates(keys, stored, outcomes);
 
@@ -524,7 +524,7 @@ public sealed class HotTopicPipeline : IDisposable
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted;
-                _known.Add(keys[i]);
+                _known.Add(hashes[i]);
             }
 
             foreach (var i in conflicts)
@@ -586,7 +586,7 @@ public sealed class HotTopicPipeline : IDisposable
             //    the batches whose commit this thread has not seen yet, then looked up on a read connection of its own
             //    (it sees every commit; a batch is dropped from the pending list only once its commit was seen).
             var keys = KeysOf(posts, nameof(prepared));
-            var maybe = MaybeStored(keys);
+            var (maybe, hashes) = MaybeStored(keys);
 
             _pendingKeys.RemoveAll(p => p.Commit.IsCompleted);
             HashSet<PostKey> stored = [];
@@ -641,7 +641,7 @@ public sealed class HotTopicPipeline : IDisposable
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted; // the writer turns insert conflicts into duplicates
-                _known.Add(keys[i]);
+                _known.Add(hashes[i]);
                 pending.Add(keys[i]);
             }
 
@@ -1007,19 +1007,25 @@ public sealed class HotTopicPipeline : IDisposable
         return keys;
     }
 
-    /// <summary>The keys the known-key filter cannot rule out (none, for a file of new posts).</summary>
-    private List<PostKey> MaybeStored(PostKey[] keys)
+    /// <summary>
+    /// The keys the known-key filter cannot rule out (none, for a file of new posts), and every key's filter hash
+    /// (<see cref="KnownKeyFilter.HashOf"/>, computed once here for the lookup and the batch's later
+    /// <see cref="KnownKeyFilter.Add(KnownKeyFilter.KeyHash)"/>).
+    /// </summary>
+    private (List<PostKey> Maybe, KnownKeyFilter.KeyHash[] Hashes) MaybeStored(PostKey[] keys)
     {
         var maybe = new List<PostKey>();
-        foreach (var key in keys)
+        var hashes = new KnownKeyFilter.KeyHash[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (_known.MightContain(key))
+            hashes[i] = KnownKeyFilter.HashOf(keys[i]);
+            if (_known.MightContain(hashes[i]))
             {
-                maybe.Add(key);
+                maybe.Add(keys[i]);
             }
         }
 
-        return maybe;
+        return (maybe, hashes);
     }
 
     /// <summary>Marks stored keys and repeats inside the batch as duplicates; the indexes of the others, in order.</summary>

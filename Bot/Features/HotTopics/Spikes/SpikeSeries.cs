@@ -269,9 +269,13 @@ public sealed class SpikeSeries
         var bestP = 1.0;
         var bestCount = 0;
         var bestExpected = 0.0;
+        // By index, not foreach: the options hold an IReadOnlyList, whose enumerator is an object allocated per call
+        // (this runs for every post, two or three times).
         var windows = _o.Windows;
-        foreach (var w in windows)
+        var windowCount = windows.Count;
+        for (var i = 0; i < windowCount; i++)
         {
+            var w = windows[i];
             var count = WindowCount(_latest, w);
             if (count < _o.MinCount)
             {
@@ -279,14 +283,14 @@ public sealed class SpikeSeries
             }
 
             var expected = WindowExpected(_latest, w);
-            if (count <= expected || PoissonTail.PointMass(count, expected) * windows.Count >= _o.OnsetPValue)
+            if (count <= expected || PoissonTail.PointMass(count, expected) * windowCount >= _o.OnsetPValue)
             {
                 // The tail is 1 here, or at least P(X = count): this window cannot reach the onset p-value, and a window
                 // above it can never be the best one below it, so the (often long) tail series is not needed.
                 continue;
             }
 
-            var p = Math.Min(1, PoissonTail.AtLeast(count, expected) * windows.Count);
+            var p = Math.Min(1, PoissonTail.AtLeast(count, expected) * windowCount);
             if (p < bestP)
             {
                 bestP = p;

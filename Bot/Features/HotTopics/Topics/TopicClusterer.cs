@@ -33,7 +33,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     private readonly List<Topic?> _topics = [];
     private readonly List<int> _parent = []; // per slot: the topic it was merged into, or -1 (kept after a topic is released)
     private readonly List<int> _resident = []; // slots whose Topic is still held, in creation order
-    private readonly Dictionary<int, List<int>> _postings = [];
+    private readonly PostingTable _postings = new();
     private byte[] _overlap = new byte[1024]; // per slot: posting lists of this lookup that hold it (≤ MaxLookupWords)
     private int[] _touched = new int[256];
     private int _touchedCount;
@@ -211,15 +211,7 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         }
     }
 
-    private void Post(int word, int slot)
-    {
-        if (!_postings.TryGetValue(word, out var list))
-        {
-            _postings[word] = list = [];
-        }
-
-        list.Add(slot);
-    }
+    private void Post(int word, int slot) => _postings.Add(word, slot);
 
     private void Prune(Topic t)
     {
@@ -316,18 +308,19 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         {
             // Words shared by very many topics say little about which one fits (an adaptive stop list), and scanning
             // them would dominate the cost; merge checks look at a topic's first words only.
-            if (!_postings.TryGetValue(w, out var list) || list.Count > MaxPostingScan || ++used > MaxLookupWords)
+            var list = _postings.Find(w); // empty: no topic is indexed under the word
+            if (list.IsEmpty || list.Length > MaxPostingScan || ++used > MaxLookupWords)
             {
                 continue;
             }
 
-            if (touchedCount + list.Count > touched.Length)
+            if (touchedCount + list.Length > touched.Length)
             {
-                Array.Resize(ref _touched, Math.Max(touchedCount + list.Count, touched.Length * 2));
+                Array.Resize(ref _touched, Math.Max(touchedCount + list.Length, touched.Length * 2));
                 touched = _touched;
             }
 
-            foreach (var slot in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list))
+            foreach (var slot in list)
             {
                 if (slot == excludeSlot)
                 {
@@ -519,22 +512,9 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
         foreach (var w in t.Terms)
         {
-            if (_postings.TryGetValue(w, out var list))
-            {
-                // Swap with the last entry instead of shifting the rest: candidate lookups rank by (overlap, slot),
-                // never by the order inside a posting list, so the order does not matter.
-                var at = list.IndexOf(t.Slot);
-                if (at >= 0)
-                {
-                    list[at] = list[^1];
-                    list.RemoveAt(list.Count - 1);
-                }
-
-                if (list.Count == 0)
-                {
-                    _postings.Remove(w);
-                }
-            }
+            // Swaps the last entry in instead of shifting the rest: candidate lookups rank by (overlap, slot), never by
+            // the order inside a posting list, so the order does not matter.
+            _postings.Remove(w, t.Slot);
         }
 
         t.Indexed = false;
@@ -554,33 +534,32 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
             stats.Series += t.Series is null ? 0 : 1;
         }
 
-        foreach (var list in _postings.Values)
-        {
-            stats.PostingEntries += list.Count;
-        }
+        stats.PostingEntries = _postings.EntryCount();
 
         return stats;
     }
 
-    /// <summary>Removes quiet topics from the candidate index and frees their centroids (event-time sweep).</summary>
-    public void Retire(DateTimeOffset watermark)
+    /// <summary>
+    /// Removes <paramref name="t"/> from the candidate index and frees its centroid if it is quiet at
+    /// <paramref name="watermark"/> (event-time sweep; the engine's hourly pass over <see cref="Resident"/> calls it for
+    /// every topic, in creation order). Touches only <paramref name="t"/> and its posting entries.
+    /// </summary>
+    public void RetireIfQuiet(Topic t, DateTimeOffset watermark)
     {
-        foreach (var t in Resident)
+        ArgumentNullException.ThrowIfNull(t);
+        if (!t.Indexed || !t.Alive)
         {
-            if (!t.Indexed || !t.Alive)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var quiet = watermark - t.LastSeen;
-            if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
-            {
-                t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
-                t.TitleTerms = null;
-                Unindex(t);
-                t.Centroid = null;
-                t.Terms.Clear();
-            }
+        var quiet = watermark - t.LastSeen;
+        if ((t.Size < 3 && quiet >= options.RetireSmallAfter) || quiet >= options.RetireAfter)
+        {
+            t.RetiredTitle = TopicTitles.Build(t); // while the centroid still ranks the words
+            t.TitleTerms = null;
+            Unindex(t);
+            t.Centroid = null;
+            t.Terms.Clear();
         }
     }
 }
