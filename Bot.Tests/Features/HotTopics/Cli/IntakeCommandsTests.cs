@@ -158,17 +158,7 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.Equal(CliExitCodes.Success, run.ExitCode);
         Assert.Contains("2 accepted, 0 duplicates, 0 rejected", run.Output, StringComparison.Ordinal);
         Assert.NotEmpty(contexts.Seen); // EF Core's migrator applied the last migration
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY 1";
-        using var reader = command.ExecuteReader();
-        var applied = new List<string>();
-        while (reader.Read())
-        {
-            applied.Add(reader.GetString(0));
-        }
-
+        var applied = Strings(path, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY 1");
         Assert.Equal(known, applied);
         Assert.Equal(2, CountRows(Data, "HotTopicPosts"));
     }
@@ -283,20 +273,24 @@ public sealed class IntakeCommandsTests : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static List<string> PostIds(string dataDirectory)
+    private static List<string> PostIds(string dataDirectory) =>
+        [.. Strings(Path.Combine(dataDirectory, "crisisbot.db"), "SELECT \"PostId\" FROM \"HotTopicPosts\"").Order(StringComparer.Ordinal)];
+
+    /// <summary>The first column of <paramref name="sql"/>'s rows, read from the SQLite file at <paramref name="path"/>.</summary>
+    private static List<string> Strings(string path, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "crisisbot.db")};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"PostId\" FROM \"HotTopicPosts\"";
+        command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var ids = new List<string>();
+        var values = new List<string>();
         while (reader.Read())
         {
-            ids.Add(reader.GetString(0));
+            values.Add(reader.GetString(0));
         }
 
-        return [.. ids.Order(StringComparer.Ordinal)];
+        return values;
     }
 
     [Fact]
