@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -76,7 +77,14 @@ internal static class SqliteStorageMigration
     }
 
     /// <summary>Whether <c>__EFMigrationsHistory</c> records every one of <paramref name="known"/> (false if it cannot be read).</summary>
-    internal static bool IsCurrent(SqliteConnection connection, IReadOnlyList<string> known)
+    internal static bool IsCurrent(SqliteConnection connection, IReadOnlyList<string> known) =>
+        AppliedMigrations(connection) is { } applied && known.All(applied.Contains);
+
+    /// <summary>
+    /// The migration ids recorded in <c>__EFMigrationsHistory</c>, read with one plain query on the open
+    /// <paramref name="connection"/>; null when the table cannot be read (a database EF Core never migrated).
+    /// </summary>
+    internal static HashSet<string>? AppliedMigrations(DbConnection connection)
     {
         var applied = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -89,11 +97,11 @@ internal static class SqliteStorageMigration
                 applied.Add(reader.GetString(0));
             }
         }
-        catch (SqliteException)
+        catch (DbException)
         {
-            return false; // no history table: a database EF Core never migrated
+            return null;
         }
 
-        return known.All(applied.Contains);
+        return applied;
     }
 }

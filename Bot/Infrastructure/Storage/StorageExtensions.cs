@@ -195,26 +195,10 @@ public static class StorageExtensions
     /// history repository (most of a restart's migration cost after the model). EF Core's own answer when the history
     /// table cannot be read (a database it never migrated).
     /// </summary>
-    private static async Task<List<string>> PendingSqliteMigrationsAsync(CrisisDbContext db, List<string> known, CancellationToken ct)
-    {
-        var applied = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\";";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
-        catch (System.Data.Common.DbException)
-        {
-            return [.. await db.Database.GetPendingMigrationsAsync(ct)];
-        }
-
-        return known.Where(m => !applied.Contains(m)).ToList();
-    }
+    private static async Task<List<string>> PendingSqliteMigrationsAsync(CrisisDbContext db, List<string> known, CancellationToken ct) =>
+        SqliteStorageMigration.AppliedMigrations(db.Database.GetDbConnection()) is { } applied
+            ? known.Where(m => !applied.Contains(m)).ToList()
+            : [.. await db.Database.GetPendingMigrationsAsync(ct)];
 
     private static async Task<IReadOnlyList<string>> CreateFreshSqliteSchemaAsync(CrisisDbContext db, List<string> known, CancellationToken ct)
     {
