@@ -237,7 +237,9 @@ internal sealed class ExpertTestHost : IAsyncDisposable
             {
                 throw new TimeoutException("The outbox did not drain in 20 s: " + string.Join("; ", rows
                     .Where(r => r.Status is OutboxStatus.Pending or OutboxStatus.Sending)
-                    .Select(r => $"#{r.Id} {r.Kind} to {r.ConversationKey} {r.Status}, attempts {r.Attempts}, last error {r.LastError ?? "none"}")));
+                    .Select(r => $"#{r.Id} {r.Kind} to {r.ConversationKey} {r.Status}, attempts {r.Attempts}, next attempt {r.NextAttemptAt:HH:mm:ss.fff}, "
+                                 + $"lease {r.LeaseOwner ?? "none"} until {r.LeaseUntil:HH:mm:ss.fff}, last error {r.LastError ?? "none"}"))
+                    + $" (fake clock {Time.GetUtcNow():HH:mm:ss.fff}, worker holds {worker.Held})");
             }
 
             _services.GetRequiredService<OutboxSignal>().Notify();

@@ -6,6 +6,7 @@ using CrisisBot.Protocol.Activities;
 using CrisisBot.Tests.Infrastructure.FakeConnector;
 using Microsoft.EntityFrameworkCore;
 using CrisisBot.Tests.Infrastructure.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CrisisBot.Tests.Infrastructure.Outbox;
 
@@ -115,6 +116,51 @@ public class OutboxDeliveryTests : FakeConnectorTestBase
         Assert.Equal(1, Fake.UpdatesFor(message.ActivityId));
         Assert.Contains("approved", Fake.FindMessage(message.ActivityId)!.Activity.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(1, rows[0].Attempts);
+    }
+
+    /// <summary>
+    /// A conversation's first row is held in memory (the conversation is throttled) for more than half a lease, and a later
+    /// row of the same conversation was claimed meanwhile. The stale row goes back to the table; the later one must not
+    /// overtake it when the throttle ends (it used to: an update then ran before its card's post and waited for
+    /// <see cref="OutboxOptions.CardPostWait"/>, two replies in a thread arrived swapped).
+    /// </summary>
+    [StorageFact]
+    public async Task Worker_HeadRowHeldPastHalfALease_LaterRowsOfItsConversationDoNotOvertakeIt()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        var connector = new RecordingConnectorClient();
+        await using var host = await OutboxTestHost.StartAsync(connector: connector, startWorker: false, postgres: Postgres, time: time);
+        var worker = host.Worker;
+        var lease = host.Get<Microsoft.Extensions.Options.IOptions<OutboxOptions>>().Value.LeaseDuration;
+        var throttle = lease * 3 / 4;
+        Assert.Equal(throttle, host.Get<TeamsRateLimiter>().On429(Tenant, Channel, throttle));
+
+        await host.Outbox.EnqueueAsync(OutboxRequest.ChannelPost(Fake.ServiceUrl, Tenant, Channel, Card("the post"), cardId: "topic:9"));
+        await host.Outbox.EnqueueAsync(OutboxRequest.Send(Fake.ServiceUrl, Tenant, Channel, Card("first reply")));
+        await worker.PassAsync(claim: true, CancellationToken.None);
+        Assert.Equal(2, worker.Held);
+        Assert.Empty(connector.Calls);
+
+        time.Advance((lease / 2) + TimeSpan.FromSeconds(1));
+        await host.Outbox.EnqueueAsync(OutboxRequest.UpdateCard(Fake.ServiceUrl, Tenant, Channel, "topic:9", Card("the update")));
+        await host.Outbox.EnqueueAsync(OutboxRequest.Send(Fake.ServiceUrl, Tenant, Channel, Card("second reply")));
+        await worker.PassAsync(claim: true, CancellationToken.None);
+        Assert.Empty(connector.Calls);
+
+        time.Advance(throttle - (lease / 2)); // the throttle is over; the rows claimed in the last pass are not stale yet
+        var rows = await host.RowsAsync();
+        for (var pass = 0; pass < 400 && rows.Exists(r => r.Status is OutboxStatus.Pending or OutboxStatus.Sending); pass++)
+        {
+            await worker.PassAsync(claim: true, CancellationToken.None);
+            await Task.Delay(5);
+            rows = await host.RowsAsync();
+        }
+
+        Assert.All(rows, r => Assert.Equal(OutboxStatus.Sent, r.Status));
+        Assert.All(rows, r => Assert.Equal(0, r.Attempts));
+        Assert.Equal(
+            ["create the post", "send first reply", "update the update", "send second reply"],
+            connector.Calls.Select(c => c.Operation + " " + c.Activity!.Summary));
     }
 
     [StorageFact]

@@ -46,9 +46,10 @@ internal sealed class OutboxTestHost : IAsyncDisposable
     /// <param name="connector">Replaces every Connector client (e.g. a recording one); null sends over HTTP.</param>
     /// <param name="startWorker">False leaves the worker stopped (rows stay pending).</param>
     /// <param name="postgres">A PostgreSQL connection string (Storage:Provider=Postgres); null for SQLite.</param>
+    /// <param name="time">The clock of the outbox, its worker and the limiter; null for the real one.</param>
     public static async Task<OutboxTestHost> StartAsync(
         IDictionary<string, string?>? settings = null, string? directory = null, IConnectorClient? connector = null, bool startWorker = true,
-        string? postgres = null)
+        string? postgres = null, TimeProvider? time = null)
     {
         var owns = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "crisisbot-tests", Guid.NewGuid().ToString("N"));
@@ -80,7 +81,7 @@ internal sealed class OutboxTestHost : IAsyncDisposable
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs))
             .AddSingleton(logs)
             .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton(time ?? TimeProvider.System)
             .AddBotConnector(configuration)
             .AddStorage(configuration)
             .AddOutbox(configuration);

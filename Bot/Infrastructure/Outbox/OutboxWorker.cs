@@ -336,7 +336,11 @@ public sealed class OutboxWorker : BackgroundService
     /// <summary>A conversation holds at most this many leased rows, so one busy channel cannot take the whole batch.</summary>
     private int PerConversationHold => Math.Max(8, _options.BatchSize / 10);
 
-    /// <summary>Rows held in memory for half a lease without being sent go back to pending (another instance may take them).</summary>
+    /// <summary>
+    /// Rows held in memory for half a lease without being sent go back to pending (another instance may take them). A
+    /// conversation's held rows go back together: a later row claimed meanwhile would otherwise overtake the released one
+    /// (an update before its card's post, replies in a thread swapped). The next claim takes them again in id order.
+    /// </summary>
     private async Task ReleaseStaleAsync(CancellationToken ct)
     {
         var limit = _time.GetUtcNow() - (_options.LeaseDuration / 2);
@@ -345,17 +349,10 @@ public sealed class OutboxWorker : BackgroundService
         {
             foreach (var queue in _queues.Values)
             {
-                var node = queue.Rows.First;
-                while (node is not null)
+                if (queue.Rows.Any(h => h.ClaimedAt <= limit))
                 {
-                    var next = node.Next;
-                    if (node.Value.ClaimedAt <= limit)
-                    {
-                        stale.Add(node.Value.Message.Id);
-                        queue.Rows.Remove(node);
-                    }
-
-                    node = next;
+                    stale.AddRange(queue.Rows.Select(h => h.Message.Id));
+                    queue.Rows.Clear();
                 }
             }
 
