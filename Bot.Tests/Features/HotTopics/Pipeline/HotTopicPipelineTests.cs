@@ -295,7 +295,8 @@ public class HotTopicPipelineTests
         for (var i = 0; i < chunks.Count; i++)
         {
             var batch = await next;
-            next = i + 1 < chunks.Count ? Task.Run(() => prepared.Pipeline.Prepare(chunks[i + 1])) : next;
+            var following = i + 1; // not i itself: the task may start after the loop has moved on
+            next = following < chunks.Count ? Task.Run(() => prepared.Pipeline.Prepare(chunks[following])) : next;
             var outcomes = (await prepared.Pipeline.IngestAsync(batch)).Outcomes;
             if (i == 1)
             {
