@@ -18,13 +18,29 @@ internal static class IntakeCli
         });
 
     /// <summary>Checks that the configuration is usable (products file, storage, intake options); null when fine, else the message.</summary>
-    public static string? CheckConfiguration(IServiceProvider services)
+    public static string? CheckConfiguration(IServiceProvider services) => CheckOptions(services) ?? CheckProducts(services);
+
+    /// <summary>The storage and intake options (cheap); null when valid, the message otherwise.</summary>
+    public static string? CheckOptions(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Loads the products file (YAML and routing rules, tens of milliseconds); null when valid, the message otherwise.</summary>
+    public static string? CheckProducts(IServiceProvider services)
     {
         try
         {
             _ = services.GetRequiredService<ProductCatalog>();
-            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<IntakeOptions>>().Value;
             return null;
         }
         catch (ProductCatalogException ex)
