@@ -52,6 +52,9 @@ public sealed class HotTopicPipeline : IDisposable
     private Task<IngestResult>? _lastWrite;
     private Exception? _writerFault;
     private readonly List<(Task<IngestResult> Commit, HashSet<PostKey> Keys)> _pendingKeys = [];
+
+    /// <summary>The topics an overlapped batch changed (engine thread, under the gate; read out before the batch ends).</summary>
+    private readonly HashSet<int> _changedScratch = [];
     private IntakeSession? _readSession;
     private IntakeCommands? _readCommands;
     private Dictionary<int, List<int>> _mergedChildren = [];
@@ -627,7 +630,8 @@ public sealed class HotTopicPipeline : IDisposable
             //    every chunk of processed posts goes to the writer at once.
             var alarmsBefore = _engine.Alarms.Count;
             var mergesBefore = _engine.Merges.Count;
-            var changed = new HashSet<int>();
+            var changed = _changedScratch;
+            changed.Clear(); // keeps its capacity: no regrowth per batch
             var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
             for (var start = 0; start < fresh.Count; start += chunkSize)
             {
