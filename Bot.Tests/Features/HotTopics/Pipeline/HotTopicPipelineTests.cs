@@ -345,6 +345,36 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestOverlappedAsync_PreparedBeforeEarlierBatchesRan_DuplicatesInTheBatchInFlightAndStored()
+    {
+        // The import's reader finds a batch's keys and repeats before the engine has seen the batches ahead of it; the
+        // engine still decides against what it has seen: repeats inside the batch, keys of batches not committed yet
+        // (the writer is held until every batch went through the engine), and keys already in the database.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var observer = new RecordingObserver();
+        await using var host = await HostAsync(observer);
+        await host.Pipeline.IngestAsync([Post("s1"), Post("s2", minutes: 1)]);
+        observer.OnBatch = (_, _) => release.Task;
+
+        var pipeline = host.Pipeline;
+        var b1 = pipeline.Prepare([Post("1", minutes: 2), Post("2", minutes: 2), Post("1", "same key, other text", 3), Post("s1", minutes: 3)]);
+        var b2 = pipeline.Prepare([Post("2", minutes: 4), Post("3", minutes: 4), Post("s2", minutes: 4), Post("3", minutes: 5), Post("1", minutes: 5, source: "TWITTER")]);
+        var b3 = pipeline.Prepare([Post("3", minutes: 6), Post("4", minutes: 6), Post("s2", minutes: 6), Post("4", minutes: 7), Post("2", minutes: 7, source: "facebook")]);
+        var w1 = await pipeline.IngestOverlappedAsync(b1);
+        var w2 = await pipeline.IngestOverlappedAsync(b2);
+        var w3 = await pipeline.IngestOverlappedAsync(b3);
+        Assert.False(w1.IsCompleted); // b2 and b3 met b1 (and b3 met b2) before their commits
+        release.SetResult();
+
+        const IngestOutcome A = IngestOutcome.Accepted, D = IngestOutcome.Duplicate;
+        Assert.Equal([A, A, D, D], (await w1).Outcomes);
+        Assert.Equal([D, A, D, D, D], (await w2).Outcomes);
+        Assert.Equal([D, A, D, D, A], (await w3).Outcomes);
+        Assert.Equal(7, await CountPostsAsync(host));
+        Assert.Equal(7, pipeline.PostsProcessed);
+    }
+
+    [StorageFact]
     public async Task IngestOverlappedAsync_ObserverOverManyBatches_EachBatchStartsUntrackedAndItsRowsCommit()
     {
         // The writer keeps one context for the whole import: each batch's observer must still start with nothing

@@ -52,6 +52,9 @@ public sealed class HotTopicPipeline : IDisposable
     private Task<IngestResult>? _lastWrite;
     private Exception? _writerFault;
     private readonly List<(Task<IngestResult> Commit, HashSet<PostKey> Keys)> _pendingKeys = [];
+
+    /// <summary>The topics an overlapped batch changed (engine thread, under the gate; read out before the batch ends).</summary>
+    private readonly HashSet<int> _changedScratch = [];
     private IntakeSession? _readSession;
     private IntakeCommands? _readCommands;
     private Dictionary<int, List<int>> _mergedChildren = [];
@@ -258,18 +261,21 @@ public sealed class HotTopicPipeline : IDisposable
         var tokens = new TokenizedText();
         var vector = new FeatureVector();
         var chunks = new List<FeatureChunk>((posts.Count + InsertChunk - 1) / InsertChunk);
+        var keys = new BatchKeys(posts.Count);
         for (var start = 0; start < posts.Count; start += InsertChunk)
         {
             var chunk = RentChunk();
             for (var i = start; i < Math.Min(posts.Count, start + InsertChunk); i++)
             {
-                chunk.Add((posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts))).Text, tokens, vector, _rulesRouter);
+                var post = posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts));
+                chunk.Add(post.Text, tokens, vector, _rulesRouter);
+                keys.Add(i, post.Key);
             }
 
             chunks.Add(chunk);
         }
 
-        return new PreparedBatch(posts, chunks);
+        return new PreparedBatch(posts, chunks, keys);
     }
 
     private async Task<IngestResult> IngestCoreAsync(IReadOnlyList<SocialPost> posts, CancellationToken ct)
@@ -420,12 +426,14 @@ public sealed class HotTopicPipeline : IDisposable
         using (var commands = new IntakeCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction()))
         {
             // 1. Duplicates: keys already stored (batched lookups on the unique index) and repeats inside the batch.
-            var keys = KeysOf(posts, nameof(posts));
+            var batchKeys = BatchKeys.Of(posts, nameof(posts));
+            var keys = batchKeys.Keys;
+            var hashes = batchKeys.Hashes;
 
             // Only keys the filter cannot rule out are looked up (none, for a file of new posts).
-            var (maybe, hashes) = MaybeStored(keys);
+            var maybe = MaybeStored(batchKeys);
             var stored = maybe.Count > 0 ? commands.FindStored(maybe) : [];
-            var fresh = MarkDuplicates(keys, stored, outcomes);
+            var fresh = batchKeys.MarkDuplicates(stored, outcomes);
 
             // 2. Three stages over the fresh posts, in chunks (one hand-off per chunk, not per post): a helper thread
             //    normalises and featurises them (pure functions of the text) ahead of the engine, then inserts the posts
@@ -585,8 +593,12 @@ public sealed class HotTopicPipeline : IDisposable
             //    the keys of every batch the engine processed; those it cannot rule out are checked against the keys of
             //    the batches whose commit this thread has not seen yet, then looked up on a read connection of its own
             //    (it sees every commit; a batch is dropped from the pending list only once its commit was seen).
-            var keys = KeysOf(posts, nameof(prepared));
-            var (maybe, hashes) = MaybeStored(keys);
+            //    The batch's keys, their filter hashes and its repeats were found by Prepare (the reader thread): they
+            //    depend on the batch alone, not on what the engine has seen.
+            var batchKeys = prepared.Keys;
+            var keys = batchKeys.Keys;
+            var hashes = batchKeys.Hashes;
+            var maybe = MaybeStored(batchKeys);
 
             _pendingKeys.RemoveAll(p => p.Commit.IsCompleted);
             HashSet<PostKey> stored = [];
@@ -611,14 +623,15 @@ public sealed class HotTopicPipeline : IDisposable
                 }
             }
 
-            var fresh = MarkDuplicates(keys, stored, outcomes);
+            var fresh = batchKeys.MarkDuplicates(stored, outcomes);
             t = timing?.Add(IngestTiming.Stage.EngineBatchHead, t) ?? 0;
 
             // 2. The engine over the fresh posts (features prepared ahead, one chunk per InsertChunk posts of the batch);
             //    every chunk of processed posts goes to the writer at once.
             var alarmsBefore = _engine.Alarms.Count;
             var mergesBefore = _engine.Merges.Count;
-            var changed = new HashSet<int>();
+            var changed = _changedScratch;
+            changed.Clear(); // keeps its capacity: no regrowth per batch
             var chunkSize = Math.Clamp(fresh.Count / 16, 1, InsertChunk);
             for (var start = 0; start < fresh.Count; start += chunkSize)
             {
@@ -637,12 +650,25 @@ public sealed class HotTopicPipeline : IDisposable
             // 3. What changed, as the writer will store it (views are snapshots: the engine moves on meanwhile).
             (job.Alarms, job.Merges, job.Views) = ChangedViews(alarmsBefore, mergesBefore, changed, job.Repoint);
             job.Watermark = _engine.Watermark ?? default;
-            var pending = new HashSet<PostKey>(fresh.Count);
             foreach (var i in fresh)
             {
                 outcomes[i] = IngestOutcome.Accepted; // the writer turns insert conflicts into duplicates
                 _known.Add(hashes[i]);
-                pending.Add(keys[i]);
+            }
+
+            // The fresh posts' keys: with nothing stored, the batch's distinct keys (each one's first post is fresh).
+            HashSet<PostKey> pending;
+            if (stored.Count == 0)
+            {
+                pending = batchKeys.Distinct;
+            }
+            else
+            {
+                pending = new HashSet<PostKey>(fresh.Count);
+                foreach (var i in fresh)
+                {
+                    pending.Add(keys[i]);
+                }
             }
 
             _pendingKeys.Add((job.Completion.Task, pending));
@@ -995,57 +1021,21 @@ public sealed class HotTopicPipeline : IDisposable
         return chunk;
     }
 
-    /// <summary>Drops settled topics (saved, resolved, out of the index) from the engine and the extras: bounded memory.</summary>
-    private static PostKey[] KeysOf(IReadOnlyList<SocialPost> posts, string paramName)
-    {
-        var keys = new PostKey[posts.Count];
-        for (var i = 0; i < posts.Count; i++)
-        {
-            keys[i] = (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", paramName)).Key;
-        }
-
-        return keys;
-    }
-
-    /// <summary>
-    /// The keys the known-key filter cannot rule out (none, for a file of new posts), and every key's filter hash
-    /// (<see cref="KnownKeyFilter.HashOf"/>, computed once here for the lookup and the batch's later
-    /// <see cref="KnownKeyFilter.Add(KnownKeyFilter.KeyHash)"/>).
-    /// </summary>
-    private (List<PostKey> Maybe, KnownKeyFilter.KeyHash[] Hashes) MaybeStored(PostKey[] keys)
+    /// <summary>The keys the known-key filter cannot rule out (none, for a file of new posts).</summary>
+    private List<PostKey> MaybeStored(BatchKeys batch)
     {
         var maybe = new List<PostKey>();
-        var hashes = new KnownKeyFilter.KeyHash[keys.Length];
+        var keys = batch.Keys;
+        var hashes = batch.Hashes;
         for (var i = 0; i < keys.Length; i++)
         {
-            hashes[i] = KnownKeyFilter.HashOf(keys[i]);
             if (_known.MightContain(hashes[i]))
             {
                 maybe.Add(keys[i]);
             }
         }
 
-        return (maybe, hashes);
-    }
-
-    /// <summary>Marks stored keys and repeats inside the batch as duplicates; the indexes of the others, in order.</summary>
-    private static List<int> MarkDuplicates(PostKey[] keys, HashSet<PostKey> stored, IngestOutcome[] outcomes)
-    {
-        var seen = new HashSet<PostKey>();
-        var fresh = new List<int>(keys.Length);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            if (stored.Contains(keys[i]) || !seen.Add(keys[i]))
-            {
-                outcomes[i] = IngestOutcome.Duplicate;
-            }
-            else
-            {
-                fresh.Add(i);
-            }
-        }
-
-        return fresh;
+        return maybe;
     }
 
     /// <summary>A batch's topic rows: the changed topics upserted, merged topics' posts re-pointed, the new alarms.</summary>
@@ -1067,6 +1057,7 @@ public sealed class HotTopicPipeline : IDisposable
         }
     }
 
+    /// <summary>Drops settled topics (saved, resolved, out of the index) from the engine and the extras: bounded memory.</summary>
     private void ReleaseSettled()
     {
         foreach (var id in _engine.ReleaseSettled())
@@ -1292,13 +1283,96 @@ public sealed class HotTopicPipeline : IDisposable
 /// <summary>A batch of posts with its text work done ahead (<see cref="HotTopicPipeline.Prepare"/>); ingest it once.</summary>
 public sealed class PreparedBatch
 {
-    internal PreparedBatch(IReadOnlyList<SocialPost> posts, List<FeatureChunk> chunks)
+    internal PreparedBatch(IReadOnlyList<SocialPost> posts, List<FeatureChunk> chunks, BatchKeys keys)
     {
         Posts = posts;
         Chunks = chunks;
+        Keys = keys;
     }
 
     public IReadOnlyList<SocialPost> Posts { get; }
 
     internal List<FeatureChunk> Chunks { get; }
+
+    /// <summary>The posts' keys, filter hashes and repeats inside the batch.</summary>
+    internal BatchKeys Keys { get; }
+}
+
+/// <summary>
+/// What a batch's duplicate check needs from the batch alone, found ahead by <see cref="HotTopicPipeline.Prepare"/> (the
+/// import's reader thread) so the engine thread only asks its own state: each post's key and
+/// <see cref="KnownKeyFilter.HashOf"/>, which posts repeat a key earlier in the batch, and the batch's distinct keys.
+/// Built on one thread, then only read (the hand-off to the engine thread publishes it).
+/// </summary>
+internal sealed class BatchKeys
+{
+    private bool[]? _repeats;
+
+    /// <summary>The keys of <paramref name="posts"/> (on the calling thread).</summary>
+    public static BatchKeys Of(IReadOnlyList<SocialPost> posts, string paramName)
+    {
+        var keys = new BatchKeys(posts.Count);
+        for (var i = 0; i < posts.Count; i++)
+        {
+            keys.Add(i, (posts[i] ?? throw new ArgumentException($"posts[{i}] is null", paramName)).Key);
+        }
+
+        return keys;
+    }
+
+    public BatchKeys(int count)
+    {
+        Keys = new PostKey[count];
+        Hashes = new KnownKeyFilter.KeyHash[count];
+        Distinct = new HashSet<PostKey>(count);
+    }
+
+    public PostKey[] Keys { get; }
+
+    public KnownKeyFilter.KeyHash[] Hashes { get; }
+
+    /// <summary>Every key of the batch once.</summary>
+    public HashSet<PostKey> Distinct { get; }
+
+    /// <summary>Posts whose key an earlier post of the batch has.</summary>
+    public int Repeats { get; private set; }
+
+    /// <summary>Records post <paramref name="index"/> (called in index order).</summary>
+    public void Add(int index, PostKey key)
+    {
+        Keys[index] = key;
+        Hashes[index] = KnownKeyFilter.HashOf(key);
+        if (!Distinct.Add(key))
+        {
+            (_repeats ??= new bool[Keys.Length])[index] = true;
+            Repeats++;
+        }
+    }
+
+    /// <summary>True when an earlier post of the batch has the key of post <paramref name="index"/>.</summary>
+    public bool IsRepeat(int index) => _repeats is { } repeats && repeats[index];
+
+    /// <summary>
+    /// Marks the posts whose key is in <paramref name="stored"/> (stored, or in a batch not committed yet) and repeats
+    /// inside the batch as duplicates; the indexes of the others, in order. A key's first post is fresh unless the key is
+    /// stored (then all its posts are duplicates), exactly as one pass with a set of the keys seen so far decides.
+    /// </summary>
+    public List<int> MarkDuplicates(HashSet<PostKey> stored, IngestOutcome[] outcomes)
+    {
+        var fresh = new List<int>(Keys.Length);
+        var checkStored = stored.Count > 0;
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            if (IsRepeat(i) || (checkStored && stored.Contains(Keys[i])))
+            {
+                outcomes[i] = IngestOutcome.Duplicate;
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        return fresh;
+    }
 }
