@@ -169,6 +169,24 @@ public sealed class TermSetTests
         Assert.Equal(0, a.DotInOrder(b));
     }
 
+    [Fact]
+    public void HasAtLeast_CompactAndHashed_CountStrongKeys()
+    {
+        var compact = CentroidMap.FromSorted(CentroidMapTests.Keys, CentroidMapTests.Values);
+        var hashed = CentroidMapTests.Hashed();
+        int[] post = [1000, 2, 3, 41, 65_537];
+
+        foreach (var map in new[] { compact, hashed })
+        {
+            Assert.True(map.HasAtLeast(post, 0.3f, 3)); // 1000 (0.3), 3 (0.5), 65_537 (0.7)
+            Assert.False(map.HasAtLeast(post, 0.3f, 4));
+            Assert.True(map.HasAtLeast(post, 0.6f, 1));
+            Assert.False(map.HasAtLeast(post, 0.6f, 2));
+            Assert.True(map.HasAtLeast(post, 5f, 0));
+            Assert.False(map.HasAtLeast([], 0f, 1));
+        }
+    }
+
     private static CentroidMap RandomMap(Random random, int count, bool compact)
     {
         var keys = new SortedSet<int>();

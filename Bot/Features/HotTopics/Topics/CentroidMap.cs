@@ -188,6 +188,84 @@ internal sealed class CentroidMap
     }
 
     /// <summary>
+    /// Whether at least <paramref name="needed"/> of <paramref name="keys"/> have a value ≥ <paramref name="limit"/>
+    /// (looked up in order, stopping at the <paramref name="needed"/>-th): the clusterer's shared-words test, with the
+    /// representation decided once instead of per key. Touches the keys' home slots first when hashed.
+    /// </summary>
+    public bool HasAtLeast(ReadOnlySpan<int> keys, float limit, int needed)
+    {
+        var found = 0;
+        if (found >= needed)
+        {
+            return true;
+        }
+
+        var slots = _slots;
+        if (_mask < 0)
+        {
+            foreach (var key in keys)
+            {
+                var lo = 0;
+                var hi = slots.Length - 1;
+                while (lo <= hi)
+                {
+                    var mid = (int)((uint)(lo + hi) >> 1);
+                    var k = slots[mid].Key;
+                    if (k == key)
+                    {
+                        if (slots[mid].Value >= limit && ++found >= needed)
+                        {
+                            return true;
+                        }
+
+                        break;
+                    }
+
+                    if (k < key)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        Touch(keys);
+        var mask = _mask;
+        foreach (var key in keys)
+        {
+            var i = key & mask;
+            while (true)
+            {
+                ref var s = ref slots[i];
+                if (s.Key == key)
+                {
+                    if (s.Value >= limit && ++found >= needed)
+                    {
+                        return true;
+                    }
+
+                    break;
+                }
+
+                if (s.Key == Empty)
+                {
+                    break;
+                }
+
+                i = (i + 1) & mask;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Loads the home slot of each key once, without branches, so the cache misses of a batch of lookups overlap
     /// instead of each waiting behind the previous probe loop's branches (the lookups that follow then mostly hit the
     /// cache). No effect on results. Hashed maps only.

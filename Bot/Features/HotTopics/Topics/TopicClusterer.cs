@@ -224,22 +224,8 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     /// <see cref="ClusteringOptions.StrongTermWeight"/>. One shared word ("vegetables") is a coincidence, two frequent
     /// ones ("parcel" + "delivered") are a topic. <paramref name="distinct"/>: the post's distinct words in first-seen order.
     /// </summary>
-    private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t)
-    {
-        var c = t.Centroid!;
-        c.Prefetch(distinct);
-        var found = 0;
-        var limit = options.StrongTermWeight * t.Size;
-        for (var i = 0; i < distinct.Length && found < needed; i++)
-        {
-            if (c.TryGetValue(distinct[i], out var w) && w >= limit)
-            {
-                found++;
-            }
-        }
-
-        return found >= needed;
-    }
+    private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t) =>
+        t.Centroid!.HasAtLeast(distinct, options.StrongTermWeight * t.Size, needed);
 
     /// <summary>The distinct words of <paramref name="words"/> in first-seen order (a scratch span, valid until the next call).</summary>
     private ReadOnlySpan<int> DistinctWords(ReadOnlySpan<int> words)
@@ -252,9 +238,18 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var n = 0;
         for (var i = 0; i < words.Length; i++)
         {
-            if (!_distinct.AsSpan(0, n).Contains(words[i]))
+            // A plain loop: Span.Contains<int> is a shared generic that the import's ReadyToRun image does not hold,
+            // so it would run quick-jitted code until it tiers up.
+            var word = words[i];
+            var seen = false;
+            for (var k = 0; k < n && !seen; k++)
             {
-                _distinct[n++] = words[i];
+                seen = _distinct[k] == word;
+            }
+
+            if (!seen)
+            {
+                _distinct[n++] = word;
             }
         }
 
