@@ -126,66 +126,143 @@ internal sealed class CentroidMap
     /// Σ this[key] × other[key] over this map's entries, summed in this map's insertion order (the order the clusterer's
     /// topic comparison always used), looking each key up in <paramref name="other"/>.
     /// </summary>
-    public double DotInOrder(CentroidMap other)
+    public double DotInOrder(CentroidMap other) => DotInOrder(other, double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity);
+
+    /// <summary>
+    /// <see cref="DotInOrder(CentroidMap)"/>, bit for bit (same terms, same order), except that it gives up and returns
+    /// <see cref="double.NaN"/> as soon as the dot product provably stays below <paramref name="atLeast"/>.
+    /// <paramref name="normSquared"/> and <paramref name="otherNormSquared"/> must be upper bounds of Σ value² of this
+    /// map and of <paramref name="other"/>. After some entries, by Cauchy–Schwarz the rest adds at most
+    /// √((this map's Σ value² not yet visited) × (other's Σ value² not yet matched)), as the keys still to come are
+    /// distinct and none of them was matched yet; when the dot so far plus that is below <paramref name="atLeast"/>, the
+    /// full sum would be too. The bound is checked every 16 entries.
+    /// </summary>
+    public double DotInOrder(CentroidMap other, double normSquared, double otherNormSquared, double atLeast)
     {
-        double dot = 0;
+        const int CheckEvery = 16;
         var count = Count;
-        if (_mask < 0)
-        {
-            var slots = _slots;
-            if (other._mask >= 0)
-            {
-                Span<int> keys = stackalloc int[Math.Min(count, 256)];
-                for (var start = 0; start < count; start += keys.Length)
-                {
-                    var n = Math.Min(keys.Length, count - start);
-                    for (var k = 0; k < n; k++)
-                    {
-                        keys[k] = slots[start + k].Key;
-                    }
-
-                    other.Touch(keys[..n]);
-                }
-            }
-
-            for (var i = 0; i < slots.Length; i++)
-            {
-                if (other.TryGetValue(slots[i].Key, out var x))
-                {
-                    dot += slots[i].Value * x;
-                }
-            }
-
-            return dot;
-        }
-
         var mine = _slots;
         var order = _order;
-        if (other._mask >= 0)
+        var compact = _mask < 0;
+        var touch = other._mask >= 0;
+        Span<int> keys = stackalloc int[Math.Min(count, 256)];
+        double dot = 0;
+        double mineSeen = 0; // Σ value² of this map's entries visited
+        double otherMatched = 0; // Σ value² of other's entries matched
+        for (var start = 0; start < count; start += keys.Length)
         {
-            Span<int> keys = stackalloc int[Math.Min(count, 256)];
-            for (var start = 0; start < count; start += keys.Length)
+            var n = Math.Min(keys.Length, count - start);
+            if (touch)
             {
-                var n = Math.Min(keys.Length, count - start);
+                // Touch other's home slots of this chunk's keys before looking them up (see Touch).
                 for (var k = 0; k < n; k++)
                 {
-                    keys[k] = mine[order[start + k]].Key;
+                    keys[k] = compact ? mine[start + k].Key : mine[order[start + k]].Key;
                 }
 
                 other.Touch(keys[..n]);
             }
-        }
 
-        for (var i = 0; i < count; i++)
-        {
-            ref var s = ref mine[order[i]];
-            if (other.TryGetValue(s.Key, out var x))
+            for (var i = start; i < start + n; i++)
             {
-                dot += s.Value * x;
+                ref var s = ref compact ? ref mine[i] : ref mine[order[i]];
+                mineSeen += (double)s.Value * s.Value;
+                if (other.TryGetValue(s.Key, out var x))
+                {
+                    dot += s.Value * x;
+                    otherMatched += (double)x * x;
+                }
+
+                if ((i + 1) % CheckEvery == 0)
+                {
+                    var missing = atLeast - dot;
+                    if (missing > 0 && missing * missing > Math.Max(0, normSquared - mineSeen) * Math.Max(0, otherNormSquared - otherMatched))
+                    {
+                        return double.NaN;
+                    }
+                }
             }
         }
 
         return dot;
+    }
+
+    /// <summary>
+    /// Whether at least <paramref name="needed"/> of <paramref name="keys"/> have a value ≥ <paramref name="limit"/>
+    /// (looked up in order, stopping at the <paramref name="needed"/>-th): the clusterer's shared-words test, with the
+    /// representation decided once instead of per key. Touches the keys' home slots first when hashed.
+    /// </summary>
+    public bool HasAtLeast(ReadOnlySpan<int> keys, float limit, int needed)
+    {
+        var found = 0;
+        if (found >= needed)
+        {
+            return true;
+        }
+
+        var slots = _slots;
+        if (_mask < 0)
+        {
+            foreach (var key in keys)
+            {
+                var lo = 0;
+                var hi = slots.Length - 1;
+                while (lo <= hi)
+                {
+                    var mid = (int)((uint)(lo + hi) >> 1);
+                    var k = slots[mid].Key;
+                    if (k == key)
+                    {
+                        if (slots[mid].Value >= limit && ++found >= needed)
+                        {
+                            return true;
+                        }
+
+                        break;
+                    }
+
+                    if (k < key)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        Touch(keys);
+        var mask = _mask;
+        foreach (var key in keys)
+        {
+            var i = key & mask;
+            while (true)
+            {
+                ref var s = ref slots[i];
+                if (s.Key == key)
+                {
+                    if (s.Value >= limit && ++found >= needed)
+                    {
+                        return true;
+                    }
+
+                    break;
+                }
+
+                if (s.Key == Empty)
+                {
+                    break;
+                }
+
+                i = (i + 1) & mask;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -224,22 +224,8 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     /// <see cref="ClusteringOptions.StrongTermWeight"/>. One shared word ("vegetables") is a coincidence, two frequent
     /// ones ("parcel" + "delivered") are a topic. <paramref name="distinct"/>: the post's distinct words in first-seen order.
     /// </summary>
-    private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t)
-    {
-        var c = t.Centroid!;
-        c.Prefetch(distinct);
-        var found = 0;
-        var limit = options.StrongTermWeight * t.Size;
-        for (var i = 0; i < distinct.Length && found < needed; i++)
-        {
-            if (c.TryGetValue(distinct[i], out var w) && w >= limit)
-            {
-                found++;
-            }
-        }
-
-        return found >= needed;
-    }
+    private bool SharesEnoughTerms(ReadOnlySpan<int> distinct, int needed, Topic t) =>
+        t.Centroid!.HasAtLeast(distinct, options.StrongTermWeight * t.Size, needed);
 
     /// <summary>The distinct words of <paramref name="words"/> in first-seen order (a scratch span, valid until the next call).</summary>
     private ReadOnlySpan<int> DistinctWords(ReadOnlySpan<int> words)
@@ -252,9 +238,18 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
         var n = 0;
         for (var i = 0; i < words.Length; i++)
         {
-            if (!_distinct.AsSpan(0, n).Contains(words[i]))
+            // A plain loop: Span.Contains<int> is a shared generic that the import's ReadyToRun image does not hold,
+            // so it would run quick-jitted code until it tiers up.
+            var word = words[i];
+            var seen = false;
+            for (var k = 0; k < n && !seen; k++)
             {
-                _distinct[n++] = words[i];
+                seen = _distinct[k] == word;
+            }
+
+            if (!seen)
+            {
+                _distinct[n++] = word;
             }
         }
 
@@ -283,13 +278,43 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
     /// it is the post's mean similarity to the topic's posts.</summary>
     private static double Dot(FeatureVector v, Topic t) => t.Centroid!.Dot(v.Indices, v.Values);
 
-    internal static (float Cosine, double Mean) Compare(Topic a, Topic b)
-    {
-        var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a.Centroid, b.Centroid) : (b.Centroid, a.Centroid);
-        var dot = small.DotInOrder(large);
+    internal static (float Cosine, double Mean) Compare(Topic a, Topic b) =>
+        Compare(a, b, float.NegativeInfinity, double.NegativeInfinity) ?? throw new InvalidOperationException("unbounded comparison gave up");
 
+    /// <summary>
+    /// <see cref="Compare(Topic, Topic)"/>, bit for bit, or null when the result provably has a cosine below
+    /// <paramref name="minCosine"/> or a mean below <paramref name="minMean"/> (a caller that ignores such a pair then
+    /// need not finish the dot product; see <see cref="CentroidMap.DotInOrder(CentroidMap, double, double, double)"/>).
+    /// </summary>
+    internal static (float Cosine, double Mean)? Compare(Topic a, Topic b, float minCosine, double minMean)
+    {
+        var (small, large) = a.Centroid!.Count <= b.Centroid!.Count ? (a, b) : (b, a);
         var denominator = Math.Sqrt(a.NormSquared * b.NormSquared);
-        return (denominator <= 0 ? 0 : (float)(dot / denominator), dot / ((double)a.Size * b.Size));
+        var sizes = (double)a.Size * b.Size;
+
+        // The dot product either condition needs, lowered by 1 % for rounding: the float products and double sums of
+        // the dot product, and the drift of the tracked NormSquared from Σ value² (NormSlack).
+        var atLeast = Math.Max(minCosine * denominator, minMean * sizes) * 0.99;
+        var dot = small.Centroid!.DotInOrder(large.Centroid!, NormBound(small), NormBound(large), atLeast);
+        if (double.IsNaN(dot))
+        {
+            return null;
+        }
+
+        return (denominator <= 0 ? 0 : (float)(dot / denominator), dot / sizes);
+    }
+
+    /// <summary>
+    /// An upper bound of Σ value² of <paramref name="t"/>'s centroid (all values ≥ 0). <see cref="Topic.NormSquared"/> is
+    /// exact up to float products after a prune or merge (relative error ≤ 2⁻²⁴), and each post since adds the square of
+    /// the real sum while the stored float value is rounded (relative error ≤ 2⁻²⁴, ≤ 1.8e-7 on its square with the
+    /// rounded v² term; values only grow): the drift e stays below Size × 1.8e-7 of Σ value², so tracked × (1 + 2e)
+    /// bounds it while e ≤ ½. Size × 4e-7 plus 1e-3; for very large topics (over 250,000 posts) no bound is claimed.
+    /// </summary>
+    private static double NormBound(Topic t)
+    {
+        var slack = t.Size * 4e-7;
+        return slack > 0.1 ? double.PositiveInfinity : t.NormSquared * (1 + 1e-3 + slack);
     }
 
     /// <summary>Ranks live, indexed topics by shared words into <see cref="_ranked"/> (top <see cref="ClusteringOptions.MaxCandidates"/>).</summary>
@@ -445,7 +470,13 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
                 continue;
             }
 
-            var (sim, mean) = Compare(t, u);
+            // A pair below the merge threshold (or the best so far) or below the mean cannot change the result: it is
+            // never chosen over a better one, and a best below the threshold gives no partner either way.
+            if (Compare(t, u, Math.Max(options.MergeThreshold * factor, bestSim), options.MinMeanSimilarity * meanFactor) is not var (sim, mean))
+            {
+                continue;
+            }
+
             if (sim > bestSim && mean >= options.MinMeanSimilarity * meanFactor)
             {
                 best = u;
