@@ -194,41 +194,20 @@ internal sealed class CentroidMap
     /// </summary>
     public bool HasAtLeast(ReadOnlySpan<int> keys, float limit, int needed)
     {
-        var found = 0;
-        if (found >= needed)
+        if (needed <= 0)
         {
             return true;
         }
 
+        var found = 0;
         var slots = _slots;
         if (_mask < 0)
         {
             foreach (var key in keys)
             {
-                var lo = 0;
-                var hi = slots.Length - 1;
-                while (lo <= hi)
+                if (SortedIndexOf(slots, key) is var at && at >= 0 && slots[at].Value >= limit && ++found >= needed)
                 {
-                    var mid = (int)((uint)(lo + hi) >> 1);
-                    var k = slots[mid].Key;
-                    if (k == key)
-                    {
-                        if (slots[mid].Value >= limit && ++found >= needed)
-                        {
-                            return true;
-                        }
-
-                        break;
-                    }
-
-                    if (k < key)
-                    {
-                        lo = mid + 1;
-                    }
-                    else
-                    {
-                        hi = mid - 1;
-                    }
+                    return true;
                 }
             }
 
@@ -298,33 +277,40 @@ internal sealed class CentroidMap
     {
         if (_mask < 0)
         {
-            var lo = 0;
-            var hi = _slots.Length - 1;
-            while (lo <= hi)
-            {
-                var mid = (int)((uint)(lo + hi) >> 1);
-                var k = _slots[mid].Key;
-                if (k == key)
-                {
-                    value = _slots[mid].Value;
-                    return true;
-                }
-
-                if (k < key)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
-            }
-
-            value = 0;
-            return false;
+            var at = SortedIndexOf(_slots, key);
+            value = at >= 0 ? _slots[at].Value : 0;
+            return at >= 0;
         }
 
         return TryGetHashed(key, out value);
+    }
+
+    /// <summary>The slot of <paramref name="key"/> in a compact map's sorted slots (binary search), or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int SortedIndexOf(Slot[] slots, int key)
+    {
+        var lo = 0;
+        var hi = slots.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (int)((uint)(lo + hi) >> 1);
+            var k = slots[mid].Key;
+            if (k == key)
+            {
+                return mid;
+            }
+
+            if (k < key)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
     }
 
     private bool TryGetHashed(int key, out float value)
