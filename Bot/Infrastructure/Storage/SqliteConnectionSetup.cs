@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CrisisBot.Infrastructure.Storage;
@@ -7,9 +6,7 @@ namespace CrisisBot.Infrastructure.Storage;
 /// <summary>Sets <c>PRAGMA busy_timeout</c> on every SQLite connection EF opens (pooled connections lose it on reopen).</summary>
 internal sealed class SqliteConnectionSetup(int busyTimeoutSeconds) : DbConnectionInterceptor
 {
-    private readonly string _pragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {busyTimeoutSeconds * 1000};");
-
-    public static string BuildConnectionString(StorageOptions options) => SqliteConnections.BuildConnectionString(options);
+    private readonly string _pragma = SqliteConnections.BusyTimeoutPragma(busyTimeoutSeconds);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -23,6 +23,10 @@ internal static class SqliteConnections
         }.ToString();
     }
 
+    /// <summary>The <c>PRAGMA busy_timeout</c> every SQLite connection gets (it is per connection, lost on a pooled reopen).</summary>
+    public static string BusyTimeoutPragma(int seconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {seconds * 1000};");
+
     /// <summary>An open connection to <paramref name="options"/>' SQLite database (created if missing).</summary>
     public static SqliteConnection Open(StorageOptions options)
     {
@@ -32,7 +36,7 @@ internal static class SqliteConnections
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {options.BusyTimeoutSeconds * 1000};");
+            command.CommandText = BusyTimeoutPragma(options.BusyTimeoutSeconds);
             command.ExecuteNonQuery();
             return connection;
         }

@@ -24,7 +24,7 @@ public static class StorageExtensions
         services.AddDbContextFactory<SqliteCrisisDbContext>((sp, db) =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            db.UseSqlite(SqliteConnectionSetup.BuildConnectionString(options))
+            db.UseSqlite(SqliteConnections.BuildConnectionString(options))
                 .AddInterceptors(new SqliteConnectionSetup(options.BusyTimeoutSeconds), WakeSignal.CommitInterceptor);
             SkipRuntimeModelDiff(db);
         });
