@@ -215,29 +215,11 @@ internal sealed class CentroidMap
         }
 
         Touch(keys);
-        var mask = _mask;
         foreach (var key in keys)
         {
-            var i = key & mask;
-            while (true)
+            if (HashedIndexOf(key) is var at && at >= 0 && slots[at].Value >= limit && ++found >= needed)
             {
-                ref var s = ref slots[i];
-                if (s.Key == key)
-                {
-                    if (s.Value >= limit && ++found >= needed)
-                    {
-                        return true;
-                    }
-
-                    break;
-                }
-
-                if (s.Key == Empty)
-                {
-                    break;
-                }
-
-                i = (i + 1) & mask;
+                return true;
             }
         }
 
@@ -315,22 +297,29 @@ internal sealed class CentroidMap
 
     private bool TryGetHashed(int key, out float value)
     {
+        var at = HashedIndexOf(key);
+        value = at >= 0 ? _slots[at].Value : 0;
+        return at >= 0;
+    }
+
+    /// <summary>The slot of <paramref name="key"/> in a hashed map (linear probing from its home slot), or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int HashedIndexOf(int key)
+    {
         var slots = _slots;
         var mask = _mask;
         var i = key & mask;
         while (true)
         {
-            ref var s = ref slots[i];
-            if (s.Key == key)
+            var k = slots[i].Key;
+            if (k == key)
             {
-                value = s.Value;
-                return true;
+                return i;
             }
 
-            if (s.Key == Empty)
+            if (k == Empty)
             {
-                value = 0;
-                return false;
+                return -1;
             }
 
             i = (i + 1) & mask;
