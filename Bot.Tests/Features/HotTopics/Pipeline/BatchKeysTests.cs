@@ -76,7 +76,7 @@ public class BatchKeysTests
         }
 
         Assert.Equal(2, batch.Distinct.Count);
-        Assert.Equal(2, batch.Repeats);
+        Assert.Equal(2, Enumerable.Range(0, keys.Length).Count(batch.IsRepeat));
         Assert.Equal([false, false, true, true], Enumerable.Range(0, keys.Length).Select(batch.IsRepeat));
         Assert.Equal(KnownKeyFilter.HashOf(K("b")), batch.Hashes[1]);
     }

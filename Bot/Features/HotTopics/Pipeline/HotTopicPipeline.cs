@@ -1334,9 +1334,6 @@ internal sealed class BatchKeys
     /// <summary>Every key of the batch once.</summary>
     public HashSet<PostKey> Distinct { get; }
 
-    /// <summary>Posts whose key an earlier post of the batch has.</summary>
-    public int Repeats { get; private set; }
-
     /// <summary>Records post <paramref name="index"/> (called in index order).</summary>
     public void Add(int index, PostKey key)
     {
@@ -1345,7 +1342,6 @@ internal sealed class BatchKeys
         if (!Distinct.Add(key))
         {
             (_repeats ??= new bool[Keys.Length])[index] = true;
-            Repeats++;
         }
     }
 
