@@ -205,6 +205,9 @@ public sealed class IntakeCommandsTests : IDisposable
         var commit = run.Error.Split('\n').Single(l => l.Contains("commit (SaveChanges, COMMIT)", StringComparison.Ordinal));
         Assert.EndsWith(" 3", commit.TrimEnd(), StringComparison.Ordinal);
 
+        // The file's first items were parsed while the command set itself up (all 30 here: fewer than the capacity).
+        Assert.Contains("parse-ahead thread (during set-up", run.Error, StringComparison.Ordinal);
+
         // The set-up and tear-down phases, in order, each once.
         var phases = new[] { "services built", "configuration checked", "storage migrated", "pipeline ready", "first batch through the engine", "every batch committed", "end (services disposed)", "total" };
         var at = phases.Select(p => run.Error.IndexOf("\n" + p, StringComparison.Ordinal)).ToList();
@@ -303,6 +306,33 @@ public sealed class IntakeCommandsTests : IDisposable
 
         Assert.Equal(CliExitCodes.Success, run.ExitCode);
         Assert.Equal(before, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes); // CliHost.OwnsProcess is false here
+    }
+
+    [Fact]
+    public async Task Import_InSharedHost_LeavesTheProcessGcModeAlone()
+    {
+        var before = System.Runtime.GCSettings.LatencyMode;
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
+
+        var run = await RunAsync("import", file);
+
+        Assert.Equal(CliExitCodes.Success, run.ExitCode);
+        Assert.Equal(before, System.Runtime.GCSettings.LatencyMode); // batch GC only when the command owns the process
+    }
+
+    [Fact]
+    public async Task Import_BadProductsFileWhileALargeFileIsParsedAhead_Exit2AndEveryPostStaysUnwritten()
+    {
+        // More items than the parse-ahead holds: its thread is still busy (or full) when the products error ends the
+        // import, and must be stopped before the file is closed.
+        var file = WriteFile("posts.jsonl", string.Join('\n', Enumerable.Range(0, ParseAhead.DefaultCapacity + 500).Select(i => Line($"b{i}"))) + "\n");
+
+        var run = await RunAsync("import", file, "--set", $"Products:Path={_temp.Combine("missing.yaml")}");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("products file", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("accepted", run.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Data, "crisisbot.db")) && CountRows(Data, "HotTopicPosts") > 0);
     }
 
     [Fact]

@@ -66,6 +66,9 @@ public static class ImportCommand
 
         await using (stream)
         {
+            // Parsing starts now, on a thread of its own, while the set-up below runs (disposed, i.e. stopped, before the
+            // stream is closed).
+            using var ahead = ParseAhead.Start(new PostReader(host.TimeProvider).Read(stream, format));
             await using var services = IntakeCli.BuildServices(host, parseResult);
             phases?.Mark("services built");
 
@@ -100,7 +103,7 @@ public static class ImportCommand
                 if (dryRun)
                 {
                     await using var checker = await DryRunChecker.CreateAsync(services, ct);
-                    await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, null, (batch, _) =>
+                    await ReadBatchesAsync(stream, ahead.Items(), batchSize, counts, progress, null, (batch, _) =>
                     {
                         foreach (var post in batch)
                         {
@@ -122,10 +125,13 @@ public static class ImportCommand
                 {
                     await using var memoryLog = memoryLogPath is null ? null : ImportMemoryLog.Open(memoryLogPath);
                     using var heapLimit = host.OwnsProcess ? ImportHeapLimit.Start(intakeOptions.ImportHeapLimitMB) : null;
+                    using var batchGc = host.OwnsProcess ? ImportGcMode.Batch() : null;
+
                     using var pipeline = services.GetRequiredService<HotTopicPipeline>();
                     pipeline.RelaxedCommits = true; // idempotent bulk load: WAL with synchronous=NORMAL
                     timing = timingWanted ? new IngestTiming() : null;
                     pipeline.Timing = timing;
+                    var items = ahead.Items();
 
                     // Set-up on this thread while the reader thread already parses and prepares the first batches (the
                     // text work needs no database): migrate the storage, then rebuild the engine from what it holds.
@@ -159,7 +165,7 @@ public static class ImportCommand
 
                     try
                     {
-                        await ReadBatchesAsync(stream, format, batchSize, host.TimeProvider, counts, progress, pipeline.Prepare, async (batch, prepared) =>
+                        await ReadBatchesAsync(stream, items, batchSize, counts, progress, pipeline.Prepare, async (batch, prepared) =>
                         {
                             var next = await pipeline.IngestOverlappedAsync(prepared!, ct);
                             await CountCommittedAsync();
@@ -207,7 +213,7 @@ public static class ImportCommand
 
             if (timing is not null)
             {
-                await error.WriteLineAsync(timing.Report());
+                await error.WriteLineAsync(timing.Report(string.Create(CultureInfo.InvariantCulture, $"parse-ahead thread (during set-up, before this wall): {ahead.ParsedAhead:N0} items (at most {ahead.Capacity:N0}) in {ahead.Busy.TotalSeconds:F2} s")));
             }
 
             var seconds = Math.Max(progress.Elapsed.TotalSeconds, 1e-3);
@@ -237,13 +243,14 @@ public static class ImportCommand
         }
     }
 
-    /// <summary>Parses (and, with <paramref name="prepare"/>, prepares) on a dedicated reader thread and hands batches to
+    /// <summary>Reads <paramref name="items"/> (a lazy read of <paramref name="stream"/>, e.g. <see cref="ParseAhead.Items"/>),
+    /// prepares (with <paramref name="prepare"/>) on a dedicated reader thread and hands batches to
     /// <paramref name="consume"/> on this one (one batch parsed ahead: enough to overlap, and it bounds the posts held in
     /// memory to about three batches). The hand-off blocks (no thread-pool worker left spinning between batches).
     /// <paramref name="whileReaderStarts"/> runs on this thread once the reader has started, before the first batch is
     /// taken (set-up that needs no parsed post: it overlaps the first batches' parsing); if it throws, the reader stops.</summary>
     internal static async Task ReadBatchesAsync(
-        Stream stream, PostFormat format, int batchSize, TimeProvider time, ImportCounts counts, ImportProgress? progress,
+        Stream stream, IEnumerable<PostParseResult> items, int batchSize, ImportCounts counts, ImportProgress? progress,
         Func<List<SocialPost>, PreparedBatch>? prepare, Func<List<SocialPost>, PreparedBatch?, Task> consume, CancellationToken ct,
         IngestTiming? timing = null, Func<Task>? whileReaderStarts = null)
     {
@@ -270,7 +277,7 @@ public static class ImportCommand
                     timing?.Add(IngestTiming.Stage.ReaderWaitConsumer, t);
                 }
 
-                foreach (var item in new PostReader(time).Read(stream, format))
+                foreach (var item in items)
                 {
                     if (item.Post is { } post)
                     {

@@ -98,7 +98,7 @@ internal sealed class IngestTiming
     public long Count(Stage stage) => _counts[(int)stage];
 
     /// <summary>The table: per thread and stage, seconds, share of the wall time, and how often it was recorded.</summary>
-    public string Report(string? writerNote = null)
+    public string Report(string? note = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var wall = Stopwatch.GetElapsedTime(_start).TotalSeconds;
@@ -111,9 +111,9 @@ internal sealed class IngestTiming
             text.Append(inv, $"{thread,-7} {label,-40} {s,8:F2} {(wall > 0 ? s / wall : 0),8:P0} {Count(stage),8}\n");
         }
 
-        if (writerNote is not null)
+        if (note is not null)
         {
-            text.Append(writerNote).Append('\n');
+            text.Append(note).Append('\n');
         }
 
         text.Append(inv, $"process CPU {Environment.ProcessorCount} cores: user+sys {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
