@@ -1,4 +1,5 @@
 using CrisisBot.Features.HotTopics.Intake;
+using CrisisBot.Features.HotTopics.Spikes;
 using CrisisBot.Features.HotTopics.Storage;
 using CrisisBot.Features.HotTopics.Topics;
 using Microsoft.Data.Sqlite;
@@ -20,6 +21,10 @@ public sealed class IntakeCommandsTests : IDisposable
               "Text" TEXT NOT NULL, "AuthorHandle" TEXT NULL, "AuthorName" TEXT NULL, "CreatedAtMs" INTEGER NOT NULL,
               "Reach" INTEGER NOT NULL, "Url" TEXT NULL, "Product" TEXT NOT NULL, "TopicId" INTEGER NULL, "Abusive" INTEGER NOT NULL);
             CREATE UNIQUE INDEX "IX_HotTopicPosts_Source_PostId" ON "HotTopicPosts" ("Source", "PostId");
+            CREATE TABLE "HotTopics" ("Id" INTEGER NOT NULL PRIMARY KEY, "Title" TEXT NOT NULL, "Product" TEXT NOT NULL,
+              "State" INTEGER NOT NULL, "Severity" INTEGER NOT NULL, "Posts" INTEGER NOT NULL, "AbusivePosts" INTEGER NOT NULL,
+              "Reach" INTEGER NOT NULL, "FirstSeenMs" INTEGER NOT NULL, "LastSeenMs" INTEGER NOT NULL,
+              "BaselinePerHour" REAL NOT NULL, "RecentPerHour" REAL NOT NULL, "MergedInto" INTEGER NULL);
             """;
         create.ExecuteNonQuery();
     }
@@ -85,5 +90,114 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.Equal(40, stored.Count); // each key once
         Assert.Equal(40, stored.Select(s => s.Id).Distinct().Count());
         Assert.Equal("triage", stored.Single(s => s.Id == "3").Product); // the earlier row was kept, not replaced
+    }
+
+    private static TopicSnapshot Snapshot(int id, string title, int posts, TopicId? mergedInto = null) =>
+        new(new TopicId(id), title, "mail", TopicState.Hot, AlarmSeverity.High, posts, posts / 3, 1_000_000_007L * posts,
+            T0, T0.AddMinutes(posts), 0.25 * posts, Math.PI * posts, mergedInto);
+
+    /// <summary>Every stored topic row, each value with its SQLite storage class (typeof), in id order.</summary>
+    private List<string> StoredTopics()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT "Id", quote("Title"), typeof("Title"), "Product", "State", "Severity", "Posts", "AbusivePosts", "Reach",
+              "FirstSeenMs", "LastSeenMs", quote("BaselinePerHour"), typeof("BaselinePerHour"), quote("RecentPerHour"),
+              quote("MergedInto"), typeof("State"), typeof("MergedInto")
+            FROM "HotTopics" ORDER BY "Id"
+            """;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
+    }
+
+    public static TheoryData<string> Titles => new()
+    {
+        "parcel · delivered · tracking",
+        "émoji 📦 colis · 配達 · ça",
+        new string('x', 700), // clipped to 512 on both paths
+        "",
+    };
+
+    [Theory]
+    [MemberData(nameof(Titles))]
+    public void UpsertTopic_SqliteHandlePath_SameRowsAsTheParameterPath_InsertThenUpdate(string title)
+    {
+        var writes = new[]
+        {
+            Snapshot(1, title, 1),
+            Snapshot(2, "other", 5),
+            Snapshot(1, title + " again", 9),                // update of an existing row
+            Snapshot(2, "other", 6, mergedInto: new TopicId(1)), // merged: MergedInto set
+            Snapshot(2, "other", 6),                         // and cleared again (NULL)
+        };
+
+        List<string> Write(Action<IntakeCommands, TopicSnapshot> upsert)
+        {
+            using (var clear = _connection.CreateCommand())
+            {
+                clear.CommandText = """DELETE FROM "HotTopics" """;
+                clear.ExecuteNonQuery();
+            }
+
+            using var transaction = _connection.BeginTransaction();
+            using (var commands = new IntakeCommands(_connection, transaction))
+            {
+                foreach (var w in writes)
+                {
+                    upsert(commands, w);
+                }
+            }
+
+            transaction.Commit();
+            return StoredTopics();
+        }
+
+        var viaHandle = Write((c, t) => c.UpsertTopic(t));
+        var viaParameters = Write((c, t) => c.UpsertTopicWithParameters(t));
+
+        Assert.Equal(viaParameters, viaHandle);
+        Assert.Equal(2, viaHandle.Count);
+        Assert.Contains("|9|", viaHandle[0], StringComparison.Ordinal);        // the update's post count
+        Assert.EndsWith("|NULL|integer|null", viaHandle[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpsertTopic_SqliteHandlePath_RolledBackWithTheTransaction()
+    {
+        using (var transaction = _connection.BeginTransaction())
+        using (var commands = new IntakeCommands(_connection, transaction))
+        {
+            commands.UpsertTopic(Snapshot(7, "gone", 3));
+            transaction.Rollback();
+        }
+
+        Assert.Empty(StoredTopics());
+    }
+
+    [Fact]
+    public void UpsertTopic_SqliteHandlePath_ConstraintError_IsASqliteExceptionAndTheStatementStaysUsable()
+    {
+        using (var drop = _connection.CreateCommand())
+        {
+            drop.CommandText = """CREATE TRIGGER "no_negative" BEFORE INSERT ON "HotTopics" WHEN NEW."Posts" < 0 BEGIN SELECT RAISE(ABORT, 'negative posts'); END""";
+            drop.ExecuteNonQuery();
+        }
+
+        using var transaction = _connection.BeginTransaction();
+        using var commands = new IntakeCommands(_connection, transaction);
+
+        var error = Assert.Throws<SqliteException>(() => commands.UpsertTopic(Snapshot(8, "bad", -3)));
+        commands.UpsertTopic(Snapshot(9, "good", 3));
+        transaction.Commit();
+
+        Assert.Contains("negative posts", error.Message, StringComparison.Ordinal);
+        Assert.Single(StoredTopics());
     }
 }

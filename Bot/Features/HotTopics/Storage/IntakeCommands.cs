@@ -48,6 +48,7 @@ internal sealed class IntakeCommands : IDisposable
     private DbCommand? _upsertTopic;
     private DbCommand? _insertAlarm;
     private DbCommand? _repointMerged;
+    private RawUpsert? _rawUpsert;
 
     public IntakeCommands(DbConnection connection, DbTransaction? transaction)
     {
@@ -170,6 +171,21 @@ internal sealed class IntakeCommands : IDisposable
 
     public void UpsertTopic(TopicSnapshot t)
     {
+        ArgumentNullException.ThrowIfNull(t);
+        if (_connection is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            // SQLite: the same statement, bound by index on the connection's handle (see RawSqliteStatement); the row is
+            // the same as the parameter path below writes (IntakeCommandsTests compares them).
+            (_rawUpsert ??= new RawUpsert(sqlite)).Execute(t);
+            return;
+        }
+
+        UpsertTopicWithParameters(t);
+    }
+
+    /// <summary>The provider-neutral upsert (PostgreSQL; on SQLite only for the tests' comparison).</summary>
+    internal void UpsertTopicWithParameters(TopicSnapshot t)
+    {
         _upsertTopic ??= Prepare(
             UpsertTopicSql,
             ("id", DbType.Int32), ("title", DbType.String), ("product", DbType.String), ("state", DbType.Int32),
@@ -227,10 +243,74 @@ internal sealed class IntakeCommands : IDisposable
 
     public void Dispose()
     {
+        _rawUpsert?.Dispose();
+        _rawUpsert = null;
         foreach (var command in Commands())
         {
             command.Dispose();
         }
+    }
+
+    /// <summary><see cref="UpsertTopicSql"/> on a SQLite handle: the parameter indexes looked up once.</summary>
+    private sealed class RawUpsert : IDisposable
+    {
+        private readonly RawSqliteStatement _statement;
+        private readonly int _id, _title, _product, _state, _severity, _posts, _abusive, _reach, _first, _last, _baseline, _recent, _merged;
+
+        public RawUpsert(Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            _statement = new RawSqliteStatement(connection, UpsertTopicSql);
+            try
+            {
+                _id = _statement.IndexOf("@id");
+                _title = _statement.IndexOf("@title");
+                _product = _statement.IndexOf("@product");
+                _state = _statement.IndexOf("@state");
+                _severity = _statement.IndexOf("@severity");
+                _posts = _statement.IndexOf("@posts");
+                _abusive = _statement.IndexOf("@abusive");
+                _reach = _statement.IndexOf("@reach");
+                _first = _statement.IndexOf("@first");
+                _last = _statement.IndexOf("@last");
+                _baseline = _statement.IndexOf("@baseline");
+                _recent = _statement.IndexOf("@recent");
+                _merged = _statement.IndexOf("@merged");
+            }
+            catch
+            {
+                _statement.Dispose();
+                throw;
+            }
+        }
+
+        public void Execute(TopicSnapshot t)
+        {
+            var s = _statement;
+            s.Bind(_id, t.Id.Value);
+            s.Bind(_title, Clip(t.Title, 512));
+            s.Bind(_product, t.Product);
+            s.Bind(_state, (int)t.State);
+            s.Bind(_severity, (int)t.Severity);
+            s.Bind(_posts, t.Posts);
+            s.Bind(_abusive, t.AbusivePosts);
+            s.Bind(_reach, t.Reach);
+            s.Bind(_first, t.FirstSeen.ToUnixTimeMilliseconds());
+            s.Bind(_last, t.LastSeen.ToUnixTimeMilliseconds());
+            s.Bind(_baseline, t.BaselinePerHour);
+            s.Bind(_recent, t.RecentPerHour);
+            if (t.MergedInto is { } m)
+            {
+                s.Bind(_merged, m.Value);
+            }
+            else
+            {
+                s.BindNull(_merged);
+            }
+
+            s.Execute();
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 
     private IEnumerable<DbCommand> Commands()
