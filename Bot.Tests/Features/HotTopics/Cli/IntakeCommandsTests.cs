@@ -207,6 +207,7 @@ public sealed class IntakeCommandsTests : IDisposable
 
         // The file's first items were parsed while the command set itself up (all 30 here: fewer than the capacity).
         Assert.Contains("parse-ahead thread (during set-up", run.Error, StringComparison.Ordinal);
+        Assert.Matches(@"GC since the process started: \d+ collections \(gen 1: \d+, gen 2: \d+\), every thread paused \d+\.\d\d s", run.Error);
 
         // The set-up and tear-down phases, in order, each once.
         var phases = new[] { "services built", "configuration checked", "storage migrated", "pipeline ready", "first batch through the engine", "every batch committed", "end (services disposed)", "total" };

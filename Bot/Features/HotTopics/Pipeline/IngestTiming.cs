@@ -116,7 +116,8 @@ internal sealed class IngestTiming
             text.Append(note).Append('\n');
         }
 
-        text.Append(inv, $"process CPU {Environment.ProcessorCount} cores: user+sys {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
+        text.Append(inv, $"process CPU {Environment.ProcessorCount} cores: user+sys {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s; ");
+        text.Append(inv, $"GC since the process started: {GC.CollectionCount(0)} collections (gen 1: {GC.CollectionCount(1)}, gen 2: {GC.CollectionCount(2)}), every thread paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s");
         return text.ToString();
     }
 }
