@@ -39,6 +39,7 @@ internal static class HttpBench
         }
 
         Process? child = null;
+        string? dataDirectory = null;
         var log = new StringBuilder();
         var url = settings.ExternalUrl;
         if (url is null)
@@ -50,7 +51,8 @@ internal static class HttpBench
             psi.ArgumentList.Add("--urls");
             psi.ArgumentList.Add(url);
             psi.Environment["Bot__LocalMode"] = "true";
-            psi.Environment["Storage__DataDirectory"] = Path.Combine(work, "http-" + Guid.NewGuid().ToString("N")[..8]);
+            dataDirectory = Path.Combine(work, "http-" + Guid.NewGuid().ToString("N")[..8]);
+            psi.Environment["Storage__DataDirectory"] = dataDirectory;
             psi.Environment["Intake__Secrets__0"] = Secret;
             psi.Environment["Logging__LogLevel__Default"] = "Warning";
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -98,6 +100,17 @@ internal static class HttpBench
             }
 
             child?.Dispose();
+            if (dataDirectory is not null && Directory.Exists(dataDirectory))
+            {
+                try
+                {
+                    Directory.Delete(dataDirectory, recursive: true); // the bot's database of this run (hundreds of MB)
+                }
+                catch (IOException)
+                {
+                    // left for the OS to clean in /tmp
+                }
+            }
         }
     }
 
