@@ -32,6 +32,16 @@ internal sealed class IntakeCommands : IDisposable
           "RecentPerHour" = excluded."RecentPerHour", "MergedInto" = excluded."MergedInto"
         """;
 
+    /// <summary><see cref="UpsertTopicSql"/>'s parameters in the order of its VALUES list: position i is SQLite's parameter
+    /// index i + 1 (numbered by first appearance), which the handle path binds by.</summary>
+    private static readonly (string Name, DbType Type)[] UpsertTopicParameters =
+    [
+        ("id", DbType.Int32), ("title", DbType.String), ("product", DbType.String), ("state", DbType.Int32),
+        ("severity", DbType.Int32), ("posts", DbType.Int32), ("abusive", DbType.Int32), ("reach", DbType.Int64),
+        ("first", DbType.Int64), ("last", DbType.Int64), ("baseline", DbType.Double), ("recent", DbType.Double),
+        ("merged", DbType.Int32),
+    ];
+
     private const string RepointMergedSql =
         """UPDATE "HotTopics" SET "MergedInto" = @merged WHERE "Id" = @id""";
 
@@ -186,12 +196,7 @@ internal sealed class IntakeCommands : IDisposable
     /// <summary>The provider-neutral upsert (PostgreSQL; on SQLite only for the tests' comparison).</summary>
     internal void UpsertTopicWithParameters(TopicSnapshot t)
     {
-        _upsertTopic ??= Prepare(
-            UpsertTopicSql,
-            ("id", DbType.Int32), ("title", DbType.String), ("product", DbType.String), ("state", DbType.Int32),
-            ("severity", DbType.Int32), ("posts", DbType.Int32), ("abusive", DbType.Int32), ("reach", DbType.Int64),
-            ("first", DbType.Int64), ("last", DbType.Int64), ("baseline", DbType.Double), ("recent", DbType.Double),
-            ("merged", DbType.Int32));
+        _upsertTopic ??= Prepare(UpsertTopicSql, UpsertTopicParameters);
         var p = _upsertTopic.Parameters;
         p[0].Value = t.Id.Value;
         p[1].Value = Clip(t.Title, 512)!;
@@ -251,60 +256,47 @@ internal sealed class IntakeCommands : IDisposable
         }
     }
 
-    /// <summary><see cref="UpsertTopicSql"/> on a SQLite handle: the parameter indexes looked up once.</summary>
+    /// <summary><see cref="UpsertTopicSql"/> on a SQLite handle, bound by the indexes of <see cref="UpsertTopicParameters"/>.</summary>
     private sealed class RawUpsert : IDisposable
     {
         private readonly RawSqliteStatement _statement;
-        private readonly int _id, _title, _product, _state, _severity, _posts, _abusive, _reach, _first, _last, _baseline, _recent, _merged;
 
         public RawUpsert(Microsoft.Data.Sqlite.SqliteConnection connection)
         {
             _statement = new RawSqliteStatement(connection, UpsertTopicSql);
-            try
+            for (var i = 0; i < UpsertTopicParameters.Length; i++)
             {
-                _id = _statement.IndexOf("@id");
-                _title = _statement.IndexOf("@title");
-                _product = _statement.IndexOf("@product");
-                _state = _statement.IndexOf("@state");
-                _severity = _statement.IndexOf("@severity");
-                _posts = _statement.IndexOf("@posts");
-                _abusive = _statement.IndexOf("@abusive");
-                _reach = _statement.IndexOf("@reach");
-                _first = _statement.IndexOf("@first");
-                _last = _statement.IndexOf("@last");
-                _baseline = _statement.IndexOf("@baseline");
-                _recent = _statement.IndexOf("@recent");
-                _merged = _statement.IndexOf("@merged");
-            }
-            catch
-            {
-                _statement.Dispose();
-                throw;
+                if (_statement.IndexOf("@" + UpsertTopicParameters[i].Name) != i + 1)
+                {
+                    _statement.Dispose();
+                    throw new InvalidOperationException($"UpsertTopicSql: parameter @{UpsertTopicParameters[i].Name} is not number {i + 1}");
+                }
             }
         }
 
         public void Execute(TopicSnapshot t)
         {
+            // Indexes as in UpsertTopicParameters (checked in the constructor).
             var s = _statement;
-            s.Bind(_id, t.Id.Value);
-            s.Bind(_title, Clip(t.Title, 512));
-            s.Bind(_product, t.Product);
-            s.Bind(_state, (int)t.State);
-            s.Bind(_severity, (int)t.Severity);
-            s.Bind(_posts, t.Posts);
-            s.Bind(_abusive, t.AbusivePosts);
-            s.Bind(_reach, t.Reach);
-            s.Bind(_first, t.FirstSeen.ToUnixTimeMilliseconds());
-            s.Bind(_last, t.LastSeen.ToUnixTimeMilliseconds());
-            s.Bind(_baseline, t.BaselinePerHour);
-            s.Bind(_recent, t.RecentPerHour);
+            s.Bind(1, t.Id.Value);
+            s.Bind(2, Clip(t.Title, 512));
+            s.Bind(3, t.Product);
+            s.Bind(4, (int)t.State);
+            s.Bind(5, (int)t.Severity);
+            s.Bind(6, t.Posts);
+            s.Bind(7, t.AbusivePosts);
+            s.Bind(8, t.Reach);
+            s.Bind(9, t.FirstSeen.ToUnixTimeMilliseconds());
+            s.Bind(10, t.LastSeen.ToUnixTimeMilliseconds());
+            s.Bind(11, t.BaselinePerHour);
+            s.Bind(12, t.RecentPerHour);
             if (t.MergedInto is { } m)
             {
-                s.Bind(_merged, m.Value);
+                s.Bind(13, m.Value);
             }
             else
             {
-                s.BindNull(_merged);
+                s.BindNull(13);
             }
 
             s.Execute();
