@@ -15,7 +15,10 @@ using Microsoft.Extensions.Logging;
 namespace CrisisBot.Tests.Features.HotTopics.Cli;
 
 /// <summary><c>replay --url</c> against a loopback Kestrel stand-in for the bot: signed batches, retry after a 503.</summary>
-public sealed class ReplayHttpTests : IAsyncDisposable
+/// <remarks>IAsyncLifetime and IDisposable, not IAsyncDisposable: xunit v2 never calls a test class's
+/// IAsyncDisposable.DisposeAsync (the fake server stayed up and each test's temp folder stayed behind). xunit calls
+/// IAsyncLifetime.DisposeAsync (the server), then Dispose (the folder).</remarks>
+public sealed class ReplayHttpTests : IAsyncLifetime, IDisposable
 {
     private const string Secret = "replay-secret-0123456789";
     private readonly TempDirectory _temp = new();
@@ -23,15 +26,18 @@ public sealed class ReplayHttpTests : IAsyncDisposable
     private WebApplication? _app;
     private int _failFirst;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_app is not null)
         {
             await _app.DisposeAsync();
+            _app = null;
         }
-
-        _temp.Dispose();
     }
+
+    public void Dispose() => _temp.Dispose();
 
     private async Task<string> StartAsync()
     {
