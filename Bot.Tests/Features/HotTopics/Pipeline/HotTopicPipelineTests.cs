@@ -345,6 +345,17 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task Prepare_NullPost_ArgumentExceptionNamingItsIndex()
+    {
+        await using var host = await HostAsync(new RecordingObserver());
+
+        var error = Assert.Throws<ArgumentException>(() => host.Pipeline.Prepare([Post("1"), null!, Post("3")]));
+
+        Assert.Equal("posts", error.ParamName);
+        Assert.Contains("posts[1] is null", error.Message, StringComparison.Ordinal);
+    }
+
+    [StorageFact]
     public async Task IngestOverlappedAsync_PreparedBeforeEarlierBatchesRan_DuplicatesInTheBatchInFlightAndStored()
     {
         // The import's reader finds a batch's keys and repeats before the engine has seen the batches ahead of it; the

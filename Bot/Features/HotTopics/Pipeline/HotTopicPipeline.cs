@@ -261,15 +261,13 @@ public sealed class HotTopicPipeline : IDisposable
         var tokens = new TokenizedText();
         var vector = new FeatureVector();
         var chunks = new List<FeatureChunk>((posts.Count + InsertChunk - 1) / InsertChunk);
-        var keys = new BatchKeys(posts.Count);
+        var keys = BatchKeys.Of(posts, nameof(posts)); // also rejects a null post
         for (var start = 0; start < posts.Count; start += InsertChunk)
         {
             var chunk = RentChunk();
             for (var i = start; i < Math.Min(posts.Count, start + InsertChunk); i++)
             {
-                var post = posts[i] ?? throw new ArgumentException($"posts[{i}] is null", nameof(posts));
-                chunk.Add(post.Text, tokens, vector, _rulesRouter);
-                keys.Add(i, post.Key);
+                chunk.Add(posts[i].Text, tokens, vector, _rulesRouter);
             }
 
             chunks.Add(chunk);
