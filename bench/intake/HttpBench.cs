@@ -100,16 +100,9 @@ internal static class HttpBench
             }
 
             child?.Dispose();
-            if (dataDirectory is not null && Directory.Exists(dataDirectory))
+            if (dataDirectory is not null)
             {
-                try
-                {
-                    Directory.Delete(dataDirectory, recursive: true); // the bot's database of this run (hundreds of MB)
-                }
-                catch (IOException)
-                {
-                    // left for the OS to clean in /tmp
-                }
+                ImportBench.TryDelete(dataDirectory); // the bot's database of this run (hundreds of MB)
             }
         }
     }

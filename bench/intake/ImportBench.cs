@@ -154,7 +154,8 @@ internal static class ImportBench
         return new ImportChild(run, accepted, own);
     }
 
-    private static void TryDelete(string directory)
+    /// <summary>Deletes a run's data folder; one that cannot be deleted (or is gone) is left for the OS to clean in /tmp.</summary>
+    internal static void TryDelete(string directory)
     {
         try
         {
