@@ -86,7 +86,7 @@ public sealed class ParseAheadTests
     public void Dispose_WhileTheThreadReads_StopsItBeforeTheStreamCloses()
     {
         // A slow file (1 ms per 16 bytes): the set-up fails long before the thread could reach its capacity.
-        var stream = new SlowStream(File50());
+        var stream = new ScriptedStream(File50(), maxRead: 16, delayMs: 1);
         var ahead = ParseAhead.Start(new PostReader(_time).Read(stream, PostFormat.Json));
         Thread.Sleep(30);
 
@@ -105,7 +105,7 @@ public sealed class ParseAheadTests
     {
         var file = File50();
         var failAt = Array.IndexOf(file, (byte)'\n', file.Length / 2) + 1; // after a whole line, halfway through
-        using var ahead = ParseAhead.Start(new PostReader(_time).Read(new FailingStream(file, failAt), PostFormat.Json));
+        using var ahead = ParseAhead.Start(new PostReader(_time).Read(new ScriptedStream(file, failAt: failAt), PostFormat.Json));
         Thread.Sleep(50);
         var seen = new List<string>();
 
@@ -122,8 +122,12 @@ public sealed class ParseAheadTests
         Assert.Equal(PlainRead(file).Take(seen.Count), seen); // a prefix of the plain read, in order
     }
 
-    /// <summary>Returns at most 16 bytes per read, after 1 ms; counts reads.</summary>
-    private sealed class SlowStream(byte[] data) : MemoryStream(data, writable: false)
+    /// <summary>
+    /// A file that reads at most <paramref name="maxRead"/> bytes per call, sleeps <paramref name="delayMs"/> before each,
+    /// serves the bytes before <paramref name="failAt"/> and then throws an IOException; counts reads.
+    /// </summary>
+    private sealed class ScriptedStream(byte[] data, int maxRead = int.MaxValue, int delayMs = 0, int failAt = int.MaxValue)
+        : MemoryStream(data, writable: false)
     {
         private int _reads;
 
@@ -134,27 +138,17 @@ public sealed class ParseAheadTests
         public override int Read(Span<byte> buffer)
         {
             Interlocked.Increment(ref _reads);
-            Thread.Sleep(1);
-            var chunk = new byte[Math.Min(16, buffer.Length)];
-            var read = base.Read(chunk, 0, chunk.Length); // MemoryStream's array overload: no call back into this one
-            chunk.AsSpan(0, read).CopyTo(buffer);
-            return read;
-        }
-    }
+            if (delayMs > 0)
+            {
+                Thread.Sleep(delayMs);
+            }
 
-    /// <summary>Serves the bytes before <paramref name="failAt"/>, then throws an IOException.</summary>
-    private sealed class FailingStream(byte[] data, int failAt) : MemoryStream(data, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
             if (Position >= failAt)
             {
                 throw new IOException("disk gone");
             }
 
-            var chunk = new byte[(int)Math.Min(buffer.Length, failAt - Position)];
+            var chunk = new byte[(int)Math.Min(Math.Min(buffer.Length, maxRead), failAt - Position)];
             var read = base.Read(chunk, 0, chunk.Length); // MemoryStream's array overload: no call back into this one
             chunk.AsSpan(0, read).CopyTo(buffer);
             return read;

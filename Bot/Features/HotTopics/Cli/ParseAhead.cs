@@ -23,7 +23,6 @@ internal sealed class ParseAhead : IDisposable
 
     private readonly IEnumerator<PostParseResult> _items;
     private readonly Thread _thread;
-    private readonly int _capacity;
     private List<PostParseResult>? _parsed;
     private ExceptionDispatchInfo? _error;
     private volatile bool _stop;
@@ -35,13 +34,13 @@ internal sealed class ParseAhead : IDisposable
     private ParseAhead(IEnumerable<PostParseResult> items, int capacity)
     {
         _items = items.GetEnumerator();
-        _capacity = capacity;
+        Capacity = capacity;
         _parsed = new List<PostParseResult>(Math.Min(capacity, 4096));
         _thread = new Thread(Run) { IsBackground = true, Name = "import parse-ahead" };
     }
 
     /// <summary>The most items parsed ahead.</summary>
-    public int Capacity => _capacity;
+    public int Capacity { get; }
 
     /// <summary>Time the thread spent parsing (valid once <see cref="Items"/> started or after Dispose).</summary>
     public TimeSpan Busy => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _busyTicks));
@@ -106,7 +105,7 @@ internal sealed class ParseAhead : IDisposable
         try
         {
             var parsed = _parsed!;
-            while (!_stop && parsed.Count < _capacity)
+            while (!_stop && parsed.Count < Capacity)
             {
                 if (!_items.MoveNext())
                 {
