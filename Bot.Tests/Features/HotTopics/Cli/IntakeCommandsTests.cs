@@ -210,7 +210,7 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.Matches(@"GC since the process started: \d+ collections \(gen 1: \d+, gen 2: \d+\), every thread paused \d+\.\d\d s", run.Error);
 
         // The set-up and tear-down phases, in order, each once.
-        var phases = new[] { "services built", "configuration checked", "storage migrated", "pipeline ready", "first batch through the engine", "every batch committed", "end (services disposed)", "total" };
+        var phases = new[] { "services built", "options checked", "products file loaded", "storage migrated", "pipeline ready", "first batch through the engine", "every batch committed", "end (services disposed)", "total" };
         var at = phases.Select(p => run.Error.IndexOf("\n" + p, StringComparison.Ordinal)).ToList();
         Assert.All(at, i => Assert.True(i > 0));
         Assert.Equal(at.Order(), at);

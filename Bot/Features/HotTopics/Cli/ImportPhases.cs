@@ -6,9 +6,9 @@ namespace CrisisBot.Features.HotTopics.Cli;
 
 /// <summary>
 /// Opt-in breakdown of an import's fixed cost (<c>import --timing</c>): the set-up and tear-down phases (services built,
-/// configuration checked, storage migrated, pipeline ready, first batch, the rest, end), each with its wall time and
-/// the process's CPU time (all threads) since the previous mark, measured from the process start like the server's
-/// start-up trace. Two clock reads per phase; nothing per post or batch.
+/// options checked, products file loaded, storage migrated, pipeline ready, first batch, the rest, end), each with its
+/// wall time and the process's CPU time (all threads) since the previous mark, measured from the process start like the
+/// server's start-up trace. Two clock reads per phase; nothing per post or batch.
 /// </summary>
 internal sealed class ImportPhases
 {

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CrisisBot.Features.HotTopics.Text;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace CrisisBot.Features.HotTopics.Routing;
 
@@ -55,26 +52,8 @@ public sealed partial class ProductCatalog
     public static ProductCatalog Parse(string yaml, string sourceName = "products.yaml") =>
         Parse(new StringReader(yaml), sourceName);
 
-    public static ProductCatalog Parse(TextReader reader, string sourceName = "products.yaml")
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(CamelCaseNamingConvention.Instance)
-            .Build();
-        ProductsFile? file;
-        try
-        {
-            file = deserializer.Deserialize<ProductsFile?>(reader);
-        }
-        catch (YamlException ex)
-        {
-            var reason = ex.InnerException?.Message ?? ex.Message;
-            throw new ProductCatalogException(
-                $"{sourceName}: line {ex.Start.Line}, column {ex.Start.Column}: {reason}", ex);
-        }
-
-        return Validate(file, sourceName);
-    }
+    public static ProductCatalog Parse(TextReader reader, string sourceName = "products.yaml") =>
+        Validate(ProductsYaml.Read(reader, sourceName), sourceName);
 
     private static ProductCatalog Validate(ProductsFile? file, string sourceName)
     {
@@ -253,7 +232,7 @@ public sealed partial class ProductCatalog
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex UpnPattern();
 
-    // YAML shape. Unknown fields are errors (typos in a config file should not pass silently).
+    // The file's shape, filled by ProductsYaml. Unknown fields are errors (typos in a config file should not pass silently).
     internal sealed class ProductsFile
     {
         public List<ProductYaml?>? Products { get; set; }
