@@ -33,6 +33,12 @@ public sealed class HotTopicEngine
     private DateTimeOffset? _watermark;
     private long _watermarkBucket = long.MinValue;
     private long _lastSweepHour = long.MinValue;
+
+    // Per topic slot: the event time (UTC ticks) before which the hourly sweep cannot change that topic as it is now, so
+    // the sweep skips it without loading it (0: look at it in the next sweep; slots past the end count as 0). Set from
+    // the topic after each sweep visit (NextSweepChange); reset to 0 whenever a post, an alarm transition or a merge
+    // changes the topic (MarkForSweep), which is the only way what the sweep checks can move earlier.
+    private long[] _sweepDue = new long[256];
     private DateTimeOffset _now;
 
     public HotTopicEngine(ProductRouter router, HotTopicOptions? options = null)
@@ -52,6 +58,9 @@ public sealed class HotTopicEngine
     }
 
     public HotTopicOptions Options => _options;
+
+    /// <summary>For tests: the hourly sweep looks at every resident topic instead of skipping those not due yet.</summary>
+    internal bool SweepEveryTopic { get; init; }
 
     /// <summary>Every alarm event so far, in the order raised.</summary>
     public IReadOnlyList<TopicAlarm> Alarms => _alarms;
@@ -309,6 +318,7 @@ public sealed class HotTopicEngine
 
     private void Record(Topic topic, SocialPost post, ProductRoute route, bool abusive, long reach)
     {
+        MarkForSweep(topic);
         var at = post.CreatedAt;
         if (at < topic.FirstSeen)
         {
@@ -372,6 +382,7 @@ public sealed class HotTopicEngine
             }
 
             survivor.State = TopicState.Hot;
+            MarkForSweep(survivor);
             _activeTopics.Add(survivor.Slot);
             topic = survivor;
         }
@@ -431,6 +442,7 @@ public sealed class HotTopicEngine
 
     private void ApplyTopicSignals(Topic topic)
     {
+        MarkForSweep(topic);
         foreach (var signal in _signals)
         {
             switch (signal.Transition)
@@ -493,43 +505,113 @@ public sealed class HotTopicEngine
     {
         // One pass over the resident topics: retiring a topic touches only that topic (and its posting entries), and
         // the steps below read only the topic at hand, so each topic retired and then swept gives what a retire pass
-        // over all topics followed by a sweep pass gave.
-        foreach (var t in _clusterer.Resident)
+        // over all topics followed by a sweep pass gave. A topic the sweep cannot change yet is skipped by its due time
+        // alone: on a 10-day file most of the ~3,600 resident topics are quiet for hours, and loading each of them every
+        // event-time hour was about 3 % of the engine thread's time (bench/RESULTS.md, "Session 12").
+        var now = watermark.UtcTicks;
+        foreach (var slot in _clusterer.ResidentSlots)
         {
-            _clusterer.RetireIfQuiet(t, watermark);
-            if (!t.Alive)
+            if (!SweepEveryTopic && (uint)slot < (uint)_sweepDue.Length && _sweepDue[slot] > now)
             {
                 continue;
             }
 
-            if ((t.State == TopicState.Cooling && watermark - t.CoolingSince >= _options.ResolveAfterCooling)
-                || (t.State == TopicState.Emerging && watermark - t.LastSeen >= _options.ResolveQuietAfter))
+            var t = _clusterer.Get(slot)!;
+            SweepTopic(t, watermark);
+            if (slot >= _sweepDue.Length)
             {
-                t.State = TopicState.Resolved;
-                _sweptTopics.Add(t.Id);
+                Array.Resize(ref _sweepDue, Math.Max(slot + 1, _sweepDue.Length * 2));
             }
 
-            if (!t.Indexed)
+            _sweepDue[slot] = NextSweepChange(t);
+        }
+    }
+
+    /// <summary>Forgets <paramref name="t"/>'s sweep due time: the next sweep looks at it.</summary>
+    private void MarkForSweep(Topic t)
+    {
+        if ((uint)t.Slot < (uint)_sweepDue.Length)
+        {
+            _sweepDue[t.Slot] = 0;
+        }
+    }
+
+    /// <summary>
+    /// The earliest event time (UTC ticks) at which <see cref="SweepTopic"/> could change <paramref name="t"/> as it is
+    /// now: its retirement from the candidate index, its resolution (cooling or quiet emerging), or freeing a retired
+    /// topic's series once it ends (checked every sweep). Exact, not early: each bound is the sweep's own comparison
+    /// (<c>watermark - since &gt;= after</c>) solved for the watermark.
+    /// </summary>
+    private long NextSweepChange(Topic t)
+    {
+        if (!t.Alive)
+        {
+            return long.MaxValue; // merged: frozen
+        }
+
+        var next = long.MaxValue;
+        if (t.Indexed)
+        {
+            var c = _options.Clustering;
+            next = Due(t.LastSeen, t.Size < 3 && c.RetireSmallAfter < c.RetireAfter ? c.RetireSmallAfter : c.RetireAfter);
+        }
+        else if (t.Series is not null || t.Exemplars.Count > 2 || t.TitleTerms is not null)
+        {
+            return 0;
+        }
+
+        if (t.State == TopicState.Cooling)
+        {
+            next = Math.Min(next, Due(t.CoolingSince, _options.ResolveAfterCooling));
+        }
+        else if (t.State == TopicState.Emerging)
+        {
+            next = Math.Min(next, Due(t.LastSeen, _options.ResolveQuietAfter));
+        }
+
+        return next;
+
+        static long Due(DateTimeOffset since, TimeSpan after) =>
+            after.Ticks > 0 && since.UtcTicks > long.MaxValue - after.Ticks ? long.MaxValue : since.UtcTicks + after.Ticks;
+    }
+
+    private void SweepTopic(Topic t, DateTimeOffset watermark)
+    {
+        _clusterer.RetireIfQuiet(t, watermark);
+        if (!t.Alive)
+        {
+            return;
+        }
+
+        if ((t.State == TopicState.Cooling && watermark - t.CoolingSince >= _options.ResolveAfterCooling)
+            || (t.State == TopicState.Emerging && watermark - t.LastSeen >= _options.ResolveQuietAfter))
+        {
+            t.State = TopicState.Resolved;
+            _sweptTopics.Add(t.Id);
+        }
+
+        if (!t.Indexed)
+        {
+            // Retired from clustering: keep a summary, free the heavy parts (bounded memory on long runs).
+            if (t.Series is { Active: false })
             {
-                // Retired from clustering: keep a summary, free the heavy parts (bounded memory on long runs).
-                if (t.Series is { Active: false })
-                {
-                    t.Series = null;
-                }
-
-                if (t.Exemplars.Count > 2)
-                {
-                    t.Exemplars.RemoveRange(2, t.Exemplars.Count - 2);
-                    t.Exemplars.TrimExcess();
-                }
-
-                t.TitleTerms = null;
+                t.Series = null;
             }
+
+            if (t.Exemplars.Count > 2)
+            {
+                t.Exemplars.RemoveRange(2, t.Exemplars.Count - 2);
+                t.Exemplars.TrimExcess();
+            }
+
+            t.TitleTerms = null;
         }
     }
 
     private void OnMerged(Topic from, Topic into)
     {
+        MarkForSweep(from);
+        MarkForSweep(into);
         _merges.Add(new TopicMerge(from.Id, into.Id, _now));
         if (from.FirstSeen < into.FirstSeen)
         {

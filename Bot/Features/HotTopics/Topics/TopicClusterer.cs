@@ -51,6 +51,9 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
     internal Topic ResidentAt(int index) => _topics[_resident[index]]!;
 
+    /// <summary>The slots of <see cref="Resident"/>, in creation order (valid until the next <see cref="Release"/> or new topic).</summary>
+    internal ReadOnlySpan<int> ResidentSlots => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_resident);
+
     /// <summary>Raised after <c>from</c> was merged into <c>into</c>.</summary>
     public Action<Topic, Topic>? Merged { get; set; }
 
