@@ -600,7 +600,8 @@ internal sealed class TopicClusterer(ClusteringOptions options, int products)
 
 /// <summary>
 /// The resident topics in creation order (<see cref="TopicClusterer.Resident"/>): a struct enumerator over the slot list,
-/// so the hourly sweep and retire passes over every resident topic need no iterator object or interface calls.
+/// so passes over every resident topic (statistics, snapshots) need no iterator object or interface calls. The hourly
+/// sweep walks <see cref="TopicClusterer.ResidentSlots"/> instead, to skip topics without loading them.
 /// </summary>
 internal readonly struct ResidentTopics(TopicClusterer clusterer) : IEnumerable<Topic>
 {
