@@ -21,12 +21,36 @@ namespace CrisisBot.Features.HotTopics.Routing;
 /// </remarks>
 internal static class ProductsYaml
 {
-    private static readonly string[] ProductFields =
-        ["key", "displayName", "keywords", "phrases", "owners", "deputies", "approvers", "approvalSteps", "slaMinutes", "channel"];
+    private static readonly Field<SlaYaml>[] SlaFields =
+    [
+        new("normal", static (r, s, v) => s.Normal = r.WholeNumber(v, "slaMinutes.normal")),
+        new("crisis", static (r, s, v) => s.Crisis = r.WholeNumber(v, "slaMinutes.crisis")),
+    ];
 
-    private static readonly string[] StepFields = ["name", "approvers"];
+    private static readonly Field<ApprovalStepYaml>[] StepFields =
+    [
+        new("name", static (r, s, v) => s.Name = r.Text(v, "approvalSteps.name")),
+        new("approvers", static (r, s, v) => s.Approvers = r.Texts(v, "approvalSteps.approvers")),
+    ];
 
-    private static readonly string[] SlaFields = ["normal", "crisis"];
+    private static readonly Field<ProductYaml>[] ProductFields =
+    [
+        new("key", static (r, p, v) => p.Key = r.Text(v, "key")),
+        new("displayName", static (r, p, v) => p.DisplayName = r.Text(v, "displayName")),
+        new("keywords", static (r, p, v) => p.Keywords = r.Texts(v, "keywords")),
+        new("phrases", static (r, p, v) => p.Phrases = r.Texts(v, "phrases")),
+        new("owners", static (r, p, v) => p.Owners = r.Texts(v, "owners")),
+        new("deputies", static (r, p, v) => p.Deputies = r.Texts(v, "deputies")),
+        new("approvers", static (r, p, v) => p.Approvers = r.Texts(v, "approvers")),
+        new("approvalSteps", static (r, p, v) => p.ApprovalSteps = r.List(v, "'approvalSteps'", r.Step)),
+        new("slaMinutes", static (r, p, v) => p.SlaMinutes = r.Mapping(v, "'slaMinutes'", SlaFields)),
+        new("channel", static (r, p, v) => p.Channel = r.Text(v, "channel")),
+    ];
+
+    private static readonly Field<ProductsFile>[] FileFields =
+    [
+        new("products", static (r, f, v) => f.Products = r.List(v, "'products'", r.Product)),
+    ];
 
     /// <summary>
     /// The file's shape, or null for an empty file; throws <see cref="ProductCatalogException"/> with every shape problem
@@ -42,8 +66,7 @@ internal static class ProductsYaml
         }
         catch (YamlException ex)
         {
-            var reason = ex.InnerException?.Message ?? ex.Message;
-            throw new ProductCatalogException($"{sourceName}: line {ex.Start.Line}, column {ex.Start.Column}: {reason}", ex);
+            throw new ProductCatalogException(At(sourceName, ex.Start, ex.InnerException?.Message ?? ex.Message), ex);
         }
 
         if (stream.Documents.Count == 0)
@@ -54,10 +77,10 @@ internal static class ProductsYaml
         var errors = new List<string>();
         if (stream.Documents.Count > 1)
         {
-            errors.Add(At(sourceName, stream.Documents[1].RootNode, "only one YAML document is expected (a second one starts here)"));
+            errors.Add(At(sourceName, stream.Documents[1].RootNode.Start, "only one YAML document is expected (a second one starts here)"));
         }
 
-        var file = new Reader(sourceName, errors).File(stream.Documents[0].RootNode);
+        var file = new Reader(sourceName, errors).Mapping(stream.Documents[0].RootNode, "the file", FileFields);
         if (errors.Count > 0)
         {
             throw new ProductCatalogException(errors);
@@ -66,8 +89,8 @@ internal static class ProductsYaml
         return file;
     }
 
-    private static string At(string sourceName, YamlNode node, string problem) =>
-        string.Create(CultureInfo.InvariantCulture, $"{sourceName}: line {node.Start.Line}, column {node.Start.Column}: {problem}");
+    private static string At(string sourceName, Mark start, string problem) =>
+        string.Create(CultureInfo.InvariantCulture, $"{sourceName}: line {start.Line}, column {start.Column}: {problem}");
 
     /// <summary>A YAML null: an empty node or a plain <c>~</c>/<c>null</c> (a quoted "null" is text).</summary>
     private static bool IsNull(YamlNode node) =>
@@ -80,145 +103,51 @@ internal static class ProductsYaml
         _ => "a single value",
     };
 
+    /// <summary>One field of a mapping: its name (camelCase, matched exactly) and how its value is read into the target.</summary>
+    private sealed record Field<T>(string Name, Action<Reader, T, YamlNode> Read);
+
     private sealed class Reader(string sourceName, List<string> errors)
     {
-        public ProductsFile? File(YamlNode root)
-        {
-            if (IsNull(root))
-            {
-                return null;
-            }
-
-            var file = new ProductsFile();
-            foreach (var (_, value) in Fields(root, "the file", ["products"]))
-            {
-                file.Products = List(value, "'products'", Product);
-            }
-
-            return file;
-        }
-
-        private ProductYaml? Product(YamlNode node)
+        /// <summary>
+        /// A mapping read field by field through <paramref name="fields"/> (null for a YAML null); an unknown field, or a
+        /// node that is not a mapping, is an error.
+        /// </summary>
+        public T? Mapping<T>(YamlNode node, string what, Field<T>[] fields)
+            where T : class, new()
         {
             if (IsNull(node))
             {
                 return null;
             }
 
-            var product = new ProductYaml();
-            foreach (var (name, value) in Fields(node, "a product", ProductFields))
-            {
-                switch (name)
-                {
-                    case "key":
-                        product.Key = Text(value, name);
-                        break;
-                    case "displayName":
-                        product.DisplayName = Text(value, name);
-                        break;
-                    case "keywords":
-                        product.Keywords = Texts(value, name);
-                        break;
-                    case "phrases":
-                        product.Phrases = Texts(value, name);
-                        break;
-                    case "owners":
-                        product.Owners = Texts(value, name);
-                        break;
-                    case "deputies":
-                        product.Deputies = Texts(value, name);
-                        break;
-                    case "approvers":
-                        product.Approvers = Texts(value, name);
-                        break;
-                    case "approvalSteps":
-                        product.ApprovalSteps = List(value, "'approvalSteps'", Step);
-                        break;
-                    case "slaMinutes":
-                        product.SlaMinutes = Sla(value);
-                        break;
-                    default: // "channel"
-                        product.Channel = Text(value, name);
-                        break;
-                }
-            }
-
-            return product;
-        }
-
-        private ApprovalStepYaml? Step(YamlNode node)
-        {
-            if (IsNull(node))
-            {
-                return null;
-            }
-
-            var step = new ApprovalStepYaml();
-            foreach (var (name, value) in Fields(node, "an approval step", StepFields))
-            {
-                if (name == "name")
-                {
-                    step.Name = Text(value, "approvalSteps.name");
-                }
-                else
-                {
-                    step.Approvers = Texts(value, "approvalSteps.approvers");
-                }
-            }
-
-            return step;
-        }
-
-        private SlaYaml? Sla(YamlNode node)
-        {
-            if (IsNull(node))
-            {
-                return null;
-            }
-
-            var sla = new SlaYaml();
-            foreach (var (name, value) in Fields(node, "'slaMinutes'", SlaFields))
-            {
-                var minutes = WholeNumber(value, "slaMinutes." + name);
-                if (name == "normal")
-                {
-                    sla.Normal = minutes;
-                }
-                else
-                {
-                    sla.Crisis = minutes;
-                }
-            }
-
-            return sla;
-        }
-
-        /// <summary>The known fields of a mapping, in file order; an unknown one, or a node that is not a mapping, is an error.</summary>
-        private List<(string Name, YamlNode Value)> Fields(YamlNode node, string what, string[] known)
-        {
-            var fields = new List<(string, YamlNode)>();
+            var target = new T();
             if (node is not YamlMappingNode mapping)
             {
-                errors.Add(At(sourceName, node, $"{what} must be a mapping of fields, not {Describe(node)}"));
-                return fields;
+                errors.Add(At(sourceName, node.Start, $"{what} must be a mapping of fields, not {Describe(node)}"));
+                return target;
             }
 
             foreach (var (keyNode, value) in mapping.Children)
             {
                 var name = (keyNode as YamlScalarNode)?.Value;
-                if (name is null || Array.IndexOf(known, name) < 0)
+                if (Array.Find(fields, f => f.Name == name) is { } field)
                 {
-                    errors.Add(At(sourceName, keyNode, $"unknown field '{name ?? Describe(keyNode)}' in {what} (expected {string.Join(", ", known)})"));
-                    continue;
+                    field.Read(this, target, value);
                 }
-
-                fields.Add((name, value));
+                else
+                {
+                    errors.Add(At(sourceName, keyNode.Start, $"unknown field '{name ?? Describe(keyNode)}' in {what} (expected {string.Join(", ", fields.Select(f => f.Name))})"));
+                }
             }
 
-            return fields;
+            return target;
         }
 
-        private List<T?>? List<T>(YamlNode node, string what, Func<YamlNode, T?> item)
+        public ProductYaml? Product(YamlNode node) => Mapping(node, "a product", ProductFields);
+
+        public ApprovalStepYaml? Step(YamlNode node) => Mapping(node, "an approval step", StepFields);
+
+        public List<T?>? List<T>(YamlNode node, string what, Func<YamlNode, T?> item)
             where T : class
         {
             if (IsNull(node))
@@ -228,7 +157,7 @@ internal static class ProductsYaml
 
             if (node is not YamlSequenceNode sequence)
             {
-                errors.Add(At(sourceName, node, $"{what} must be a list, not {Describe(node)}"));
+                errors.Add(At(sourceName, node.Start, $"{what} must be a list, not {Describe(node)}"));
                 return null;
             }
 
@@ -241,9 +170,9 @@ internal static class ProductsYaml
             return items;
         }
 
-        private List<string?>? Texts(YamlNode node, string field) => List(node, $"'{field}'", child => Text(child, field + " entry"));
+        public List<string?>? Texts(YamlNode node, string field) => List(node, $"'{field}'", child => Text(child, field + " entry"));
 
-        private string? Text(YamlNode node, string field)
+        public string? Text(YamlNode node, string field)
         {
             if (IsNull(node))
             {
@@ -255,11 +184,11 @@ internal static class ProductsYaml
                 return scalar.Value;
             }
 
-            errors.Add(At(sourceName, node, $"'{field}' must be text, not {Describe(node)}"));
+            errors.Add(At(sourceName, node.Start, $"'{field}' must be text, not {Describe(node)}"));
             return null;
         }
 
-        private int? WholeNumber(YamlNode node, string field)
+        public int? WholeNumber(YamlNode node, string field)
         {
             if (IsNull(node))
             {
@@ -271,7 +200,7 @@ internal static class ProductsYaml
                 return number;
             }
 
-            errors.Add(At(sourceName, node, $"'{field}' must be a whole number of minutes, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Describe(node))}"));
+            errors.Add(At(sourceName, node.Start, $"'{field}' must be a whole number of minutes, not {(node is YamlScalarNode s ? $"'{s.Value}'" : Describe(node))}"));
             return null;
         }
     }
