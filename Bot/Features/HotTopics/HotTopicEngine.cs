@@ -556,9 +556,9 @@ public sealed class HotTopicEngine
             var c = _options.Clustering;
             next = Due(t.LastSeen, t.Size < 3 && c.RetireSmallAfter < c.RetireAfter ? c.RetireSmallAfter : c.RetireAfter);
         }
-        else if (t.Series is not null || t.Exemplars.Count > 2 || t.TitleTerms is not null)
+        else if (t.Series is not null)
         {
-            return 0;
+            return 0; // retired with a series: freed once the series ends (the rest of its clean-up was just done)
         }
 
         if (t.State == TopicState.Cooling)
