@@ -7,21 +7,31 @@ namespace CrisisBot.Features.HotTopics.Cli;
 /// <summary>
 /// Opt-in breakdown of an import's fixed cost (<c>import --timing</c>): the set-up and tear-down phases (services built,
 /// options checked, products file loaded, storage migrated, pipeline ready, first batch, the rest, end), each with its
-/// wall time and the process's CPU time (all threads) since the previous mark, measured from the process start like the
-/// server's start-up trace. Two clock reads per phase; nothing per post or batch.
+/// wall time, the process's CPU time (all threads) and the JIT's time and method count (all threads) since the previous
+/// mark, measured from the process start like the server's start-up trace. Four counter reads per phase; nothing per
+/// post or batch.
 /// </summary>
 internal sealed class ImportPhases
 {
     private readonly long _begun;
     private readonly TimeSpan _beforeBegin;
     private readonly TimeSpan _cpuAtBegin;
+    private readonly JitSoFar _jitAtBegin;
     private readonly List<(string Phase, TimeSpan At, TimeSpan Cpu)> _marks = [];
+    private readonly List<JitSoFar> _jit = [];
 
-    private ImportPhases(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin)
+    private ImportPhases(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin, JitSoFar jitAtBegin)
     {
         _begun = begun;
         _beforeBegin = beforeBegin;
         _cpuAtBegin = cpuAtBegin;
+        _jitAtBegin = jitAtBegin;
+    }
+
+    /// <summary>What the JIT has done in the process so far (all threads): compile time and methods compiled.</summary>
+    internal readonly record struct JitSoFar(TimeSpan Time, long Methods)
+    {
+        public static JitSoFar Now => new(System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
     }
 
     /// <summary>
@@ -43,19 +53,20 @@ internal sealed class ImportPhases
             before = TimeSpan.Zero;
         }
 
-        return new ImportPhases(now, before < TimeSpan.Zero ? TimeSpan.Zero : before, cpu);
+        return new ImportPhases(now, before < TimeSpan.Zero ? TimeSpan.Zero : before, cpu, JitSoFar.Now);
     }
 
     /// <summary>For tests: a breakdown begun <paramref name="beforeBegin"/> after the process start, with that CPU time used.</summary>
-    internal static ImportPhases ForTest(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin) => new(begun, beforeBegin, cpuAtBegin);
+    internal static ImportPhases ForTest(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin, JitSoFar jitAtBegin) =>
+        new(begun, beforeBegin, cpuAtBegin, jitAtBegin);
 
     /// <summary>The phases marked so far (name, time since the process start, process CPU time then).</summary>
     public IReadOnlyList<(string Phase, TimeSpan At, TimeSpan Cpu)> Marks => _marks;
 
     /// <summary>Ends the phase <paramref name="phase"/> now (the first call of a name only: later ones are ignored).</summary>
-    public void Mark(string phase) => Mark(phase, Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime);
+    public void Mark(string phase) => Mark(phase, Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime, JitSoFar.Now);
 
-    internal void Mark(string phase, long timestamp, TimeSpan cpu)
+    internal void Mark(string phase, long timestamp, TimeSpan cpu, JitSoFar jit)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(phase);
         if (_marks.Exists(m => m.Phase == phase))
@@ -64,27 +75,31 @@ internal sealed class ImportPhases
         }
 
         _marks.Add((phase, _beforeBegin + Stopwatch.GetElapsedTime(_begun, timestamp), cpu));
+        _jit.Add(jit);
     }
 
-    /// <summary>The table: each phase's wall and CPU milliseconds, the total, and the JIT's share.</summary>
+    /// <summary>The table: each phase's wall, CPU and JIT milliseconds and methods the JIT compiled, then the totals.</summary>
     public string Report()
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.Append("import phases (wall and process CPU, all threads, since the previous phase; from the process start)\n");
-        text.Append(inv, $"{"phase",-46} {"wall ms",8} {"CPU ms",8}\n");
-        text.Append(inv, $"{"runtime start, command line",-46} {_beforeBegin.TotalMilliseconds,8:N0} {_cpuAtBegin.TotalMilliseconds,8:N0}\n");
+        text.Append("import phases (wall, process CPU and JIT, all threads, since the previous phase; from the process start)\n");
+        text.Append(inv, $"{"phase",-46} {"wall ms",8} {"CPU ms",8} {"JIT ms",8} {"methods",8}\n");
+        text.Append(inv, $"{"runtime start, command line",-46} {_beforeBegin.TotalMilliseconds,8:N0} {_cpuAtBegin.TotalMilliseconds,8:N0} {_jitAtBegin.Time.TotalMilliseconds,8:N0} {_jitAtBegin.Methods,8:N0}\n");
         var previous = _beforeBegin;
         var previousCpu = _cpuAtBegin;
-        foreach (var (phase, at, cpu) in _marks)
+        var previousJit = _jitAtBegin;
+        for (var i = 0; i < _marks.Count; i++)
         {
-            text.Append(inv, $"{phase,-46} {(at - previous).TotalMilliseconds,8:N0} {(cpu - previousCpu).TotalMilliseconds,8:N0}\n");
+            var (phase, at, cpu) = _marks[i];
+            var jit = _jit[i];
+            text.Append(inv, $"{phase,-46} {(at - previous).TotalMilliseconds,8:N0} {(cpu - previousCpu).TotalMilliseconds,8:N0} {(jit.Time - previousJit.Time).TotalMilliseconds,8:N0} {jit.Methods - previousJit.Methods,8:N0}\n");
             previous = at;
             previousCpu = cpu;
+            previousJit = jit;
         }
 
-        text.Append(inv, $"{"total",-46} {previous.TotalMilliseconds,8:N0} {previousCpu.TotalMilliseconds,8:N0}\n");
-        text.Append(inv, $"JIT so far: {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms");
+        text.Append(inv, $"{"total",-46} {previous.TotalMilliseconds,8:N0} {previousCpu.TotalMilliseconds,8:N0} {previousJit.Time.TotalMilliseconds,8:N0} {previousJit.Methods,8:N0}");
         return text.ToString();
     }
 }
