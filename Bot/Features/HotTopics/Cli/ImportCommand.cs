@@ -28,7 +28,7 @@ public static class ImportCommand
         var file = new Argument<string>("file") { Description = "Posts: .jsonl/.ndjson or .json (one object or an array) or .csv (header row)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Parse, validate and look for duplicates (in the file and the database) without writing anything." };
         var memoryLog = new Option<string?>("--memory-log") { Description = "Diagnostics: write the process's memory (kernel and GC view) every 0.5 s and the pipeline's state every 100,000 posts to this TSV file." };
-        var timing = new Option<bool>("--timing") { Description = "Diagnostics: at the end, print to standard error per pipeline stage (reader, engine, insert, batch tail, commit) the time it was busy and the time it waited for its input or its consumer, and the wall and CPU time of each set-up phase (services, options, products file, migration, pipeline ready, first batch, end)." };
+        var timing = new Option<bool>("--timing") { Description = "Diagnostics: at the end, print to standard error per pipeline stage (reader, engine, insert, batch tail, commit) the time it was busy and the time it waited for its input or its consumer, and the wall, CPU and JIT time of each set-up phase (services, options, products file, migration, pipeline ready, first batch, end)." };
         var command = new Command("import", "Import a post file into the configured database through the hot-topic pipeline (same rules as POST /api/posts).")
         {
             file,
