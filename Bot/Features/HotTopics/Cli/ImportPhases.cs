@@ -17,8 +17,7 @@ internal sealed class ImportPhases
     private readonly TimeSpan _beforeBegin;
     private readonly TimeSpan _cpuAtBegin;
     private readonly JitSoFar _jitAtBegin;
-    private readonly List<(string Phase, TimeSpan At, TimeSpan Cpu)> _marks = [];
-    private readonly List<JitSoFar> _jit = [];
+    private readonly List<(string Phase, TimeSpan At, TimeSpan Cpu, JitSoFar Jit)> _marks = [];
 
     private ImportPhases(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin, JitSoFar jitAtBegin)
     {
@@ -60,8 +59,8 @@ internal sealed class ImportPhases
     internal static ImportPhases ForTest(long begun, TimeSpan beforeBegin, TimeSpan cpuAtBegin, JitSoFar jitAtBegin) =>
         new(begun, beforeBegin, cpuAtBegin, jitAtBegin);
 
-    /// <summary>The phases marked so far (name, time since the process start, process CPU time then).</summary>
-    public IReadOnlyList<(string Phase, TimeSpan At, TimeSpan Cpu)> Marks => _marks;
+    /// <summary>The phases marked so far (name, time since the process start, process CPU time and JIT work then).</summary>
+    public IReadOnlyList<(string Phase, TimeSpan At, TimeSpan Cpu, JitSoFar Jit)> Marks => _marks;
 
     /// <summary>Ends the phase <paramref name="phase"/> now (the first call of a name only: later ones are ignored).</summary>
     public void Mark(string phase) => Mark(phase, Stopwatch.GetTimestamp(), Environment.CpuUsage.TotalTime, JitSoFar.Now);
@@ -74,8 +73,7 @@ internal sealed class ImportPhases
             return;
         }
 
-        _marks.Add((phase, _beforeBegin + Stopwatch.GetElapsedTime(_begun, timestamp), cpu));
-        _jit.Add(jit);
+        _marks.Add((phase, _beforeBegin + Stopwatch.GetElapsedTime(_begun, timestamp), cpu, jit));
     }
 
     /// <summary>The table: each phase's wall, CPU and JIT milliseconds and methods the JIT compiled, then the totals.</summary>
@@ -89,10 +87,8 @@ internal sealed class ImportPhases
         var previous = _beforeBegin;
         var previousCpu = _cpuAtBegin;
         var previousJit = _jitAtBegin;
-        for (var i = 0; i < _marks.Count; i++)
+        foreach (var (phase, at, cpu, jit) in _marks)
         {
-            var (phase, at, cpu) = _marks[i];
-            var jit = _jit[i];
             text.Append(inv, $"{phase,-46} {(at - previous).TotalMilliseconds,8:N0} {(cpu - previousCpu).TotalMilliseconds,8:N0} {(jit.Time - previousJit.Time).TotalMilliseconds,8:N0} {jit.Methods - previousJit.Methods,8:N0}\n");
             previous = at;
             previousCpu = cpu;
