@@ -22,6 +22,7 @@ public sealed class HotTopicEngine
     private readonly DocumentFrequencies _df = new();
     private readonly TokenizedText _tokens = new();
     private readonly FeatureVector _vector = new();
+    private readonly OnePostTitles _ownTitles = new();
     private readonly SpikeSeries[] _productSeries;
     private readonly SpikeSeries _overall;
     private readonly SortedSet<int> _activeTopics = [];
@@ -134,6 +135,10 @@ public sealed class HotTopicEngine
         {
             topicId = topic.Id;
             Record(topic, post, route, abusive, reach);
+            if (topic.Size == 1)
+            {
+                TitleNewTopic(topic, post, prepared, index);
+            }
         }
 
         var productSlot = route.IsTriage ? _productSeries.Length - 1 : route.ProductIndex;
@@ -145,6 +150,38 @@ public sealed class HotTopicEngine
         Raise(null, OverallKey, AlarmScope.Overall, _signals);
 
         return new PostOutcome(topicId, route.ProductKey, abusive, _alarms.Count - alarmsBefore);
+    }
+
+    /// <summary>
+    /// Titles a topic just created from <paramref name="post"/> from the words its text was normalised into for its
+    /// features (see <see cref="OnePostTitles"/>); <see cref="TopicTitles.Build"/> returns that title while the topic is
+    /// still this one post, instead of normalising its text again in its first batch's views and when it retires.
+    /// </summary>
+    private void TitleNewTopic(Topic topic, SocialPost post, FeatureChunk? prepared, int index)
+    {
+        if (topic.Centroid is not { } centroid || topic.Exemplars.Count != 1 || !ReferenceEquals(topic.Exemplars[0], post.Text))
+        {
+            return;
+        }
+
+        OnePostTitles words;
+        if (prepared is null)
+        {
+            // This post's tokens are still in _tokens (normalised at the start of Process).
+            words = _ownTitles;
+            words.Clear();
+            words.Add(_tokens, keep: true);
+            index = 0;
+        }
+        else
+        {
+            words = prepared.Titles;
+        }
+
+        if (TopicTitles.BuildOnePost(words, index, centroid, topic.Id) is { } title)
+        {
+            topic.SetOnePostTitle(post.Text, title);
+        }
     }
 
     /// <summary>Moves event time forward without a post (ends alarms and ages topics during quiet periods).</summary>
@@ -339,7 +376,7 @@ public sealed class HotTopicEngine
         topic.Reach += reach;
         if (topic.Exemplars.Count < Topic.MaxExemplars)
         {
-            topic.Exemplars.Add(post.Text.Length <= 280 ? post.Text : post.Text[..280]);
+            topic.Exemplars.Add(post.Text.Length <= Topic.MaxExemplarLength ? post.Text : post.Text[..Topic.MaxExemplarLength]);
         }
 
         if (topic.State == TopicState.Resolved)

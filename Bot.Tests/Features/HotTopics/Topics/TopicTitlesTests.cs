@@ -40,6 +40,85 @@ public sealed class TopicTitlesTests
         Assert.Equal("T8", TopicTitles.Build(NewTopic(8, ["it is on"])));
     }
 
+    [Theory]
+    [InlineData("parcel parcel never delivered, tracking says delivered")]
+    [InlineData("Café crème brûlée: the café was CLOSED closed closed 🙁 @shop https://example.com/x")]
+    [InlineData("it is on to be")]
+    [InlineData("ok no go up")]
+    [InlineData("refund refund refund refund refund card card declined declined at the till again and again")]
+    public void BuildOnePost_SameTitleAsBuildingTheOnePostTopicFromItsText(string text)
+    {
+        var words = new OnePostTitles();
+        var tokens = new TokenizedText();
+        TextNormalizer.Normalize("an earlier post, so the entry is not the first one", tokens);
+        words.Add(tokens, keep: true);
+        TextNormalizer.Normalize(text, tokens);
+        words.Add(tokens, keep: true);
+        var vector = new FeatureVector();
+        FeatureHasher.Extract(tokens, vector);
+        var topic = new Topic(new TopicId(5), 4, 1, DateTimeOffset.UnixEpoch)
+        {
+            Size = 1,
+            Centroid = CentroidMap.FromSorted(vector.Indices, vector.Values),
+        };
+        topic.Exemplars.Add(text);
+
+        var early = TopicTitles.BuildOnePost(words, 1, topic.Centroid, topic.Id);
+
+        Assert.NotNull(early);
+        Assert.Equal(TopicTitles.Build(topic), early); // normalises the text again
+    }
+
+    [Fact]
+    public void Build_OnePostTitle_ReturnedWhileTheTopicIsThatOnePost_ThenBuiltAfresh()
+    {
+        const string text = "parcel never delivered, tracking says parcel delivered";
+        var topic = NewTopic(3, [text], ("tracking", 9f));
+        topic.Size = 1;
+        var afresh = TopicTitles.Build(topic);
+        Assert.StartsWith("tracking", afresh, StringComparison.Ordinal);
+
+        topic.SetOnePostTitle(text, "the early title");
+        Assert.Equal("the early title", TopicTitles.Build(topic));
+
+        // Another text under the same count (not the post it was titled from): built from the examples, cache dropped.
+        topic.Exemplars[0] = string.Concat(text.AsSpan(0, 6), text.AsSpan(6));
+        Assert.Equal(afresh, TopicTitles.Build(topic));
+        Assert.Null(topic.OnePostTitle);
+
+        // A second post joined, or the centroid went (merged, retired): built afresh as well.
+        topic.Exemplars[0] = text;
+        topic.SetOnePostTitle(text, "the early title");
+        topic.Size = 2;
+        Assert.Equal(afresh, TopicTitles.Build(topic));
+        Assert.Null(topic.OnePostTitle);
+        topic.Size = 1;
+        topic.SetOnePostTitle(text, "the early title");
+        topic.Centroid = null;
+        Assert.Equal("parcel · delivered · tracking · says", TopicTitles.Build(topic));
+        Assert.Null(topic.OnePostTitle);
+    }
+
+    [Fact]
+    public void OnePostTitles_PostsNotKept_HaveNoTitleAndTheOthersKeepTheirPlace()
+    {
+        var words = new OnePostTitles();
+        var tokens = new TokenizedText();
+        TextNormalizer.Normalize("lost luggage at the airport", tokens);
+        words.Add(tokens, keep: false);
+        words.Add(tokens, keep: true);
+
+        Assert.Equal(2, words.Count);
+        Assert.False(words.Has(0));
+        Assert.Null(TopicTitles.BuildOnePost(words, 0, new CentroidMap(), new TopicId(1)));
+        Assert.Throws<InvalidOperationException>(() => words.Indices(0).Length);
+        Assert.Equal("lost · luggage · airport", TopicTitles.BuildOnePost(words, 1, new CentroidMap(), new TopicId(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => words.Has(2));
+
+        words.Clear();
+        Assert.Equal(0, words.Count);
+    }
+
     private static int Word(string word)
     {
         var tokens = new TokenizedText();

@@ -19,15 +19,20 @@ internal sealed class FeatureChunk
     private Entry[] _entries = new Entry[128];
     private float[] _ruleScores = new float[128 * 8];
     private bool[] _abusive = new bool[128];
+    private readonly OnePostTitles _titles = new();
     private int _products = -1;
     private int _featureCount;
     private int _wordCount;
 
     public int Count { get; private set; }
 
+    /// <summary>The posts' title candidates (<see cref="OnePostTitles"/>), entry per post as added.</summary>
+    public OnePostTitles Titles => _titles;
+
     public void Clear()
     {
         Count = 0;
+        _titles.Clear();
         _featureCount = _wordCount = 0;
     }
 
@@ -48,6 +53,7 @@ internal sealed class FeatureChunk
         ArgumentOutOfRangeException.ThrowIfNotEqual(router.ProductCount, _products);
         TextNormalizer.Normalize(text, tokens);
         FeatureHasher.Extract(tokens, vector);
+        _titles.Add(tokens, keep: text.Length <= Topic.MaxExemplarLength);
         if (Count == _entries.Length)
         {
             Array.Resize(ref _entries, Count * 2);

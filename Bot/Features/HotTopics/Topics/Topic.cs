@@ -7,6 +7,9 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
 {
     public const int MaxExemplars = 8;
 
+    /// <summary>Example texts longer than this are kept cut to it.</summary>
+    public const int MaxExemplarLength = 280;
+
     public TopicId Id { get; } = id;
 
     public int Slot { get; } = slot;
@@ -51,5 +54,26 @@ internal sealed class Topic(TopicId id, int slot, int products, DateTimeOffset a
     /// <summary>The title computed when the topic left the candidate index (its centroid is freed then).</summary>
     public string? RetiredTitle { get; set; }
 
+    /// <summary>
+    /// The title computed when the topic was created from its one post (<see cref="TopicTitles.BuildOnePost"/>), with
+    /// that post's text (its example); <see cref="TopicTitles.Build"/> returns it while the topic is still that one post.
+    /// </summary>
+    public string? OnePostTitle { get; private set; }
+
+    /// <inheritdoc cref="OnePostTitle"/>
+    public string? OnePostText { get; private set; }
+
     public bool Alive => MergedInto < 0;
+
+    public void SetOnePostTitle(string text, string title)
+    {
+        OnePostText = text;
+        OnePostTitle = title;
+    }
+
+    public void ForgetOnePostTitle()
+    {
+        OnePostText = null;
+        OnePostTitle = null;
+    }
 }
