@@ -116,6 +116,35 @@ public class HotTopicPipelineTests
     }
 
     [StorageFact]
+    public async Task IngestAsync_CardExtrasKeptOnlyForObservers_TopicsTheSameEitherWay()
+    {
+        SocialPost[] posts = [Post("1"), Post("2", "parcel never delivered, tracking shows nothing", 61), Post("3", "card declined at the till", 62)];
+        await using var plain = await HostAsync();
+        await using var observed = await HostAsync(new RecordingObserver());
+
+        await plain.Pipeline.IngestAsync(posts);
+        await observed.Pipeline.IngestAsync(posts);
+
+        // The hourly counts, samples and alarm history only feed the observers' views: without observers none is kept.
+        Assert.Equal(0, plain.Pipeline.TrackedTopics);
+        Assert.Equal(await CountTopicsAsync(observed), observed.Pipeline.TrackedTopics);
+        static async Task<string> TopicsAsync(IntakeTestHost host)
+        {
+            await using var db = await host.DbFactory.CreateDbContextAsync();
+            var rows = await db.Set<StoredTopic>().OrderBy(t => t.Id).ToListAsync();
+            return string.Join("\n", rows.Select(t => $"{t.Id}|{t.Title}|{t.Product}|{t.State}|{t.Posts}|{t.MergedInto}"));
+        }
+
+        Assert.Equal(await TopicsAsync(observed), await TopicsAsync(plain));
+        Assert.Equal(3, (await TopicsAsync(plain)).Split('\n').Sum(row => int.Parse(row.Split('|')[4], System.Globalization.CultureInfo.InvariantCulture)));
+        static async Task<int> CountTopicsAsync(IntakeTestHost host)
+        {
+            await using var db = await host.DbFactory.CreateDbContextAsync();
+            return await db.Set<StoredTopic>().CountAsync();
+        }
+    }
+
+    [StorageFact]
     public async Task IngestAsync_ObserverFails_BatchRolledBackAndRetrySucceeds()
     {
         var fail = true;

@@ -44,6 +44,10 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
     private TopicExtras _extras = new();
+
+    // The extras (hourly counts, sample posts, alarm history) only feed the observers' views: without observers (an
+    // import from the command line) they are not kept at all.
+    private readonly bool _keepExtras;
     private KnownKeyFilter _known = new();
     private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _writerLock = new();
@@ -75,6 +79,7 @@ public sealed class HotTopicPipeline : IDisposable
         _database = database;
         _catalog = catalog;
         _observers = [.. observers];
+        _keepExtras = _observers.Length > 0;
         _logger = logger;
         _options = options ?? new HotTopicOptions();
         _rulesRouter = new ProductRouter(catalog);
@@ -88,6 +93,7 @@ public sealed class HotTopicPipeline : IDisposable
     public long PostsProcessed => _engine.PostsProcessed;
 
     /// <summary>Topics whose per-topic extras (hourly counts, samples) are held in memory.</summary>
+    /// <summary>Topics with extras (hourly counts, sample posts, alarms): none without observers.</summary>
     internal int TrackedTopics => _extras.Count;
 
     /// <summary>Keys in the in-memory filter that spares the database a lookup for posts it cannot have.</summary>
@@ -1074,7 +1080,11 @@ public sealed class HotTopicPipeline : IDisposable
         for (; _mergesSeen < merges.Count; _mergesSeen++)
         {
             var m = merges[_mergesSeen];
-            _extras.Merge(m.From, m.Into);
+            if (_keepExtras)
+            {
+                _extras.Merge(m.From, m.Into);
+            }
+
             changed.Add(m.From.Value);
             changed.Add(m.Into.Value);
 
@@ -1100,7 +1110,11 @@ public sealed class HotTopicPipeline : IDisposable
         if (outcome.TopicId is { } topic)
         {
             var canonical = _engine.Canonical(topic);
-            _extras.Record(canonical, post);
+            if (_keepExtras)
+            {
+                _extras.Record(canonical, post);
+            }
+
             changed.Add(canonical.Value);
         }
 
@@ -1109,12 +1123,16 @@ public sealed class HotTopicPipeline : IDisposable
         {
             if (alarms[a].TopicId is { } alarmTopic)
             {
-                _extras.RecordAlarm(alarmTopic, alarms[a]);
+                if (_keepExtras)
+                {
+                    _extras.RecordAlarm(alarmTopic, alarms[a]);
+                }
+
                 changed.Add(alarmTopic.Value);
             }
         }
 
-        if (_engine.Watermark is { } watermark)
+        if (_keepExtras && _engine.Watermark is { } watermark)
         {
             _extras.Evict(watermark);
         }
