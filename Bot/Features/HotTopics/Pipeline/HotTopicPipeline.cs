@@ -92,8 +92,7 @@ public sealed class HotTopicPipeline : IDisposable
     /// <summary>Posts the engine has processed since it was (re)built, stored ones included.</summary>
     public long PostsProcessed => _engine.PostsProcessed;
 
-    /// <summary>Topics whose per-topic extras (hourly counts, samples) are held in memory.</summary>
-    /// <summary>Topics with extras (hourly counts, sample posts, alarms): none without observers.</summary>
+    /// <summary>Topics whose per-topic extras (hourly counts, sample posts, alarms) are held in memory: none without observers.</summary>
     internal int TrackedTopics => _extras.Count;
 
     /// <summary>Keys in the in-memory filter that spares the database a lookup for posts it cannot have.</summary>
