@@ -241,6 +241,52 @@ public class DemoCrisisTests
             string.Join(", ", hot.Select(a => a.Product)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Process_NewTopicsTitledAtOnce_SameTitlesAsTitlingFromTheExamples(bool prepared)
+    {
+        // A topic created from a post is titled from the words the post's text was normalised into for its features;
+        // the titles (and everything else) must be those of titling each topic from its example texts when built.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero));
+        List<SocialPost> posts;
+        using (var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Demo", "demo-crisis.jsonl")))
+        {
+            posts = [.. new JsonPostReader(clock).Read(stream).Select(r => r.Post!)];
+        }
+
+        var catalog = ProductCatalog.Load(Path.Combine(AppContext.BaseDirectory, "products.sample.yaml"));
+        var atOnce = new HotTopicEngine(new ProductRouter(catalog));
+        var fromExamples = new HotTopicEngine(new ProductRouter(catalog)) { TitleNewTopicsAtOnce = false };
+        var chunk = new CrisisBot.Features.HotTopics.Text.FeatureChunk();
+        var tokens = new CrisisBot.Features.HotTopics.Text.TokenizedText();
+        var vector = new CrisisBot.Features.HotTopics.Text.FeatureVector();
+        var titlesSeen = new List<string>();
+        foreach (var part in posts.Chunk(50))
+        {
+            chunk.Clear();
+            foreach (var post in part)
+            {
+                chunk.Add(post.Text, tokens, vector, new ProductRouter(catalog));
+            }
+
+            for (var k = 0; k < part.Length; k++)
+            {
+                Assert.Equal(
+                    fromExamples.Process(part[k], prepared ? chunk : null, k),
+                    atOnce.Process(part[k], prepared ? chunk : null, k));
+            }
+
+            // Titles as every batch's views build them (one-post topics included), not only at the end.
+            var expected = fromExamples.Topics().Select(t => $"{t.Id}|{t.Title}").ToList();
+            Assert.Equal(expected, atOnce.Topics().Select(t => $"{t.Id}|{t.Title}").ToList());
+            titlesSeen.AddRange(expected);
+        }
+
+        Assert.Contains(titlesSeen, t => t.Contains(" · ", StringComparison.Ordinal));
+        Assert.True(atOnce.Topics().Count > 10);
+    }
+
     [Fact]
     public async Task Process_FeaturesPreparedOnAnotherThread_SameTopicsAlarmsAndTitles()
     {

@@ -63,6 +63,9 @@ public sealed class HotTopicEngine
     /// <summary>For tests: the hourly sweep looks at every resident topic instead of skipping those not due yet.</summary>
     internal bool SweepEveryTopic { get; init; }
 
+    /// <summary>For tests: false titles a new topic only when it is first built, from its example text (as before the early title).</summary>
+    internal bool TitleNewTopicsAtOnce { get; init; } = true;
+
     /// <summary>Every alarm event so far, in the order raised.</summary>
     public IReadOnlyList<TopicAlarm> Alarms => _alarms;
 
@@ -135,7 +138,7 @@ public sealed class HotTopicEngine
         {
             topicId = topic.Id;
             Record(topic, post, route, abusive, reach);
-            if (topic.Size == 1)
+            if (topic.Size == 1 && TitleNewTopicsAtOnce)
             {
                 TitleNewTopic(topic, post, prepared, index);
             }
