@@ -223,6 +223,22 @@ internal sealed class TitleTerms
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="token"/> can be a title word (not a stop word, 3+ letters), and its stem index: the one
+    /// rule for both <see cref="AddExample"/> and <see cref="OnePostTitles.Add"/>, whose titles must be the same.
+    /// </summary>
+    internal static bool IsCandidate(TokenizedText tokens, in Token token, out int index)
+    {
+        if (token.IsStopWord || token.Length < 3)
+        {
+            index = -1;
+            return false;
+        }
+
+        index = FeatureHasher.WordIndex(tokens.Stem(token));
+        return true;
+    }
+
     /// <summary>Reads one more example text (the next one of the topic's list).</summary>
     public void AddExample(string text, TokenizedText tokens)
     {
@@ -235,12 +251,11 @@ internal sealed class TitleTerms
         TextNormalizer.Normalize(text, tokens);
         foreach (var token in tokens.Tokens)
         {
-            if (token.IsStopWord || token.Length < 3)
+            if (!IsCandidate(tokens, token, out var index))
             {
                 continue;
             }
 
-            var index = FeatureHasher.WordIndex(tokens.Stem(token));
             var known = _index.AsSpan(0, Count).IndexOf(index);
             if (known >= 0)
             {
@@ -316,12 +331,11 @@ internal sealed class OnePostTitles
         var start = _candidates;
         foreach (var token in tokens.Tokens)
         {
-            if (token.IsStopWord || token.Length < 3)
+            if (!TitleTerms.IsCandidate(tokens, token, out var index))
             {
                 continue;
             }
 
-            var index = FeatureHasher.WordIndex(tokens.Stem(token));
             var known = _index.AsSpan(start, _candidates - start).IndexOf(index);
             if (known >= 0)
             {
