@@ -43,11 +43,10 @@ public sealed class HotTopicPipeline : IDisposable
     private readonly ProductRouter _rulesRouter;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HotTopicEngine _engine;
-    private TopicExtras _extras = new();
 
     // The extras (hourly counts, sample posts, alarm history) only feed the observers' views: without observers (an
-    // import from the command line) they are not kept at all.
-    private readonly bool _keepExtras;
+    // import from the command line) there are none (null).
+    private TopicExtras? _extras;
     private KnownKeyFilter _known = new();
     private readonly Channel<GroupRequest> _requests = Channel.CreateUnbounded<GroupRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _writerLock = new();
@@ -79,7 +78,7 @@ public sealed class HotTopicPipeline : IDisposable
         _database = database;
         _catalog = catalog;
         _observers = [.. observers];
-        _keepExtras = _observers.Length > 0;
+        _extras = NewExtras();
         _logger = logger;
         _options = options ?? new HotTopicOptions();
         _rulesRouter = new ProductRouter(catalog);
@@ -93,7 +92,7 @@ public sealed class HotTopicPipeline : IDisposable
     public long PostsProcessed => _engine.PostsProcessed;
 
     /// <summary>Topics whose per-topic extras (hourly counts, sample posts, alarms) are held in memory: none without observers.</summary>
-    internal int TrackedTopics => _extras.Count;
+    internal int TrackedTopics => _extras?.Count ?? 0;
 
     /// <summary>Keys in the in-memory filter that spares the database a lookup for posts it cannot have.</summary>
     internal long KnownKeys => _known.Count;
@@ -108,7 +107,7 @@ public sealed class HotTopicPipeline : IDisposable
     internal IngestTiming? Timing { get; set; }
 
     /// <summary>What the engine holds in memory (counts), for diagnostics and benchmarks.</summary>
-    public string DescribeMemory() => $"{_engine.DescribeMemory()}, extras {_extras.Count:N0}, merged-children lists {_mergedChildren.Count:N0}, known keys {_known.Count:N0} ({_known.Bytes / 1024:N0} KiB)";
+    public string DescribeMemory() => $"{_engine.DescribeMemory()}, extras {TrackedTopics:N0}, merged-children lists {_mergedChildren.Count:N0}, known keys {_known.Count:N0} ({_known.Bytes / 1024:N0} KiB)";
 
     /// <summary>Rebuilds the engine from storage (once; later calls return at once).</summary>
     public async Task StartAsync(CancellationToken ct = default)
@@ -1065,7 +1064,7 @@ public sealed class HotTopicPipeline : IDisposable
     {
         foreach (var id in _engine.ReleaseSettled())
         {
-            _extras.Forget(id);
+            _extras?.Forget(id);
             _mergedChildren.Remove(id.Value);
         }
     }
@@ -1079,11 +1078,7 @@ public sealed class HotTopicPipeline : IDisposable
         for (; _mergesSeen < merges.Count; _mergesSeen++)
         {
             var m = merges[_mergesSeen];
-            if (_keepExtras)
-            {
-                _extras.Merge(m.From, m.Into);
-            }
-
+            _extras?.Merge(m.From, m.Into);
             changed.Add(m.From.Value);
             changed.Add(m.Into.Value);
 
@@ -1109,11 +1104,7 @@ public sealed class HotTopicPipeline : IDisposable
         if (outcome.TopicId is { } topic)
         {
             var canonical = _engine.Canonical(topic);
-            if (_keepExtras)
-            {
-                _extras.Record(canonical, post);
-            }
-
+            _extras?.Record(canonical, post);
             changed.Add(canonical.Value);
         }
 
@@ -1122,16 +1113,12 @@ public sealed class HotTopicPipeline : IDisposable
         {
             if (alarms[a].TopicId is { } alarmTopic)
             {
-                if (_keepExtras)
-                {
-                    _extras.RecordAlarm(alarmTopic, alarms[a]);
-                }
-
+                _extras?.RecordAlarm(alarmTopic, alarms[a]);
                 changed.Add(alarmTopic.Value);
             }
         }
 
-        if (_keepExtras && _engine.Watermark is { } watermark)
+        if (_extras is not null && _engine.Watermark is { } watermark)
         {
             _extras.Evict(watermark);
         }
@@ -1185,8 +1172,8 @@ public sealed class HotTopicPipeline : IDisposable
                 continue;
             }
 
-            // Without observers only the snapshot is stored (the topic upsert): the card extras are not copied.
-            views.Add(_observers.Length == 0
+            // Without observers only the snapshot is stored (the topic upsert): there are no card extras.
+            views.Add(_extras is null
                 ? new TopicView(snapshot, [], [], [])
                 : new TopicView(snapshot, _extras.HourlyCounts(topicId, watermark), _extras.SamplePosts(topicId), _extras.Alarms(topicId)));
         }
@@ -1194,11 +1181,14 @@ public sealed class HotTopicPipeline : IDisposable
         return views;
     }
 
+    /// <summary>Fresh card extras, or null without observers (nothing would show them).</summary>
+    private TopicExtras? NewExtras() => _observers.Length > 0 ? new TopicExtras() : null;
+
     private async Task RebuildAsync(CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         _engine = NewEngine();
-        _extras = new TopicExtras();
+        _extras = NewExtras();
         _known = new KnownKeyFilter();
         _mergedChildren = [];
         _mergesSeen = 0;
