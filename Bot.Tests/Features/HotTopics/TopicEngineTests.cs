@@ -261,13 +261,14 @@ public class DemoCrisisTests
         var chunk = new CrisisBot.Features.HotTopics.Text.FeatureChunk();
         var tokens = new CrisisBot.Features.HotTopics.Text.TokenizedText();
         var vector = new CrisisBot.Features.HotTopics.Text.FeatureVector();
+        var helperRouter = new ProductRouter(catalog);
         var titlesSeen = new List<string>();
         foreach (var part in posts.Chunk(50))
         {
             chunk.Clear();
             foreach (var post in part)
             {
-                chunk.Add(post.Text, tokens, vector, new ProductRouter(catalog));
+                chunk.Add(post.Text, tokens, vector, helperRouter);
             }
 
             for (var k = 0; k < part.Length; k++)
