@@ -18,12 +18,8 @@ namespace CrisisBot.Features.HotTopics.Cli;
 /// </remarks>
 internal sealed class ParseAhead : IDisposable
 {
-    /// <summary>
-    /// Items (posts and rejected items) held at most: ten batches of the default size. The set-up of a new database takes
-    /// about 0.3 s; at 16,000 (four batches, sessions 11-14) the thread had stopped after 0.1 s and left its core idle for
-    /// the rest, while at 40,000 it parses about 36,000 items before the reader takes over (bench/RESULTS.md "Session 15").
-    /// </summary>
-    public const int DefaultCapacity = 40_000;
+    /// <summary>Items (posts and rejected items) held at most: four batches of the default size.</summary>
+    public const int DefaultCapacity = 16_000;
 
     private readonly IEnumerator<PostParseResult> _items;
     private readonly Thread _thread;
