@@ -1,5 +1,8 @@
 using CrisisBot.Features.HotTopics.Routing;
 using CrisisBot.Features.HotTopics.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CrisisBot.Tests.Features.HotTopics;
 
@@ -168,6 +171,39 @@ public class ProductsOptionsTests
         var options = new ProductsOptions { Path = "does-not-exist.yaml" };
         var ex = Assert.Throws<ProductCatalogException>(() => options.LoadCatalog());
         Assert.Contains("does not exist", Assert.Single(ex.Errors), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Validator_EmptyPath_FailsNamingTheKey(string path)
+    {
+        var result = new ProductsOptionsValidator().Validate(null, new ProductsOptions { Path = path });
+
+        Assert.True(result.Failed);
+        Assert.StartsWith("Products:Path is empty", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validator_AnyGivenPath_Succeeds()
+    {
+        // Whether the file exists is the catalog's check (LoadCatalog_MissingFile_ThrowsClearError), not the options'.
+        Assert.True(new ProductsOptionsValidator().Validate(null, new ProductsOptions { Path = "does-not-exist.yaml" }).Succeeded);
+        Assert.True(new ProductsOptionsValidator().Validate(null, new ProductsOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void AddProductsOptions_TwiceFromTwoFeatures_OneValidatorAndEmptyPathRefused()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Products:Path"] = "" }).Build();
+        var services = new ServiceCollection();
+        services.AddProductsOptions(configuration);
+        services.AddProductsOptions(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Single(provider.GetServices<IValidateOptions<ProductsOptions>>());
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ProductsOptions>>().Value);
+        Assert.Equal("Products:Path is empty. Give the path of products.yaml (default: products.sample.yaml, the demo company's sample).", Assert.Single(ex.Failures));
     }
 
     /// <summary>

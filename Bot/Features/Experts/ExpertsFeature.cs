@@ -22,10 +22,7 @@ public static class ExpertsFeature
             .Bind(configuration.GetSection(ExpertsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<ProductsOptions>()
-            .Bind(configuration.GetSection(ProductsOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddProductsOptions(configuration).ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProductsOptions>>().Value.LoadCatalog());
         services.TryAddSingleton<ICrisisState, NoActiveCrisis>();
         services.TryAddSingleton<ITopicLineage, SingleTopicLineage>();

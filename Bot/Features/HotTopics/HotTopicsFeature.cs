@@ -26,7 +26,7 @@ public static class HotTopicsFeature
     public static IServiceCollection AddHotTopicsCore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ProductsOptions>().Bind(configuration.GetSection(ProductsOptions.Section)).ValidateDataAnnotations();
+        services.AddProductsOptions(configuration);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProductsOptions>>().Value.LoadCatalog());
         services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();

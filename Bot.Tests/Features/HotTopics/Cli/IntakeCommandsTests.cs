@@ -337,6 +337,16 @@ public sealed class IntakeCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_EmptyProductsPath_Exit2NamesTheKey()
+    {
+        var run = await RunAsync("import", WriteFile("posts.jsonl", Line("1")), "--set", "Products:Path=");
+
+        Assert.Equal(CliExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("Products:Path is empty", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("accepted", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_NegativeHeapLimit_Exit2NamesTheKey()
     {
         var run = await RunAsync("import", WriteFile("posts.jsonl", Line("1")), "--set", "Intake:ImportHeapLimitMB=-1");

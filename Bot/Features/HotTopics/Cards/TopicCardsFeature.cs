@@ -24,7 +24,7 @@ public static class TopicCardsFeature
             .Validate(o => string.IsNullOrWhiteSpace(o.DefaultServiceUrl) || Uri.TryCreate(o.DefaultServiceUrl, UriKind.Absolute, out _),
                 "TopicCards:DefaultServiceUrl must be an absolute URL.")
             .ValidateOnStart();
-        services.AddOptions<ProductsOptions>().Bind(configuration.GetSection(ProductsOptions.Section)).ValidateDataAnnotations();
+        services.AddProductsOptions(configuration);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProductsOptions>>().Value.LoadCatalog());
         services.TryAddSingleton<ICrisisState, NoActiveCrisis>();
         services.TryAddSingleton<IExpertAnswers, NoExpertAnswers>();
