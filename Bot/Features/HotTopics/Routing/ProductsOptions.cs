@@ -28,8 +28,9 @@ public sealed class ProductsOptions
 /// <summary>
 /// Startup validation of <see cref="ProductsOptions"/>: <c>Products:Path</c> must be given. Written out instead of a
 /// <c>[Required]</c> attribute checked by <c>ValidateDataAnnotations</c>: that validator reads the attributes through
-/// reflection and <c>TypeDescriptor</c> and loads three assemblies for it, about 35 ms of CPU in the set-up of every CLI
-/// command that loads the products file (the import's fixed cost, bench/RESULTS.md "Session 15").
+/// reflection and <c>TypeDescriptor</c> and loads Microsoft.Extensions.Options.DataAnnotations and
+/// System.ComponentModel.TypeConverter for it, 10-35 ms of CPU in the set-up of every CLI command that loads the products
+/// file (the import's fixed cost, bench/RESULTS.md "Session 15").
 /// </summary>
 internal sealed class ProductsOptionsValidator : IValidateOptions<ProductsOptions>
 {
