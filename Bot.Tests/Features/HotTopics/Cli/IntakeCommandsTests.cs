@@ -182,6 +182,45 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.All(samples, columns => Assert.Equal(header.Length, columns.Length));
         Assert.Equal("3", samples[^1][1]); // the last sample is taken after the import: all posts done
         Assert.Contains(lines, l => l.StartsWith("# end at 3 posts: topics 1 ", StringComparison.Ordinal) && l.EndsWith("heap ceiling off", StringComparison.Ordinal));
+        Assert.StartsWith("# gc: ", lines[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The bot as shipped (its own Bot.runtimeconfig.json, a process of its own): the runtime honours the gen0 budget
+    /// ceiling set in Bot.csproj, which the import's garbage collection depends on (bench/RESULTS.md "Session 16").
+    /// </summary>
+    [Fact]
+    public async Task Import_AsItsOwnProcess_RunsWithTheShippedGcSettings()
+    {
+        var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
+        var log = _temp.Combine("memory.tsv");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Bot.dll"), "import", file, "--memory-log", log, "--set", $"Storage:DataDirectory={Data}", "--set", "Logging:LogLevel:Default=Warning" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in new[] { "DOTNET_GCGen0MaxBudget", "DOTNET_gcConcurrent", "DOTNET_gcServer" })
+        {
+            start.Environment.Remove(name); // the runtimeconfig's values, not the caller's environment
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Bot.dll");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == CliExitCodes.Success, $"exit {process.ExitCode}: {await output} {await error}");
+        Assert.Contains("2 accepted", await output, StringComparison.Ordinal);
+        Assert.Equal("# gc: workstation, concurrent, gen0 budget at most 32 MB", File.ReadAllLines(log)[1]);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace CrisisBot.Features.HotTopics.Cli;
 /// kernel's view of this process (<c>/proc/self/status</c>: VmRSS, VmHWM, RssAnon, RssFile, RssShmem, threads) next to the
 /// GC's (<see cref="GC.GetGCMemoryInfo()"/>: heap, committed, fragmentation, size per generation after the last GC,
 /// collection counts) and the posts done so far; plus, after every <see cref="StateEvery"/> posts, a line <c># state</c>
-/// with what the pipeline holds (<see cref="Pipeline.HotTopicPipeline.DescribeMemory"/>). Off unless asked for.
+/// with what the pipeline holds (<see cref="Pipeline.HotTopicPipeline.DescribeMemory"/>); after the header, a line
+/// <c># gc: …</c> with the GC settings in force (<see cref="DescribeGc"/>). Off unless asked for.
 /// </summary>
 internal sealed class ImportMemoryLog : IAsyncDisposable
 {
@@ -27,7 +28,21 @@ internal sealed class ImportMemoryLog : IAsyncDisposable
     {
         _writer = writer;
         _writer.WriteLine("seconds\tposts\tVmRSS_MB\tVmHWM_MB\tRssAnon_MB\tRssFile_MB\tRssShmem_MB\tthreads\tgc_heap_MB\tgc_committed_MB\tgc_fragmented_MB\tgen0_MB\tgen1_MB\tgen2_MB\tloh_MB\tpoh_MB\tgen2_frag_MB\tallocated_MB\tgc0\tgc1\tgc2\tlast_gc_kind\tlive_at_last_full_gc_MB\tgc_limit_MB");
+        _writer.WriteLine("# " + DescribeGc());
         _timer = new Timer(_ => Sample(), null, 0, 500);
+    }
+
+    /// <summary>
+    /// The GC settings in force, as the runtime reports them (<see cref="GC.GetConfigurationVariables"/>): the flavour and
+    /// the gen0 budget's ceiling in force (<c>System.GC.Gen0MaxBudget</c>: 32 MB as set in Bot.csproj; the runtime's own
+    /// for a workstation GC with background collection is 6 MB).
+    /// </summary>
+    internal static string DescribeGc()
+    {
+        var variables = GC.GetConfigurationVariables();
+        var budget = variables.TryGetValue("GCGen0MaxBudget", out var value) ? Convert.ToInt64(value, Inv) : 0;
+        var concurrent = variables.TryGetValue("ConcurrentGC", out var flag) && flag is true;
+        return string.Create(Inv, $"gc: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(concurrent ? "concurrent" : "non-concurrent")}, gen0 budget at most {(budget > 0 ? $"{budget >> 20} MB" : "not reported")}");
     }
 
     public static ImportMemoryLog Open(string path) =>
