@@ -223,6 +223,28 @@ public sealed class IntakeCommandsTests : IDisposable
         Assert.Equal("# gc: workstation, concurrent, gen0 budget at most 32 MB", File.ReadAllLines(log)[1]);
     }
 
+    /// <summary>The import's reader thread (parse and prepare, ahead of the engine and the writer) runs at a lower weight.</summary>
+    [Fact]
+    public async Task ReadBatches_TheReaderThreadRunsAtALowerWeight()
+    {
+        var callers = CrisisBot.Infrastructure.ThreadNice.CurrentThreadNice();
+        var seen = new List<(int? Nice, int Thread)>();
+        var items = Enumerable.Range(0, 5).Select(i => PostParseResult.Ok(i, new SocialPost($"n{i}", "twitter", "parcel lost", _time.GetUtcNow())));
+        using var stream = new MemoryStream();
+
+        await ImportCommand.ReadBatchesAsync(stream, items, batchSize: 2, new ImportCounts(), progress: null, prepare: posts =>
+        {
+            seen.Add((CrisisBot.Infrastructure.ThreadNice.CurrentThreadNice(), Environment.CurrentManagedThreadId));
+            return null!;
+        }, consume: (_, _) => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(3, seen.Count); // batches of 2, 2 and 1
+        Assert.Single(seen.Select(s => s.Thread).Distinct());
+        Assert.NotEqual(Environment.CurrentManagedThreadId, seen[0].Thread);
+        Assert.All(seen, s => Assert.Equal(callers is { } nice ? Math.Min(CrisisBot.Infrastructure.ThreadNice.Max, nice + ImportCommand.ReaderNiceSteps) : null, s.Nice));
+        Assert.Equal(callers, CrisisBot.Infrastructure.ThreadNice.CurrentThreadNice());
+    }
+
     [Fact]
     public async Task Import_Timing_PrintsEveryStageOfEachThread()
     {
