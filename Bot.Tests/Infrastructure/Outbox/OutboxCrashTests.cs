@@ -115,15 +115,7 @@ public sealed class OutboxCrashTests(ITestOutputHelper output)
 
     private static Process StartBot(FakeConnectorServer fake, string directory, System.Collections.Concurrent.ConcurrentQueue<string>? log = null)
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Bot.dll"));
+        var start = BotProcess.StartInfo();
         foreach (var (key, value) in fake.BotEnvironment)
         {
             start.Environment[key] = value;

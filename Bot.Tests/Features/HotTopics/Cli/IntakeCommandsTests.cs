@@ -5,6 +5,7 @@ using CrisisBot.Features.HotTopics.Intake;
 using CrisisBot.Infrastructure.Cli;
 using CrisisBot.Tests.Cli;
 using CrisisBot.Tests.Features.HotTopics.Pipeline;
+using CrisisBot.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -194,19 +195,7 @@ public sealed class IntakeCommandsTests : IDisposable
     {
         var file = WriteFile("posts.jsonl", $"{Line("1")}\n{Line("2")}\n");
         var log = _temp.Combine("memory.tsv");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Bot.dll"), "import", file, "--memory-log", log, "--set", $"Storage:DataDirectory={Data}", "--set", "Logging:LogLevel:Default=Warning" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = BotProcess.StartInfo("import", file, "--memory-log", log, "--set", $"Storage:DataDirectory={Data}", "--set", "Logging:LogLevel:Default=Warning");
         foreach (var name in new[] { "DOTNET_GCGen0MaxBudget", "DOTNET_gcConcurrent", "DOTNET_gcServer" })
         {
             start.Environment.Remove(name); // the runtimeconfig's values, not the caller's environment
