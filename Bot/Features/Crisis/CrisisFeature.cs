@@ -21,7 +21,7 @@ public static class CrisisFeature
             .Bind(configuration.GetSection(CrisisOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<ProductsOptions>().Bind(configuration.GetSection(ProductsOptions.Section));
+        services.AddProductsOptions(configuration);
         services.AddTeamsGraph(configuration);
         services.AddScheduling();
 
